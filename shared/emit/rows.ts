@@ -1,0 +1,93 @@
+/**
+ * Rows of the findings lake: the contract users query in Athena (Glue tables) and locally with
+ * `apiscope query`. Timestamps are ISO-8601 UTC strings (`2026-11-23T15:26:12.701Z`). Columns may be added;
+ * these are never removed or renamed.
+ */
+export interface EndpointRow {
+  domain_name: string;
+  method: string;
+  template: string;
+  first_seen: string;
+  last_seen: string;
+  request_count: number;
+  /** Snapshot time (event time of the window that produced it). */
+  snapshot_at: string;
+  status_2xx: number;
+  status_3xx: number;
+  status_4xx: number;
+  status_5xx: number;
+  auth_requests: number;
+  unauth_requests: number;
+  distinct_callers: number;
+  sensitive_types: string[];
+  param_types: Record<string, string>;
+  is_file_asset: boolean;
+  file_types: string[];
+  resp_bytes_p50: number;
+  resp_bytes_max: number;
+  spec_status: string;
+  source: string;
+}
+
+export interface DefectRow {
+  defect_id: string;
+  defect_type: string;
+  severity: Severity;
+  status: 'open' | 'resolved' | 'reopened';
+  domain_name: string;
+  method: string;
+  template: string;
+  first_seen: string;
+  last_seen: string;
+  owasp: string;
+  occurrences: number;
+  title: string;
+  fix: string;
+  /** JSON string: what fired, masked samples, counts, baseline. */
+  evidence: string;
+}
+
+export interface RiskEventRow {
+  actor_type: 'ip' | 'principal' | 'api_key' | 'ua_fingerprint';
+  actor: string;
+  window_start: string;
+  window_end: string;
+  score: number;
+  severity: Severity;
+  scenario: string;
+  detectors: string[];
+  domain_name: string;
+  /** JSON string: per detector, what fired, on which requests, against which baseline. */
+  evidence: string;
+  related_actors: string[];
+}
+
+export interface ActorRow {
+  actor_type: string;
+  actor: string;
+  first_seen: string;
+  last_seen: string;
+  requests: number;
+  risk_score: number;
+  typical_templates: string[];
+  typical_hours: number[];
+  ips: string[];
+  user_agents: string[];
+  snapshot_at: string;
+}
+
+export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
+export const SEVERITY_ORDER: Record<Severity, number> = { info: 0, low: 1, medium: 2, high: 3, critical: 4 };
+
+/** An alert before it goes to SNS (or the local sink). `dedupKey` makes one incident one alert. */
+export interface Alert {
+  dedupKey: string;
+  subject: string;
+  severity: Severity;
+  kind: 'defect' | 'risk';
+  body: Record<string, unknown>;
+  /** Event time of the finding that raised it. */
+  ts: number;
+}
+
+export type TableName = 'endpoints' | 'defects' | 'risk_events' | 'actors' | 'quarantine';

@@ -1,0 +1,68 @@
+import type { AccessEvent } from '../normalize/types.ts';
+import type { Alert, ActorRow, DefectRow, EndpointRow, RiskEventRow } from '../emit/rows.ts';
+
+/**
+ * The engine cuts the stream into tumbling event-time windows. When a window closes (every shard's watermark
+ * has passed its end plus the allowed lateness) each analysis sees every event of that window, sorted by
+ * (ts, requestId), together with its own state from the previous windows. Because windows close in order and
+ * their contents do not depend on which shard delivered which record, results are the same for 1 or N shards
+ * and under redelivery.
+ */
+export const DEFAULT_WINDOW_MS = 5 * 60_000;
+
+/** Resolves a concrete (masked) path to its endpoint template as of the window being closed. */
+export interface EndpointResolver {
+  /** The endpoint template, or null when the path matches no known endpoint (probe, typo, scanner). */
+  templateOf(domainName: string, method: string, path: string): string | null;
+  /** Endpoint attributes known to discovery (auth seen, sensitive kinds, file asset...). */
+  endpointInfo(domainName: string, method: string, template: string): EndpointInfo | undefined;
+}
+
+export interface EndpointInfo {
+  domainName: string;
+  method: string;
+  template: string;
+  requestCount: number;
+  authRequests: number;
+  unauthRequests: number;
+  sensitiveTypes: string[];
+  isFileAsset: boolean;
+  fileTypes: string[];
+  /** `verified` when it comes from an imported spec, `inferred` otherwise. */
+  source: 'verified' | 'inferred';
+  specStatus: 'in_spec' | 'shadow' | 'deprecated' | 'no_spec';
+  firstSeen: number;
+  lastSeen: number;
+}
+
+export interface WindowContext {
+  windowStart: number;
+  windowEnd: number;
+  endpoints: EndpointResolver;
+}
+
+export interface AnalysisOutput {
+  endpoints?: EndpointRow[];
+  defects?: DefectRow[];
+  riskEvents?: RiskEventRow[];
+  actors?: ActorRow[];
+  alerts?: Alert[];
+}
+
+/**
+ * A windowed analysis: pure, deterministic, state in a JSON-serialisable object it owns.
+ * `closeWindow` may mutate `state`; the engine persists it after the window.
+ */
+export interface Analysis<S> {
+  readonly name: 'discovery' | 'defects' | 'scoring';
+  initialState(): S;
+  closeWindow(events: readonly AccessEvent[], state: S, ctx: WindowContext): AnalysisOutput;
+  /** Called when the stream ends (replay) so that open incidents are written out. Optional. */
+  finish?(state: S, ctx: WindowContext): AnalysisOutput;
+}
+
+/** Discovery also answers "which endpoint is this path?" for the other analyses. */
+export interface DiscoveryAnalysis<S> extends Analysis<S> {
+  readonly name: 'discovery';
+  resolver(state: S): EndpointResolver;
+}

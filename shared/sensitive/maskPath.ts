@@ -1,0 +1,71 @@
+import { createHmac } from 'node:crypto';
+import { classifySensitive, maskValue, SECRET_PARAM_NAMES, type SensitiveKind } from './detectSensitive.ts';
+
+/**
+ * A masked segment replaces a sensitive value before anything is stored: `*cn_mobile:138****5678#1f2e3d4c5b`.
+ * It keeps the kind (for discovery and defects), a display mask (for evidence) and a keyed hash (so that
+ * distinct values stay distinct for enumeration detection) and never the value itself.
+ */
+export const MASK_PREFIX = '*';
+
+export interface MaskedToken { kind: SensitiveKind; display: string; hash: string }
+
+export function parseMaskToken(seg: string): MaskedToken | null {
+  if (seg.charCodeAt(0) !== 42) return null;
+  const m = /^\*([a-z_0-9]+):([^#]*)#([0-9a-f]+)$/.exec(seg);
+  return m ? { kind: m[1] as SensitiveKind, display: m[2], hash: m[3] } : null;
+}
+
+export interface Masker {
+  /** Masks sensitive path segments and query values; returns the input string itself when nothing matched. */
+  maskPath(path: string): string;
+  maskQuery(query: string): string;
+  /** Kinds found by the last call; reset on each call. */
+  lastKinds: SensitiveKind[];
+}
+
+/**
+ * @example
+ * const m = createMasker('per-deployment-secret');
+ * m.maskPath('/v1/users/13812345678/cards') // '/v1/users/*cn_mobile:138****5678#9c1e.../cards'
+ */
+export function createMasker(hashKey: string): Masker {
+  const hash = (v: string) => createHmac('sha256', hashKey).update(v).digest('hex').slice(0, 12);
+  const token = (kind: SensitiveKind, v: string) => `${MASK_PREFIX}${kind}:${maskValue(kind, v)}#${hash(v)}`;
+  const masker: Masker = {
+    lastKinds: [],
+    maskPath(path: string): string {
+      masker.lastKinds = [];
+      // Fast path: most paths hold no run of 6+ digits, no '@' and no JWT.
+      if (!/\d{6}|@|%40|eyJ/.test(path)) return path;
+      const segs = path.split('/');
+      let changed = false;
+      for (let i = 1; i < segs.length; i++) {
+        let s = segs[i];
+        if (s.length < 6) continue;
+        if (s.includes('%')) { try { s = decodeURIComponent(s); } catch { /* keep raw */ } }
+        const kind = classifySensitive(s);
+        if (kind) { segs[i] = token(kind, s); masker.lastKinds.push(kind); changed = true; }
+      }
+      return changed ? segs.join('/') : path;
+    },
+    maskQuery(query: string): string {
+      masker.lastKinds = [];
+      if (!query) return query;
+      const parts = query.split('&');
+      let changed = false;
+      for (let i = 0; i < parts.length; i++) {
+        const eq = parts[i].indexOf('=');
+        if (eq < 0) continue;
+        const k = parts[i].slice(0, eq);
+        let v = parts[i].slice(eq + 1);
+        try { v = decodeURIComponent(v.replace(/\+/g, ' ')); } catch { /* keep raw */ }
+        if (!v) continue;
+        const kind: SensitiveKind | null = SECRET_PARAM_NAMES.test(k) ? (/pass|pwd/i.test(k) ? 'password' : 'api_token') : classifySensitive(v);
+        if (kind) { parts[i] = `${k}=${token(kind, v)}`; masker.lastKinds.push(kind); changed = true; }
+      }
+      return changed ? parts.join('&') : query;
+    },
+  };
+  return masker;
+}
