@@ -1,0 +1,25 @@
+/**
+ * Environment variables shared between the CDK stack (which sets them) and the functions (which read them).
+ * The only place their names are spelled.
+ */
+export const ENV = {
+  table: 'APISCOPE_TABLE',
+  bucket: 'APISCOPE_BUCKET',
+  alertTopicArn: 'APISCOPE_ALERT_TOPIC_ARN',
+  minAlertSeverity: 'APISCOPE_MIN_ALERT_SEVERITY',
+  windowMs: 'APISCOPE_WINDOW_MS',
+  latenessMs: 'APISCOPE_LATENESS_MS',
+  /** Secret for keyed hashes of sensitive values (SSM SecureString name in AWS, value locally). */
+  hashKeyParam: 'APISCOPE_HASH_KEY_PARAM',
+  hashKey: 'APISCOPE_HASH_KEY',
+  /** s3://bucket/key or file path of the custom defect rules (YAML/JSON). */
+  rulesUri: 'APISCOPE_RULES_URI',
+  /** s3://bucket/key or file path of an OpenAPI spec to compare against. */
+  specUri: 'APISCOPE_SPEC_URI',
+  /** s3://bucket/key or file path of IP reputation lists. */
+  reputationUri: 'APISCOPE_REPUTATION_URI',
+  /** JSON field mapping for non-standard access-log formats. */
+  fieldMapping: 'APISCOPE_FIELD_MAPPING',
+} as const;
+
+export type EnvKey = keyof typeof ENV;

@@ -1,0 +1,115 @@
+/**
+ * Column lists of the findings lake, shared by the Glue tables (infra) and the local DuckDB views
+ * (`apiscope query`), so that an Athena query from the README runs unchanged on both.
+ * Types are Hive/Athena types; `dt` (DATE-like string yyyy-MM-dd) and `hour` (int) are partition columns.
+ */
+export type ColumnType = 'string' | 'bigint' | 'double' | 'boolean' | 'array<string>' | 'array<int>' | 'map<string,string>';
+
+export interface TableSchema {
+  name: string;
+  /** S3 prefix under the findings bucket: `<prefix>/dt=YYYY-MM-DD/hour=HH/*.json.gz`. */
+  prefix: string;
+  description: string;
+  columns: Array<{ name: string; type: ColumnType; comment: string }>;
+}
+
+export const TABLES: TableSchema[] = [
+  {
+    name: 'endpoints',
+    prefix: 'endpoints',
+    description: 'API inventory: one row per endpoint per snapshot (hourly, event time).',
+    columns: [
+      { name: 'domain_name', type: 'string', comment: 'API domain (custom domain or execute-api host)' },
+      { name: 'method', type: 'string', comment: 'HTTP method' },
+      { name: 'template', type: 'string', comment: 'path template, e.g. /v1/users/{userId}' },
+      { name: 'first_seen', type: 'string', comment: 'ISO-8601 UTC' },
+      { name: 'last_seen', type: 'string', comment: 'ISO-8601 UTC' },
+      { name: 'request_count', type: 'bigint', comment: 'requests since first seen' },
+      { name: 'snapshot_at', type: 'string', comment: 'ISO-8601 UTC event time of the snapshot' },
+      { name: 'status_2xx', type: 'bigint', comment: '' },
+      { name: 'status_3xx', type: 'bigint', comment: '' },
+      { name: 'status_4xx', type: 'bigint', comment: '' },
+      { name: 'status_5xx', type: 'bigint', comment: '' },
+      { name: 'auth_requests', type: 'bigint', comment: 'requests with a principal or API key' },
+      { name: 'unauth_requests', type: 'bigint', comment: 'requests with neither' },
+      { name: 'distinct_callers', type: 'bigint', comment: 'approximate distinct callers' },
+      { name: 'sensitive_types', type: 'array<string>', comment: 'sensitive data kinds seen in the path or query' },
+      { name: 'param_types', type: 'map<string,string>', comment: 'path parameter -> inferred type' },
+      { name: 'is_file_asset', type: 'boolean', comment: 'serves file downloads' },
+      { name: 'file_types', type: 'array<string>', comment: 'file extensions served' },
+      { name: 'resp_bytes_p50', type: 'bigint', comment: '' },
+      { name: 'resp_bytes_max', type: 'bigint', comment: '' },
+      { name: 'spec_status', type: 'string', comment: 'in_spec | shadow | deprecated | orphan | no_spec' },
+      { name: 'source', type: 'string', comment: 'verified (spec/override) | inferred' },
+    ],
+  },
+  {
+    name: 'defects',
+    prefix: 'defects',
+    description: 'Defect findings with lifecycle; one row per state change or occurrence update.',
+    columns: [
+      { name: 'defect_id', type: 'string', comment: 'stable id per (type, endpoint)' },
+      { name: 'defect_type', type: 'string', comment: '' },
+      { name: 'severity', type: 'string', comment: 'info | low | medium | high | critical' },
+      { name: 'status', type: 'string', comment: 'open | resolved | reopened' },
+      { name: 'domain_name', type: 'string', comment: '' },
+      { name: 'method', type: 'string', comment: '' },
+      { name: 'template', type: 'string', comment: '' },
+      { name: 'first_seen', type: 'string', comment: 'ISO-8601 UTC' },
+      { name: 'last_seen', type: 'string', comment: 'ISO-8601 UTC' },
+      { name: 'owasp', type: 'string', comment: 'OWASP API Security Top 10 (2023) item, e.g. API2:2023' },
+      { name: 'occurrences', type: 'bigint', comment: '' },
+      { name: 'title', type: 'string', comment: '' },
+      { name: 'fix', type: 'string', comment: 'plain-language remediation' },
+      { name: 'evidence', type: 'string', comment: 'JSON: masked samples, counts, baseline' },
+    ],
+  },
+  {
+    name: 'risk_events',
+    prefix: 'risk_events',
+    description: 'Risky callers: one row per actor incident window.',
+    columns: [
+      { name: 'actor_type', type: 'string', comment: 'ip | principal | api_key | ua_fingerprint' },
+      { name: 'actor', type: 'string', comment: 'the identifier as logged' },
+      { name: 'window_start', type: 'string', comment: 'ISO-8601 UTC event time' },
+      { name: 'window_end', type: 'string', comment: 'ISO-8601 UTC event time' },
+      { name: 'score', type: 'bigint', comment: '0-100' },
+      { name: 'severity', type: 'string', comment: '' },
+      { name: 'scenario', type: 'string', comment: 'attack scenario it most resembles' },
+      { name: 'detectors', type: 'array<string>', comment: 'detectors that fired' },
+      { name: 'domain_name', type: 'string', comment: '' },
+      { name: 'evidence', type: 'string', comment: 'JSON: per detector, requests/counts and baseline' },
+      { name: 'related_actors', type: 'array<string>', comment: 'actors correlated in the same incident' },
+    ],
+  },
+  {
+    name: 'actors',
+    prefix: 'actors',
+    description: 'Actor profiles (typical endpoints, hours, IPs, clients).',
+    columns: [
+      { name: 'actor_type', type: 'string', comment: '' },
+      { name: 'actor', type: 'string', comment: '' },
+      { name: 'first_seen', type: 'string', comment: '' },
+      { name: 'last_seen', type: 'string', comment: '' },
+      { name: 'requests', type: 'bigint', comment: '' },
+      { name: 'risk_score', type: 'bigint', comment: '' },
+      { name: 'typical_templates', type: 'array<string>', comment: '' },
+      { name: 'typical_hours', type: 'array<int>', comment: '' },
+      { name: 'ips', type: 'array<string>', comment: '' },
+      { name: 'user_agents', type: 'array<string>', comment: '' },
+      { name: 'snapshot_at', type: 'string', comment: '' },
+    ],
+  },
+  {
+    name: 'quarantine',
+    prefix: 'quarantine',
+    description: 'Rejected input records with the reason, for inspection.',
+    columns: [
+      { name: 'reason', type: 'string', comment: 'why the record was rejected' },
+      { name: 'detail', type: 'string', comment: '' },
+      { name: 'sample', type: 'string', comment: 'the record, truncated' },
+      { name: 'source', type: 'string', comment: 'shard/sequence or file:line' },
+      { name: 'received_at', type: 'string', comment: 'ISO-8601 UTC' },
+    ],
+  },
+];
