@@ -1,0 +1,78 @@
+import { parseArgs } from 'node:util';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+const USAGE = `apiscope - API security from API Gateway access logs
+
+Usage:
+  apiscope demo [--out DIR]                     run the whole pipeline on local emulators with simulated traffic
+  apiscope replay --input FILE --out DIR [--shards N] [--spec FILE] [--rules FILE]
+                                                replay a log file through the pipeline; writes the findings lake
+  apiscope query --data DIR [--format table|csv|json] "SQL"
+                                                SQL over a findings lake (Athena table names and columns)
+  apiscope discover --input FILE --out DIR [--spec FILE]
+                                                API inventory only: DIR/paths.ndjson and DIR/openapi/<domain>.json
+  apiscope format [rest|http]                   print the recommended access-log format for a stage
+
+Input files: NDJSON access-log records, CloudWatch Logs exports ("<ISO time> <message>" lines) or raw
+subscription payloads; gzip or not.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'demo': {
+      const { values } = parseArgs({ args: rest, options: { out: { type: 'string', default: '.apiscope/demo' } } });
+      const { runDemo } = await import('../local/demo.ts');
+      await runDemo(values.out);
+      return 0;
+    }
+    case 'replay': {
+      const { values } = parseArgs({ args: rest, options: { input: { type: 'string' }, out: { type: 'string' }, shards: { type: 'string', default: '1' }, spec: { type: 'string' }, rules: { type: 'string' }, 'hash-key': { type: 'string' }, quiet: { type: 'boolean', default: false } } });
+      if (!values.input || !values.out) throw new UsageError('replay needs --input FILE and --out DIR');
+      const shards = Number(values.shards);
+      if (!Number.isInteger(shards) || shards < 1 || shards > 64) throw new UsageError('--shards must be an integer from 1 to 64');
+      const { runReplay } = await import('./replay.ts');
+      await runReplay({ input: values.input, out: values.out, shards, spec: values.spec, rules: values.rules, hashKey: values['hash-key'], quiet: values.quiet });
+      return 0;
+    }
+    case 'query': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { data: { type: 'string' }, format: { type: 'string', default: 'table' } } });
+      if (!values.data || positionals.length !== 1) throw new UsageError('query needs --data DIR and one SQL string');
+      if (!['table', 'csv', 'json'].includes(values.format!)) throw new UsageError('--format must be table, csv or json');
+      const { queryLake } = await import('../local/lakeQuery.ts');
+      const { formatRows } = await import('./formatRows.ts');
+      const r = await queryLake(values.data, positionals[0]);
+      console.log(formatRows(r.columns, r.rows, values.format as 'table'));
+      return 0;
+    }
+    case 'discover': {
+      const { discoverCommand } = await import('./discover.ts');
+      return discoverCommand(rest);
+    }
+    case 'format': {
+      const { accessLogFormatString } = await import('../shared/normalize/accessLogFormat.ts');
+      console.log(accessLogFormatString(rest[0] === 'http' ? 'http' : 'rest'));
+      return 0;
+    }
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      console.log(USAGE);
+      return 0;
+    default:
+      throw new UsageError(`unknown command "${cmd}"`);
+  }
+}
+
+class UsageError extends Error {}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e) => {
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) console.error(`apiscope: ${(e as Error).message}\n\n${USAGE}`);
+    else console.error(`apiscope: ${(e as Error).stack ?? e}`);
+    process.exit(e instanceof UsageError ? 2 : 1);
+  },
+);
+void readFileSync; void mkdirSync; void rmSync; void resolve;

@@ -1,0 +1,28 @@
+import { createClients } from '../../adapters/awsClients.ts';
+import { DynamoKeyValueStore } from '../../adapters/dynamoKeyValueStore.ts';
+import { S3BlobStore } from '../../adapters/s3BlobStore.ts';
+import { SnsAlertPublisher } from '../../adapters/snsAlertPublisher.ts';
+import { loadRuntimeConfig } from '../../shared/config/runtimeConfig.ts';
+import type { AlertPublisher } from '../../shared/engine/ports.ts';
+import type { HandlerDeps } from './createAnalysisHandler.ts';
+import type { RuntimeConfig } from '../../shared/config/runtimeConfig.ts';
+
+const noAlerts: AlertPublisher = { async publish() {} };
+
+/** Builds the handler's dependencies from the environment the CDK stack sets. */
+export async function depsFromEnv(opts: { quarantine?: boolean } = {}): Promise<HandlerDeps & { config: RuntimeConfig; clients: ReturnType<typeof createClients> }> {
+  const config = loadRuntimeConfig(process.env);
+  const clients = createClients();
+  return {
+    config,
+    clients,
+    hashKey: config.hashKey,
+    fieldMapping: config.fieldMapping,
+    engine: { windowMs: config.windowMs, latenessMs: config.latenessMs, minAlertSeverity: config.minAlertSeverity, quarantine: !!opts.quarantine },
+    ports: {
+      kv: new DynamoKeyValueStore(clients.dynamodb, config.table),
+      blobs: new S3BlobStore(clients.s3, config.bucket),
+      alerts: config.alertTopicArn ? new SnsAlertPublisher(clients.sns, config.alertTopicArn) : noAlerts,
+    },
+  };
+}

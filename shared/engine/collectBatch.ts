@@ -1,0 +1,56 @@
+import { decodeSubscriptionPayload } from '../ingest/decodeSubscriptionPayload.ts';
+import { DecodeError } from '../ingest/errors.ts';
+import { normalizeRecord, type NormalizeOptions } from '../normalize/normalizeRecord.ts';
+import { maskEvent } from '../normalize/maskEvent.ts';
+import type { Masker } from '../sensitive/maskPath.ts';
+import type { AccessEvent, Rejection } from '../normalize/types.ts';
+
+/** A rejected input, with where it came from, ready for quarantine. */
+export interface Quarantined extends Rejection {
+  source: string;
+}
+
+/** What one batch of stream records turned into. */
+export class BatchCollector {
+  readonly events: AccessEvent[] = [];
+  readonly rejected: Quarantined[] = [];
+  controlMessages = 0;
+  records = 0;
+
+  constructor(private readonly masker: Masker, private readonly normalize: NormalizeOptions = {}) {}
+
+  /**
+   * Decodes one Kinesis record (a CloudWatch Logs subscription payload). Never throws for bad data:
+   * undecodable records and bad log lines are quarantined with their reason, the rest proceeds.
+   */
+  addRecord(data: string | Uint8Array, source: string): void {
+    this.records++;
+    let payload;
+    try {
+      payload = decodeSubscriptionPayload(data);
+    } catch (e) {
+      if (!(e instanceof DecodeError)) throw e;
+      const sample = typeof data === 'string' ? data.slice(0, 2048) : Buffer.from(data).toString('base64').slice(0, 2048);
+      this.rejected.push({ reason: e.reason, detail: e.message, sample, source });
+      return;
+    }
+    if (payload.kind === 'control') {
+      this.controlMessages++;
+      return;
+    }
+    for (const le of payload.logEvents) this.addMessage(le.message, `${source}/${le.id}`, Number.isFinite(le.timestamp) ? le.timestamp : undefined);
+  }
+
+  /** Adds one access-log line (used directly by file replays). */
+  addMessage(message: string, source: string, logTs?: number): void {
+    const r = normalizeRecord(message, logTs === undefined ? this.normalize : { ...this.normalize, referenceTs: logTs });
+    if (r.ok) this.events.push(maskEvent(r.event, this.masker));
+    else this.rejected.push({ ...r.rejection, sample: this.masker.maskPath(r.rejection.sample), source });
+  }
+
+  rejectionsByReason(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const r of this.rejected) out[r.reason] = (out[r.reason] ?? 0) + 1;
+    return out;
+  }
+}

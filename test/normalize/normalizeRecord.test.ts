@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { normalizeRecord, parseClfTime } from '../../shared/normalize/normalizeRecord.ts';
+import { parseFieldMapping, FieldMappingError } from '../../shared/normalize/fieldMapping.ts';
+import { accessLine } from '../support/records.ts';
+
+const norm = (o: Record<string, unknown>, opts = {}) => normalizeRecord(JSON.stringify(o), opts);
+const reason = (raw: string, opts = {}) => { const r = normalizeRecord(raw, opts); return r.ok ? 'ok' : r.rejection.reason; };
+
+describe('normalizeRecord', () => {
+  it('parses the recommended format, with "-" as missing', () => {
+    const r = norm(accessLine({ apiKeyId: '-', errorMessage: '-', path: '/v1/accounts/123?expand=cards' }));
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.event).toMatchObject({ ts: 1795428000000, method: 'GET', path: '/v1/accounts/123', query: 'expand=cards', status: 200, apiKeyId: null, principalId: 'u-1', errorMessage: null, responseLength: 512, resourcePath: '/v1/accounts/{accountId}' });
+  });
+
+  it('strips the stage prefix on execute-api domains only, and ignores greedy routes', () => {
+    const r = norm(accessLine({ domainName: 'abc.execute-api.eu-west-1.amazonaws.com', stage: 'prod', path: '/prod/orders/9', resourcePath: '/{proxy+}' }));
+    expect(r.ok && r.event.path).toBe('/orders/9');
+    expect(r.ok && r.event.resourcePath).toBeNull();
+    const c = norm(accessLine({ domainName: 'api.bank.example', stage: 'prod', path: '/prod/orders/9' }));
+    expect(c.ok && c.event.path).toBe('/prod/orders/9');
+  });
+
+  it('reads HTTP API route keys', () => {
+    const r = norm(accessLine({ resourcePath: 'GET /pets/{petId}' }));
+    expect(r.ok && r.event.resourcePath).toBe('/pets/{petId}');
+    expect((norm(accessLine({ resourcePath: '$default' })) as any).event.resourcePath).toBeNull();
+  });
+
+  it('uses event time, from requestTimeEpoch or the CLF requestTime', () => {
+    expect(parseClfTime('23/Nov/2026:10:00:00 +0100')).toBe(Date.UTC(2026, 10, 23, 9, 0, 0));
+    const r = norm(accessLine({ requestTimeEpoch: '-' }));
+    expect(r.ok && r.event.ts).toBe(Date.UTC(2026, 10, 23, 10, 0, 0));
+  });
+
+  it('rejects bad input with a reason and never throws', () => {
+    expect(reason('not json')).toBe('unknown_format');
+    expect(reason('127.0.0.1 - - [23/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 5')).toBe('unknown_format');
+    expect(reason('{"requestId": ')).toBe('not_json');
+    expect(reason('[1,2]')).toBe('not_object');
+    expect(reason(JSON.stringify({ ...accessLine(), path: undefined }))).toBe('missing_field');
+    expect(reason(JSON.stringify({ ...accessLine(), status: 'abc' }))).toBe('wrong_type');
+    expect(reason(JSON.stringify({ ...accessLine(), path: ['x'] }))).toBe('wrong_type');
+    expect(reason(JSON.stringify({ ...accessLine(), requestTimeEpoch: 'yesterday', requestTime: '-' }))).toBe('bad_timestamp');
+    expect(reason(JSON.stringify({ ...accessLine(), requestTimeEpoch: '946684800000' }))).toBe('timestamp_out_of_range');
+    expect(reason(JSON.stringify(accessLine()), { referenceTs: 1795428000000 + 3 * 86_400_000 })).toBe('timestamp_out_of_range');
+    expect(reason(JSON.stringify({ ...accessLine(), userAgent: 'x'.repeat(1_000_000) }))).toBe('field_too_large');
+    expect(reason(JSON.stringify(accessLine()).replace('DemoBank', 'Demo\uFFFDBank'))).toBe('invalid_utf8');
+  });
+
+  it('maps other key names through a validated field mapping', () => {
+    const mapping = parseFieldMapping({ ip: 'sourceIp', resourcePath: 'routeKey', requestTimeEpoch: 'epoch' });
+    const { ip, resourcePath, requestTimeEpoch, ...rest } = accessLine();
+    const r = normalizeRecord(JSON.stringify({ ...rest, sourceIp: ip, routeKey: 'GET ' + resourcePath, epoch: requestTimeEpoch }), { mapping });
+    expect(r.ok && r.event.ip).toBe('203.0.113.9');
+    expect(r.ok && r.event.resourcePath).toBe('/v1/accounts/{accountId}');
+    expect(() => parseFieldMapping({ sourceIp: 'ip' })).toThrow(FieldMappingError);
+    expect(() => parseFieldMapping({ sourceIp: 'ip' })).toThrow(/unknown apiscope field "sourceIp"/);
+  });
+});

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { createMasker, parseMaskToken } from '../../shared/sensitive/maskPath.ts';
+import { classifySensitive, isBankCard, isCnResidentId } from '../../shared/sensitive/detectSensitive.ts';
+
+describe('sensitive values', () => {
+  it('recognises CN mobile numbers, resident IDs with checksum, Luhn cards, emails and JWTs', () => {
+    expect(classifySensitive('13812345678')).toBe('cn_mobile');
+    expect(classifySensitive('+8613812345678')).toBe('cn_mobile');
+    expect(isCnResidentId('11010519491231002X')).toBe(true);
+    expect(isCnResidentId('110105194912310021')).toBe(false); // wrong check digit
+    expect(isBankCard('6222021234567890128')).toBe(true);
+    expect(isBankCard('6222021234567890123')).toBe(false); // fails Luhn
+    expect(classifySensitive('alice@example.com')).toBe('email');
+    expect(classifySensitive('eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U')).toBe('jwt');
+    expect(classifySensitive('123456')).toBeNull();
+    expect(classifySensitive('ord_12345678')).toBeNull();
+  });
+
+  it('masks path segments and query values, keeping kind, a display mask and a keyed hash only', () => {
+    const m = createMasker('k1');
+    const p = m.maskPath('/v1/users/13812345678/cards/6222021234567890128');
+    expect(p).not.toContain('13812345678');
+    expect(p).not.toContain('6222021234567890128');
+    const segs = p.split('/');
+    expect(parseMaskToken(segs[3])).toMatchObject({ kind: 'cn_mobile', display: '138****5678' });
+    expect(parseMaskToken(segs[5])).toMatchObject({ kind: 'bank_card', display: '6222***********0128' });
+    expect(m.maskPath('/v1/users/13812345678')).toBe(m.maskPath('/v1/users/13812345678'));
+    expect(createMasker('k2').maskPath('/v1/users/13812345678')).not.toBe(p.split('/cards')[0]);
+    const q = m.maskQuery('password=hunter2&email=bob%40example.com&page=2');
+    expect(q).not.toContain('hunter2');
+    expect(q).not.toContain('bob');
+    expect(q).toContain('page=2');
+    expect(m.maskPath('/v1/orders/42')).toBe('/v1/orders/42');
+  });
+});
