@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WindowEngine } from '../../shared/engine/windowEngine.ts';
+import { MemoryKeyValueStore } from '../../local/memoryKeyValueStore.ts';
+import { FileBlobStore } from '../../local/fileBlobStore.ts';
+import { JsonlAlertSink } from '../../local/jsonlAlertSink.ts';
+import { CountingMetrics } from '../../local/countingMetrics.ts';
+import { decodeNdjson } from '../../shared/engine/codec.ts';
+import type { AccessEvent } from '../../shared/normalize/types.ts';
+import { toyDiscovery, toyScoring } from '../support/toyAnalyses.ts';
+
+const T0 = Date.UTC(2026, 10, 23, 10, 0, 0);
+const ev = (i: number, ts: number, ip: string, path = `/p/${i % 3}`): AccessEvent => ({ requestId: `r${String(i).padStart(5, '0')}`, ts, ip, method: 'GET', path, query: '', resourcePath: null, status: 200, protocol: '', responseLength: 1, userAgent: '', principalId: null, apiKeyId: null, integrationLatency: 1, responseLatency: 1, domainName: 'd', stage: '', errorMessage: null });
+
+/** 30 minutes of traffic: a steady background plus one hot IP in the second window. */
+function traffic(): AccessEvent[] {
+  const out: AccessEvent[] = [];
+  for (let i = 0; i < 600; i++) out.push(ev(i, T0 + i * 3000, `10.0.0.${i % 50}`));
+  for (let i = 0; i < 20; i++) out.push(ev(1000 + i, T0 + 6 * 60_000 + i * 1000, '192.0.2.66'));
+  return out.sort((a, b) => a.ts - b.ts);
+}
+
+async function run(batches: Array<{ shard: string; id: string; events: AccessEvent[] }>) {
+  const dir = mkdtempSync(join(tmpdir(), 'engine-'));
+  const ports = { kv: new MemoryKeyValueStore(), blobs: new FileBlobStore(dir), alerts: new JsonlAlertSink(), metrics: new CountingMetrics() };
+  const d = toyDiscovery();
+  const disc = new WindowEngine(d, ports, { windowMs: 300_000, latenessMs: 60_000 });
+  const score = new WindowEngine(toyScoring(), ports, { windowMs: 300_000, latenessMs: 60_000 }, d);
+  for (const b of batches) {
+    for (const e of [disc, score]) {
+      await e.ingest(b.shard, b.id, b.events, [], T0);
+      await e.closeReady();
+    }
+  }
+  for (const e of [disc, score]) {
+    await e.closeReady({ force: true, max: Infinity });
+    await e.finish();
+  }
+  const read = async (prefix: string) => (await Promise.all((await ports.blobs.list(prefix)).map(async (k) => decodeNdjson<any>((await ports.blobs.get(k))!)))).flat();
+  const result = { risk: await read('risk_events/'), endpoints: await read('endpoints/'), alerts: ports.alerts.sent.map((a) => a.subject), state: await score.currentState(), metrics: ports.metrics.counts };
+  rmSync(dir, { recursive: true, force: true });
+  return result;
+}
+
+const split = (events: AccessEvent[], shards: number, size: number) => {
+  const per: AccessEvent[][] = Array.from({ length: shards }, () => []);
+  events.forEach((e, i) => per[Math.floor(i / 7) % shards].push(e));
+  const out: Array<{ shard: string; id: string; events: AccessEvent[] }> = [];
+  const max = Math.max(...per.map((p) => p.length));
+  for (let off = 0; off < max; off += size)
+    for (let s = 0; s < shards; s++) if (per[s].slice(off, off + size).length) out.push({ shard: `shard-${s}`, id: String(off).padStart(8, '0'), events: per[s].slice(off, off + size) });
+  return out;
+};
+
+describe('WindowEngine', () => {
+  it('closes windows in event time and writes findings, alerts and state', async () => {
+    const r = await run(split(traffic(), 1, 50));
+    expect(r.risk.map((x) => x.actor)).toEqual(['192.0.2.66']);
+    expect(r.risk[0].window_start).toBe('2026-11-23T10:05:00.000Z');
+    expect(JSON.parse(r.risk[0].evidence).known).toBeGreaterThan(0);
+    expect(r.alerts).toEqual(['[apiscope] HIGH hot 192.0.2.66']);
+    expect(r.state).toEqual({ windows: 6, seen: 620 });
+    expect(r.endpoints.map((e) => e.template)).toEqual(['/p/0', '/p/1', '/p/2']);
+  });
+
+  it('gives the same findings for 1 and 4 shards', async () => {
+    const one = await run(split(traffic(), 1, 50));
+    const four = await run(split(traffic(), 4, 13));
+    expect(four.risk).toEqual(one.risk);
+    expect(four.endpoints).toEqual(one.endpoints);
+    expect(four.state).toEqual(one.state);
+  });
+
+  it('does not double count a redelivered batch or re-send its alert', async () => {
+    const batches = split(traffic(), 2, 40);
+    const redelivered = [...batches.slice(0, 9), batches[7], batches[8], ...batches.slice(9)];
+    const once = await run(batches);
+    const twice = await run(redelivered);
+    expect(twice.state).toEqual(once.state);
+    expect(twice.risk).toEqual(once.risk);
+    expect(twice.alerts).toEqual(once.alerts);
+  });
+
+  it('counts and keeps events that arrive after their window closed', async () => {
+    const batches = split(traffic(), 1, 50);
+    const straggler = { shard: 'shard-0', id: 'late', events: [ev(9999, T0 + 1000, '10.9.9.9')] };
+    const r = await run([...batches, straggler]);
+    expect(r.metrics.LateEvents).toBe(2); // once per analysis
+    expect(r.state).toEqual({ windows: 6, seen: 620 });
+  });
+});
