@@ -1,4 +1,4 @@
-import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { BlobStore } from '../shared/engine/ports.ts';
 
 /** BlobStore on one S3 bucket. Bodies are sent as buffers (never streams) and listed by prefix only. */
@@ -25,6 +25,13 @@ export class S3BlobStore implements BlobStore {
     } catch (e) {
       if (e instanceof NoSuchKey || (e as Error).name === 'NoSuchKey') return null;
       throw e;
+    }
+  }
+
+  async delete(keys: string[]): Promise<void> {
+    for (let i = 0; i < keys.length; i += 1000) {
+      const chunk = keys.slice(i, i + 1000);
+      if (chunk.length) await this.s3.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: chunk.map((Key) => ({ Key })), Quiet: true } }));
     }
   }
 

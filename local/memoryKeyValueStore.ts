@@ -4,6 +4,8 @@ import type { Item, KeyValueStore } from '../shared/engine/ports.ts';
 export class MemoryKeyValueStore implements KeyValueStore {
   private readonly parts = new Map<string, Map<string, Item>>();
   writes = 0;
+  /** DynamoDB write capacity units these writes would cost: one per started KB of item size. */
+  wcu = 0;
 
   private part(pk: string) {
     let p = this.parts.get(pk);
@@ -25,7 +27,9 @@ export class MemoryKeyValueStore implements KeyValueStore {
 
   async put(pk: string, sk: string, attrs: Item) {
     this.writes++;
-    this.part(pk).set(sk, { ...structuredClone(attrs), pk, sk });
+    const item = { ...structuredClone(attrs), pk, sk };
+    this.wcu += Math.max(1, Math.ceil(Buffer.byteLength(JSON.stringify(item)) / 1024));
+    this.part(pk).set(sk, item);
   }
 
   async putIfAbsent(pk: string, sk: string, attrs: Item) {

@@ -8,6 +8,8 @@ export interface BlobStore {
   get(key: string): Promise<Uint8Array | null>;
   /** Every key under a prefix (no delimiter semantics), sorted. */
   list(prefix: string): Promise<string[]>;
+  /** Removes objects that are no longer needed (consumed window buffers, old snapshots). */
+  delete(keys: string[]): Promise<void>;
 }
 
 export type Item = Record<string, unknown>;

@@ -50,6 +50,7 @@ interface CloseItem {
 }
 
 const HOUR = 3_600_000;
+const SNAPSHOT_KEEP_MS = 6 * HOUR;
 const ALERT_TTL_S = 30 * 86_400;
 
 export interface IngestResult {
@@ -68,6 +69,7 @@ export interface IngestResult {
 export class WindowEngine {
   private readonly opts: EngineOptions;
   private snapCache = new Map<string, unknown>();
+  private written: Array<{ ws: number; key: string }> = [];
 
   constructor(
     readonly analysis: Analysis<any>,
@@ -198,8 +200,8 @@ export class WindowEngine {
   }
 
   /** Reads every buffered batch of a window, deduplicated by request id and in deterministic order. */
-  async windowEvents(ws: number): Promise<AccessEvent[]> {
-    const keys = await this.ports.blobs.list(stateKeys.bufferPrefix(this.analysis.name, ws));
+  async windowEvents(ws: number, keys?: string[]): Promise<AccessEvent[]> {
+    keys ??= await this.ports.blobs.list(stateKeys.bufferPrefix(this.analysis.name, ws));
     const parts = await Promise.all(keys.map(async (k) => decodeJson<AccessEvent[]>((await this.ports.blobs.get(k))!)));
     const seen = new Set<string>();
     const out: AccessEvent[] = [];
@@ -213,7 +215,8 @@ export class WindowEngine {
     const close = await this.readClose();
     if (close.closedUpTo !== null && ws <= close.closedUpTo) return false;
     const snap = await this.loadSnapshot(name, close.closedUpTo, () => this.analysis.initialState());
-    const events = await this.windowEvents(ws);
+    const bufferKeys = await blobs.list(stateKeys.bufferPrefix(name, ws));
+    const events = await this.windowEvents(ws, bufferKeys);
     const we = ws + this.opts.windowMs;
     let ctx: WindowContext;
     if (name === 'discovery') {
@@ -228,6 +231,12 @@ export class WindowEngine {
     if (ok) {
       this.remember(key, snap);
       metrics.count('WindowsClosed', 1);
+      // The window is closed for good: its buffers are garbage, and so are snapshots older than the
+      // retention that the other analyses (which read discovery's per-window snapshots) may still need.
+      this.written.push({ ws, key });
+      const old = this.written.filter((w) => w.ws < ws - SNAPSHOT_KEEP_MS);
+      this.written = this.written.filter((w) => w.ws >= ws - SNAPSHOT_KEEP_MS);
+      await blobs.delete([...bufferKeys, ...old.map((w) => w.key)]);
     }
     return ok;
   }
