@@ -1,0 +1,474 @@
+import type { AccessEvent } from '../normalize/types.ts';
+import type { EndpointRow } from '../emit/rows.ts';
+import type { AnalysisOutput, DiscoveryAnalysis, EndpointInfo, EndpointResolver, WindowContext } from '../engine/types.ts';
+import { parseMaskToken } from '../sensitive/maskPath.ts';
+import { inferTemplates, templateKeyOf, type DecisionNode } from './inferTemplates.ts';
+import { addKnownTemplate, alignResourcePath, matchKnown, type KnownNode } from './knownTemplates.ts';
+import { overrideHints, parseOverrides, type DiscoveryOverrides, type OverrideHints, type ParsedOverrides } from './overrides.ts';
+import type { ImportedSpec } from './parseOpenApiSpec.ts';
+import { countNodes, insertPath, newTrieNode, splitPath } from './pathTrie.ts';
+import { histQuantile, kmvAdd, kmvEstimate, sizeBucket, topAdd } from './sketches.ts';
+import { nameTemplate, paramNames, paramPositions } from './templateNames.ts';
+import { MAX_CHANGES, type DiscoveryState, type DomainState, type EndpointStats, type TemplateChange } from './types.ts';
+import { FILE_ASSET_EXTENSIONS, shapeToParamType, valueShape } from './valueShape.ts';
+
+export interface DiscoveryOptions {
+  /** Imported OpenAPI/Swagger description: its operations are verified templates. */
+  spec?: ImportedSpec;
+  /** Operator pins, forced parameters, merges and splits (validated with {@link parseOverrides}). */
+  overrides?: DiscoveryOverrides;
+}
+
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+const FILE_DAYS = 30;
+const TOP_N = 10;
+/** Responses at least this large (median) on GET make an endpoint a file asset even without an extension. */
+const LARGE_DOWNLOAD = 512 * 1024;
+const MAX_CACHE = 200_000;
+
+/** What a (domain, method, path) resolves to; cached per path. */
+interface Resolved {
+  key: string;
+  template: string;
+  source: 'verified' | 'inferred';
+  specOp: number;
+  /** True when the template came from inference (re-checked after re-inference). */
+  inferred: boolean;
+  shapes: string[];
+  sensitive: string[];
+  fileExt: string | null;
+}
+
+interface DomainRuntime {
+  tree: DecisionNode | null;
+  treeGen: number;
+  hints: OverrideHints;
+  pins: KnownNode;
+  cache: Map<string, Map<string, Resolved | null>>;
+  cacheSize: number;
+}
+
+interface Runtime {
+  domains: Map<string, DomainRuntime>;
+  names: Map<string, string>;
+}
+
+/**
+ * Asset discovery: learns endpoint templates per (domain, method) from the stream (gateway route templates when
+ * present, imported spec operations, inference over the path trie otherwise), keeps an inventory per endpoint and
+ * answers "which endpoint is this path?" for the other analyses.
+ *
+ * @example
+ * const discovery = createDiscoveryAnalysis({ spec: parseOpenApiSpec(text) });
+ * const { outputs, states } = runInMemory(events, discovery, []);
+ * exportOpenApi(states.discovery as DiscoveryState, 'api.example.com');
+ */
+export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryAnalysis<DiscoveryState> & { finish(state: DiscoveryState, ctx: WindowContext): AnalysisOutput } {
+  const overrides: ParsedOverrides = parseOverrides(opts.overrides ?? {});
+  const spec = opts.spec ?? null;
+  const specTrie: KnownNode = {};
+  const specIndex = new Map<string, number>();
+  if (spec) spec.operations.forEach((op, i) => { addKnownTemplate(specTrie, op.template, op.method); specIndex.set(op.method + ' ' + op.template, i); });
+  const merges = new Map<string, string>();
+  for (const mg of overrides.merges) for (const f of mg.from) merges.set(`${mg.domainName ?? ''}\t${mg.method ?? ''}\t${f}`, mg.into);
+  const runtimes = new WeakMap<DiscoveryState, Runtime>();
+
+  const rt = (state: DiscoveryState): Runtime => {
+    let r = runtimes.get(state);
+    if (!r) { r = { domains: new Map(), names: new Map() }; runtimes.set(state, r); }
+    return r;
+  };
+
+  const domainRt = (r: Runtime, domainName: string): DomainRuntime => {
+    let d = r.domains.get(domainName);
+    if (!d) {
+      const pins: KnownNode = {};
+      for (const l of overrides.literals) if (!l.domainName || l.domainName === domainName) addKnownTemplate(pins, l.template, l.method ?? 'ANY');
+      for (const s of overrides.splits) if (!s.domainName || s.domainName === domainName) for (const t of s.into) addKnownTemplate(pins, t, s.method ?? 'ANY');
+      d = { tree: null, treeGen: -1, hints: overrideHints(overrides, domainName), pins, cache: new Map(), cacheSize: 0 };
+      r.domains.set(domainName, d);
+    }
+    return d;
+  };
+
+  const domainState = (state: DiscoveryState, domainName: string): DomainState =>
+    (state.domains[domainName] ??= { trie: newTrieNode(), trieNodes: 1, known: {}, sticky: [], gen: 0, inferredGen: 0, inferredAt: 0 });
+
+  const runInference = (state: DiscoveryState, r: Runtime, domainName: string, at: number): void => {
+    const ds = state.domains[domainName];
+    const d = domainRt(r, domainName);
+    const sticky = new Set(ds.sticky);
+    const { tree, wordParamKeys } = inferTemplates(ds.trie, { stickyParams: sticky, forcedParams: d.hints.forcedParams, pinnedLiterals: d.hints.pinnedLiterals });
+    for (const k of wordParamKeys) if (!sticky.has(k) && ds.sticky.length < 5000) ds.sticky.push(k);
+    d.tree = tree;
+    d.treeGen = ds.gen;
+    ds.inferredGen = ds.gen;
+    ds.inferredAt = at;
+    d.cache.clear();
+    d.cacheSize = 0;
+    reconcile(state, r, domainName, at);
+  };
+
+  const ensureTree = (state: DiscoveryState, r: Runtime, domainName: string): DomainRuntime => {
+    const d = domainRt(r, domainName);
+    const ds = state.domains[domainName];
+    // After a restart (state loaded from JSON) the tree is rebuilt from the trie as of the last inference.
+    if (ds && d.treeGen !== ds.inferredGen && ds.trie.c) {
+      const { tree } = inferTemplates(ds.trie, { stickyParams: new Set(ds.sticky), forcedParams: d.hints.forcedParams, pinnedLiterals: d.hints.pinnedLiterals });
+      d.tree = tree;
+      d.treeGen = ds.inferredGen;
+    }
+    return d;
+  };
+
+  const mergeTarget = (domainName: string, method: string, template: string): string =>
+    merges.get(`${domainName}\t${method}\t${template}`) ?? merges.get(`${domainName}\t\t${template}`) ?? merges.get(`\t${method}\t${template}`) ?? merges.get(`\t\t${template}`) ?? template;
+
+  const resolveUncached = (state: DiscoveryState, r: Runtime, d: DomainRuntime, domainName: string, method: string, path: string): Resolved | null => {
+    const segs = splitPath(path);
+    let template: string | null = null;
+    let source: 'verified' | 'inferred' = 'inferred';
+    let specOp = -1;
+    let inferred = false;
+    template = matchKnown(d.pins, segs, method);
+    if (template) source = 'verified';
+    const ds = state.domains[domainName];
+    if (!template && ds) template = matchKnown(ds.known, segs, method);
+    if (!template && spec) {
+      for (let off = 0; off <= 2 && off < segs.length && !template; off++) {
+        const t = matchKnown(specTrie, off ? segs.slice(off) : segs, method);
+        if (t) {
+          template = off ? '/' + segs.slice(0, off).join('/') + t : t;
+          source = 'verified';
+          specOp = specIndex.get(method + ' ' + t) ?? -1;
+        }
+      }
+    }
+    if (!template && d.tree) {
+      const key = templateKeyOf(d.tree, segs);
+      if (key) {
+        let named = r.names.get(key);
+        if (!named) { named = nameTemplate(key); r.names.set(key, named); }
+        template = named;
+        inferred = true;
+      }
+    }
+    if (!template) return null;
+    if (spec && specOp < 0) specOp = specIndex.get(method + ' ' + template) ?? -1;
+    template = mergeTarget(domainName, method, template);
+    const pos = paramPositions(template);
+    const shapes = pos.map((p) => (p < segs.length ? valueShape(segs[p]) : 'word'));
+    const sensitive: string[] = [];
+    if (path.includes('/*')) for (const s of segs) { const t = parseMaskToken(s); if (t && !sensitive.includes(t.kind)) sensitive.push(t.kind); }
+    const last = segs.length ? segs[segs.length - 1] : '';
+    const dot = last.lastIndexOf('.');
+    const ext = dot > 0 ? last.slice(dot + 1).toLowerCase() : '';
+    return { key: `${domainName}\t${method}\t${template}`, template, source, specOp, inferred, shapes, sensitive, fileExt: FILE_ASSET_EXTENSIONS.has(ext) ? ext : null };
+  };
+
+  const resolve = (state: DiscoveryState, r: Runtime, domainName: string, method: string, path: string): Resolved | null => {
+    const d = ensureTree(state, r, domainName);
+    let byMethod = d.cache.get(method);
+    if (!byMethod) { byMethod = new Map(); d.cache.set(method, byMethod); }
+    let res = byMethod.get(path);
+    if (res === undefined) {
+      res = resolveUncached(state, r, d, domainName, method, path);
+      if (d.cacheSize >= MAX_CACHE) { d.cache.clear(); d.cacheSize = 0; d.cache.set(method, byMethod = new Map()); }
+      byMethod.set(path, res);
+      d.cacheSize++;
+    }
+    return res;
+  };
+
+  /** After re-inference: endpoints whose samples now resolve elsewhere move there, and the change is recorded. */
+  const reconcile = (state: DiscoveryState, r: Runtime, domainName: string, at: number): void => {
+    const moves = new Map<string, { method: string; to: string; from: string[]; toExisted: boolean }>();
+    const prefix = domainName + '\t';
+    for (const key in state.endpoints) {
+      if (!key.startsWith(prefix)) continue;
+      const ep = state.endpoints[key];
+      if (ep.source !== 'inferred' || ep.samples.length === 0) continue;
+      const res = resolve(state, r, domainName, ep.method, ep.samples[0]);
+      if (!res || res.key === key) continue;
+      const target = state.endpoints[res.key];
+      let mv = moves.get(res.key);
+      if (!mv) { mv = { method: ep.method, to: res.template, from: [], toExisted: !!target }; moves.set(res.key, mv); }
+      mv.from.push(ep.template);
+      if (target) mergeInto(target, ep);
+      else state.endpoints[res.key] = { ...ep, template: res.template, specOp: res.specOp, aliases: [...(ep.aliases ?? []), ep.template].slice(-10) };
+      delete state.endpoints[key];
+    }
+    for (const mv of moves.values()) {
+      const fromParams = Math.max(...mv.from.map((t) => paramPositions(t).length));
+      const toParams = paramPositions(mv.to).length;
+      const kind: TemplateChange['kind'] = mv.from.length > 1 || mv.toExisted || toParams > fromParams ? 'merge' : toParams < fromParams ? 'split' : 'rename';
+      state.changes.push({ at, kind, domainName, method: mv.method, from: mv.from, to: mv.to, reason: 'inference' });
+    }
+    if (state.changes.length > MAX_CHANGES) state.changes.splice(0, state.changes.length - MAX_CHANGES);
+  };
+
+  const analysis = {
+    name: 'discovery' as const,
+
+    initialState(): DiscoveryState {
+      return {
+        v: 1,
+        domains: {},
+        endpoints: {},
+        changes: [],
+        spec: spec ? spec.operations.map((o) => ({ method: o.method, template: o.template, deprecated: o.deprecated, calls: 0 })) : null,
+        hour: -1,
+        emittedHour: -1,
+        lastTs: 0,
+      };
+    },
+
+    closeWindow(events: readonly AccessEvent[], state: DiscoveryState, ctx: WindowContext): AnalysisOutput {
+      const r = rt(state);
+      const rows: EndpointRow[] = [];
+      const hourNow = Math.floor(ctx.windowStart / HOUR) * HOUR;
+      if (state.hour >= 0 && state.hour < hourNow && state.emittedHour < state.hour) {
+        rows.push(...snapshot(state, state.hour, state.hour + HOUR));
+        state.emittedHour = state.hour;
+      }
+      state.hour = hourNow;
+
+      // Pass 1: learn structure (route templates, trie), note domains whose tree cannot resolve a new path.
+      const touched = new Set<string>();
+      const urgent = new Set<string>();
+      let lastDomain = '';
+      let ds: DomainState | null = null;
+      let d: DomainRuntime | null = null;
+      for (const ev of events) {
+        if (ev.domainName !== lastDomain) { lastDomain = ev.domainName; ds = domainState(state, lastDomain); d = ensureTree(state, r, lastDomain); }
+        const segs = splitPath(ev.path);
+        if (ev.resourcePath) {
+          const t = alignResourcePath(segs, ev.resourcePath);
+          if (t && addKnownTemplate(ds!.known, t, ev.method)) { d!.cache.clear(); d!.cacheSize = 0; }
+          if (t) continue;
+        }
+        if (ds!.known.l || ds!.known.p) { if (matchKnown(ds!.known, segs, ev.method)) continue; }
+        const routed = ev.status !== 403 && ev.status !== 404;
+        const created = insertPath(ds!.trie, segs, routed);
+        if (created) {
+          ds!.gen++;
+          ds!.trieNodes += created;
+          touched.add(lastDomain);
+          if (routed && (!d!.tree || !templateKeyOf(d!.tree, segs))) urgent.add(lastDomain);
+        }
+      }
+      for (const name of touched) {
+        const s = state.domains[name];
+        const grown = s.gen - s.inferredGen;
+        if (urgent.has(name) || grown >= Math.max(1, s.trieNodes * 0.02) || ctx.windowStart - s.inferredAt >= HOUR) runInference(state, r, name, ctx.windowStart);
+      }
+
+      // Pass 2: inventory.
+      for (const ev of events) {
+        const res = resolve(state, r, ev.domainName, ev.method, ev.path);
+        if (!res) continue;
+        let ep = state.endpoints[res.key];
+        if (!ep) ep = state.endpoints[res.key] = newEndpoint(ev, res);
+        record(ep, ev, res);
+        if (res.specOp >= 0 && state.spec) state.spec[res.specOp].calls++;
+      }
+      if (events.length) state.lastTs = Math.max(state.lastTs, events[events.length - 1].ts);
+
+      if (ctx.windowEnd % HOUR === 0) {
+        rows.push(...snapshot(state, hourNow, hourNow + HOUR));
+        state.emittedHour = hourNow;
+      }
+      return rows.length ? { endpoints: rows } : {};
+    },
+
+    finish(state: DiscoveryState, ctx: WindowContext): AnalysisOutput {
+      const at = new Date(ctx.windowEnd).toISOString();
+      return { endpoints: Object.values(state.endpoints).map((ep) => endpointRow(ep, at, state)) };
+    },
+
+    resolver(state: DiscoveryState): EndpointResolver {
+      const r = rt(state);
+      return {
+        templateOf: (domainName: string, method: string, path: string): string | null => {
+          if (!state.domains[domainName] && !spec && overrides.literals.length === 0) return null;
+          return resolve(state, r, domainName, method, path)?.template ?? null;
+        },
+        endpointInfo: (domainName: string, method: string, template: string): EndpointInfo | undefined => {
+          const ep = state.endpoints[`${domainName}\t${method}\t${template}`];
+          return ep ? endpointInfo(ep, state) : undefined;
+        },
+      };
+    },
+  };
+  return analysis;
+}
+
+function newEndpoint(ev: AccessEvent, res: Resolved): EndpointStats {
+  return {
+    domainName: ev.domainName,
+    method: ev.method,
+    template: res.template,
+    source: res.source,
+    specOp: res.specOp,
+    firstSeen: ev.ts,
+    lastSeen: ev.ts,
+    count: 0,
+    status: [0, 0, 0, 0, 0],
+    auth: 0,
+    unauth: 0,
+    callers: [],
+    paramShapes: res.shapes.map(() => ({})),
+    sensitive: [],
+    respHist: {},
+    respMax: 0,
+    samples: [],
+  };
+}
+
+function record(ep: EndpointStats, ev: AccessEvent, res: Resolved): void {
+  ep.count++;
+  if (ev.ts < ep.firstSeen) ep.firstSeen = ev.ts;
+  if (ev.ts > ep.lastSeen) ep.lastSeen = ev.ts;
+  const sc = Math.floor(ev.status / 100) - 1;
+  if (sc >= 0 && sc <= 4) ep.status[sc]++;
+  const principal = ev.principalId ?? ev.apiKeyId;
+  if (principal) ep.auth++; else ep.unauth++;
+  kmvAdd(ep.callers, principal ? 'p:' + principal : 'ip:' + ev.ip);
+  const shapes = res.shapes;
+  for (let i = 0; i < shapes.length && i < ep.paramShapes.length; i++) {
+    const ps = ep.paramShapes[i];
+    ps[shapes[i]] = (ps[shapes[i]] ?? 0) + 1;
+  }
+  for (const k of res.sensitive) if (!ep.sensitive.includes(k)) ep.sensitive.push(k);
+  if (ev.query && ev.query.includes('=*')) {
+    for (const m of ev.query.matchAll(/=\*([a-z_0-9]+):/g)) if (!ep.sensitive.includes(m[1])) ep.sensitive.push(m[1]);
+  }
+  const b = sizeBucket(ev.responseLength);
+  ep.respHist[b] = (ep.respHist[b] ?? 0) + 1;
+  if (ev.responseLength > ep.respMax) ep.respMax = ev.responseLength;
+  if (ep.samples.length < 3 && !ep.samples.includes(ev.path)) ep.samples.push(ev.path);
+  const isFile = res.fileExt !== null || (ev.method === 'GET' && ev.responseLength >= LARGE_DOWNLOAD && ev.status < 300);
+  if (isFile || ep.file) {
+    const f = (ep.file ??= { types: [], days: {}, principals: {}, ips: {} });
+    if (res.fileExt && !f.types.includes(res.fileExt)) f.types.push(res.fileExt);
+    const day = Math.floor(ev.ts / DAY);
+    f.days[day] = (f.days[day] ?? 0) + 1;
+    for (const k in f.days) if (+k <= day - FILE_DAYS) delete f.days[k];
+    if (ev.principalId) topAdd(f.principals, ev.principalId, TOP_N);
+    topAdd(f.ips, ev.ip, TOP_N);
+  }
+}
+
+function mergeInto(t: EndpointStats, s: EndpointStats): void {
+  t.firstSeen = Math.min(t.firstSeen, s.firstSeen);
+  t.lastSeen = Math.max(t.lastSeen, s.lastSeen);
+  t.count += s.count;
+  for (let i = 0; i < 5; i++) t.status[i] += s.status[i];
+  t.auth += s.auth;
+  t.unauth += s.unauth;
+  for (const h of s.callers) if (!t.callers.includes(h)) t.callers.push(h);
+  t.callers.sort((a, b) => a - b).splice(32);
+  for (const k of s.sensitive) if (!t.sensitive.includes(k)) t.sensitive.push(k);
+  for (const k in s.respHist) t.respHist[k] = (t.respHist[k] ?? 0) + s.respHist[k];
+  t.respMax = Math.max(t.respMax, s.respMax);
+  for (const p of s.samples) if (t.samples.length < 3 && !t.samples.includes(p)) t.samples.push(p);
+  t.aliases = [...new Set([...(t.aliases ?? []), s.template, ...(s.aliases ?? [])])].slice(-10);
+  if (s.file) {
+    const f = (t.file ??= { types: [], days: {}, principals: {}, ips: {} });
+    for (const x of s.file.types) if (!f.types.includes(x)) f.types.push(x);
+    for (const k in s.file.days) f.days[k] = (f.days[k] ?? 0) + s.file.days[k];
+    for (const k in s.file.principals) topAdd(f.principals, k, TOP_N, s.file.principals[k]);
+    for (const k in s.file.ips) topAdd(f.ips, k, TOP_N, s.file.ips[k]);
+  }
+}
+
+function snapshot(state: DiscoveryState, from: number, to: number): EndpointRow[] {
+  const at = new Date(to).toISOString();
+  const rows: EndpointRow[] = [];
+  for (const key in state.endpoints) {
+    const ep = state.endpoints[key];
+    if (ep.lastSeen >= from && ep.lastSeen < to) rows.push(endpointRow(ep, at, state));
+  }
+  return rows;
+}
+
+function specStatus(ep: EndpointStats, state: DiscoveryState): EndpointInfo['specStatus'] {
+  if (!state.spec) return 'no_spec';
+  if (ep.specOp < 0) return 'shadow';
+  return state.spec[ep.specOp]?.deprecated ? 'deprecated' : 'in_spec';
+}
+
+/** Dominant parameter type per parameter name. */
+export function paramTypes(ep: EndpointStats): Record<string, string> {
+  const names = paramNames(ep.template);
+  const out: Record<string, string> = {};
+  names.forEach((n, i) => {
+    const ps = ep.paramShapes[i] ?? {};
+    let best = 'word', bc = -1;
+    for (const k in ps) if (ps[k] > bc) { best = k; bc = ps[k]; }
+    out[n] = shapeToParamType(best as Parameters<typeof shapeToParamType>[0]);
+  });
+  return out;
+}
+
+function isFileAsset(ep: EndpointStats): boolean {
+  return !!ep.file && (ep.file.types.length > 0 || histQuantile(ep.respHist, 0.5) >= LARGE_DOWNLOAD);
+}
+
+export function endpointRow(ep: EndpointStats, snapshotAt: string, state: DiscoveryState): EndpointRow {
+  return {
+    domain_name: ep.domainName,
+    method: ep.method,
+    template: ep.template,
+    first_seen: new Date(ep.firstSeen).toISOString(),
+    last_seen: new Date(ep.lastSeen).toISOString(),
+    request_count: ep.count,
+    snapshot_at: snapshotAt,
+    status_2xx: ep.status[1],
+    status_3xx: ep.status[2],
+    status_4xx: ep.status[3],
+    status_5xx: ep.status[4],
+    auth_requests: ep.auth,
+    unauth_requests: ep.unauth,
+    distinct_callers: kmvEstimate(ep.callers),
+    sensitive_types: [...ep.sensitive].sort(),
+    param_types: paramTypes(ep),
+    is_file_asset: isFileAsset(ep),
+    file_types: ep.file ? [...ep.file.types].sort() : [],
+    resp_bytes_p50: histQuantile(ep.respHist, 0.5),
+    resp_bytes_max: ep.respMax,
+    spec_status: specStatus(ep, state),
+    source: ep.source,
+  };
+}
+
+export function endpointInfo(ep: EndpointStats, state: DiscoveryState): EndpointInfo {
+  return {
+    domainName: ep.domainName,
+    method: ep.method,
+    template: ep.template,
+    requestCount: ep.count,
+    authRequests: ep.auth,
+    unauthRequests: ep.unauth,
+    sensitiveTypes: [...ep.sensitive],
+    isFileAsset: isFileAsset(ep),
+    fileTypes: ep.file ? [...ep.file.types] : [],
+    source: ep.source,
+    specStatus: specStatus(ep, state),
+    firstSeen: ep.firstSeen,
+    lastSeen: ep.lastSeen,
+  };
+}
+
+/** Merges, splits and renames recorded so far (oldest first). */
+export function templateChanges(state: DiscoveryState): readonly TemplateChange[] {
+  return state.changes;
+}
+
+/** Node count of every domain trie (a size check for tests and the eval script). */
+export function trieSize(state: DiscoveryState): number {
+  let n = 0;
+  for (const d of Object.values(state.domains)) n += countNodes(d.trie);
+  return n;
+}

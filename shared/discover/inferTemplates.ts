@@ -1,0 +1,189 @@
+import { FOLDED, type TrieNode } from './pathTrie.ts';
+import { isStrongShape, valueShape, type ValueShape } from './valueShape.ts';
+
+/**
+ * The result of inference for one domain: a tree whose edges are literal segments or one parameter edge.
+ * `key` is the generalized prefix (`/repos/{}/{}`), the identity of a position across re-inference.
+ */
+export interface DecisionNode {
+  key: string;
+  lit: Map<string, DecisionNode>;
+  param: DecisionNode | null;
+  /** Some request under this node was answered by a route (not 403/404). */
+  live: boolean;
+}
+
+/** Operator and history constraints that inference must respect. */
+export interface InferenceHints {
+  /** Positions (generalized prefixes) already published as parameters: they stay parameters. */
+  stickyParams?: ReadonlySet<string>;
+  /** Positions forced to be parameters by overrides. */
+  forcedParams?: ReadonlySet<string>;
+  /** `prefix\u0000segment` pairs that must stay literal (pinned by overrides or imported specs). */
+  pinnedLiterals?: ReadonlySet<string>;
+}
+
+/** Tunables of the structure rules; defaults were chosen on synthetic and public API traffic. */
+export const INFERENCE_TUNING = {
+  /** Merged positions: distinct words / (parent, word) edges above which words are values, not names. */
+  noveltyRatio: 0.6,
+  minWordsMerged: 5,
+  minEdgesMerged: 8,
+  /** Single-parent positions: words needed before structure can call them values. */
+  minWordsSingle: 8,
+  /** Share of (word, grandchild) edges whose grandchild recurs under other words. */
+  sharedGrandchildren: 0.5,
+  /** Leafy single-parent positions (`/users/{username}`): words, share of leaves, share of rare words. */
+  minWordsLeafy: 20,
+  leafShare: 0.8,
+  rareShare: 0.6,
+  /** A word recurring under this share of merged parents is a literal even at a parameter position. */
+  literalRecurrence: 0.3,
+};
+
+interface ChildStat {
+  seg: string;
+  shape: ValueShape;
+  nodes: TrieNode[];
+  h: number;
+  g: number;
+}
+
+const PARAM = '{}';
+
+/**
+ * Infers the template tree of one domain's trie, top down: at each position (set of concrete nodes that share a
+ * generalized prefix), identifier-shaped children are parameter values, and word-shaped children are values
+ * when the structure says so (they keep appearing as new words under many parents, or their own children recur
+ * under many of them). Pure and deterministic.
+ *
+ * @example
+ * const { tree } = inferTemplates(domain.trie);
+ * templateKeyOf(tree, ['users', '42']) // '/users/{}'
+ */
+export function inferTemplates(root: TrieNode, hints: InferenceHints = {}): InferenceResult {
+  const wordParamKeys = new Set<string>();
+  const tree = build([root], '', hints, wordParamKeys);
+  return { tree, wordParamKeys };
+}
+
+export interface InferenceResult {
+  tree: DecisionNode;
+  /** Positions where word-shaped values were judged parameters (to keep them so: see `stickyParams`). */
+  wordParamKeys: Set<string>;
+}
+
+function build(members: TrieNode[], key: string, hints: InferenceHints, wordParamKeys: Set<string>): DecisionNode {
+  const node: DecisionNode = { key: key || '/', lit: new Map(), param: null, live: members.some((m) => m.g > 0) };
+  const stats = new Map<string, ChildStat>();
+  for (const m of members) {
+    if (!m.c) continue;
+    for (const seg in m.c) {
+      const child = m.c[seg];
+      let s = stats.get(seg);
+      if (!s) { s = { seg, shape: seg === FOLDED ? 'token' : valueShape(seg), nodes: [], h: 0, g: 0 }; stats.set(seg, s); }
+      s.nodes.push(child);
+      s.h += child.h;
+      s.g += child.g;
+    }
+  }
+  if (stats.size === 0) return node;
+  const paramSegs = classify(stats, members.length, key || '/', hints, wordParamKeys);
+  const paramNodes: TrieNode[] = [];
+  for (const s of stats.values()) {
+    if (paramSegs.has(s.seg)) for (const n of s.nodes) paramNodes.push(n);
+    else node.lit.set(s.seg, build(s.nodes, key + '/' + s.seg, hints, wordParamKeys));
+  }
+  if (paramNodes.length) node.param = build(paramNodes, key + '/' + PARAM, hints, wordParamKeys);
+  return node;
+}
+
+/** Returns the segments at this position that are parameter values. */
+function classify(stats: Map<string, ChildStat>, m: number, key: string, hints: InferenceHints, wordParamKeys: Set<string>): Set<string> {
+  const T = INFERENCE_TUNING;
+  const params = new Set<string>();
+  const pinned = (seg: string) => hints.pinnedLiterals?.has(key + '\u0000' + seg) ?? false;
+  const words: ChildStat[] = [];
+  let strongLive = 0;
+  for (const s of stats.values()) {
+    if (pinned(s.seg)) continue;
+    if (isStrongShape(s.shape)) { params.add(s.seg); if (s.g > 0) strongLive++; }
+    else if (s.g > 0) words.push(s);
+  }
+  const forced = hints.forcedParams?.has(key) || hints.stickyParams?.has(key);
+  let wordParam = forced === true;
+  if (!wordParam && words.length >= 2) wordParam = wordsAreValues(words, m, strongLive);
+  if (!wordParam) return params;
+  wordParamKeys.add(key);
+  for (const s of stats.values()) {
+    if (params.has(s.seg) || pinned(s.seg)) continue;
+    // A word that recurs under a good share of the merged parents is a name (issues under each repo).
+    if (m >= 4 && s.nodes.length >= 3 && s.nodes.length >= T.literalRecurrence * m) continue;
+    params.add(s.seg);
+  }
+  return params;
+}
+
+function wordsAreValues(words: ChildStat[], m: number, strongLive: number): boolean {
+  const T = INFERENCE_TUNING;
+  const nW = words.length;
+  let edges = 0, leaves = 0, rare = 0;
+  for (const w of words) {
+    edges += w.nodes.length;
+    let hasKids = false;
+    for (const n of w.nodes) if (n.c) { hasKids = true; break; }
+    if (!hasKids) leaves++;
+    if (w.h <= 3 && w.nodes.length === 1) rare++;
+  }
+  // Many parents merged here: names repeat under each parent, values are new words almost every time.
+  if (m >= 3 && nW >= T.minWordsMerged && edges >= T.minEdgesMerged && nW / edges >= T.noveltyRatio) return true;
+  // Identifiers and words side by side (`/status/{idOrName}`): many rare words are values too.
+  if (strongLive >= 2 && nW >= 4 && rare / nW >= T.rareShare) return true;
+  if (nW < T.minWordsSingle) return false;
+  // Words whose own children recur under many of them (`/orgs/{org}/teams`, `/orgs/{org}/members`).
+  const under = new Map<string, number>();
+  let gEdges = 0;
+  for (const w of words) {
+    const seen = new Set<string>();
+    for (const n of w.nodes) {
+      if (!n.c) continue;
+      for (const g in n.c) {
+        if (seen.has(g) || n.c[g].g === 0) continue;
+        seen.add(g);
+        if (isStrongShape(valueShape(g))) continue;
+        under.set(g, (under.get(g) ?? 0) + 1);
+        gEdges++;
+      }
+    }
+  }
+  if (gEdges >= nW * 0.5) {
+    let shared = 0;
+    for (const c of under.values()) if (c >= 2) shared += c;
+    if (shared / gEdges >= T.sharedGrandchildren && under.size * 2 <= nW) return true;
+  }
+  // Leaf values called once or twice each (`/users/{username}`).
+  if (nW >= T.minWordsLeafy && leaves / nW >= T.leafShare && rare / nW >= T.rareShare) return true;
+  return false;
+}
+
+/**
+ * Walks the tree along `segs`; returns the generalized key (`/users/{}`) or null when the path leaves the
+ * known structure on a word (no endpoint) or ends on a node no routed request reached.
+ */
+export function templateKeyOf(tree: DecisionNode, segs: readonly string[]): string | null {
+  let node = tree;
+  for (let i = 0; i < segs.length; i++) {
+    const seg = segs[i];
+    const next = node.lit.get(seg) ?? node.param;
+    if (next) { node = next; continue; }
+    if (isStrongShape(valueShape(seg))) {
+      // An identifier where only names were seen so far: the endpoint is new, its shape is clear.
+      let k = node.key === '/' ? '' : node.key;
+      k += '/' + PARAM;
+      for (let j = i + 1; j < segs.length; j++) k += '/' + (isStrongShape(valueShape(segs[j])) ? PARAM : segs[j]);
+      return k;
+    }
+    return null;
+  }
+  return node.live ? node.key : null;
+}

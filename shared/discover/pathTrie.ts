@@ -1,0 +1,70 @@
+import { isStrongShape, valueShape } from './valueShape.ts';
+
+/**
+ * One node of a domain's observed-path trie (masked paths of requests without a usable `resourcePath`).
+ * Short keys because the trie is persisted with the state: `c` children, `h` requests through the node,
+ * `g` of them answered by a route (not 403/404), `k` number of children.
+ */
+export interface TrieNode {
+  c?: Record<string, TrieNode>;
+  h: number;
+  g: number;
+  k?: number;
+}
+
+/** Children beyond this number are folded: further identifier-shaped values share one wildcard child. */
+export const MAX_CHILDREN = 1500;
+/** The key of the folded child that stands for "any identifier". */
+export const FOLDED = '\u0001';
+
+export function newTrieNode(): TrieNode {
+  return { h: 0, g: 0 };
+}
+
+/** Splits `/a/b/` into `['a', 'b']`; empty segments other than a trailing slash are kept. */
+export function splitPath(path: string): string[] {
+  const segs = path.split('/');
+  segs.shift();
+  if (segs.length > 0 && segs[segs.length - 1] === '') segs.pop();
+  return segs;
+}
+
+/**
+ * Adds one request to the trie; returns how many nodes it created (0 when the path was already known).
+ *
+ * @example
+ * const root = newTrieNode();
+ * insertPath(root, ['users', '42'], true); // 2
+ */
+export function insertPath(root: TrieNode, segs: readonly string[], routed: boolean): number {
+  let node = root;
+  let created = 0;
+  node.h++;
+  if (routed) node.g++;
+  for (let i = 0; i < segs.length; i++) {
+    let seg = segs[i];
+    const c = (node.c ??= {});
+    let child = c[seg];
+    if (!child) {
+      if ((node.k ?? 0) >= MAX_CHILDREN && isStrongShape(valueShape(seg))) {
+        seg = FOLDED;
+        child = c[seg];
+      }
+      if (!child) {
+        child = c[seg] = newTrieNode();
+        node.k = (node.k ?? 0) + 1;
+        created++;
+      }
+    }
+    child.h++;
+    if (routed) child.g++;
+    node = child;
+  }
+  return created;
+}
+
+export function countNodes(root: TrieNode): number {
+  let n = 1;
+  if (root.c) for (const k in root.c) n += countNodes(root.c[k]);
+  return n;
+}
