@@ -1,0 +1,195 @@
+/**
+ * `npm run bench [-- --json] [-- --events N]`: throughput, state writes, memory and cost on a fixed, seeded
+ * workload shaped like the dev sample (the local simulator at a high rate), on one core.
+ */
+import { gunzipSync } from 'node:zlib';
+import type { Context, KinesisStreamEvent } from 'aws-lambda';
+import { simulateTraffic } from '../local/simulator.ts';
+import { encodeSubscriptionPayload } from '../shared/ingest/encodeSubscriptionPayload.ts';
+import { createLocalHandlers } from '../local/localHandlers.ts';
+import { MemoryKeyValueStore } from '../local/memoryKeyValueStore.ts';
+import { MemoryBlobStore } from '../local/memoryBlobStore.ts';
+import { JsonlAlertSink } from '../local/jsonlAlertSink.ts';
+import { CountingMetrics } from '../local/countingMetrics.ts';
+import { drainAll } from '../local/drain.ts';
+import { readFileSync } from 'node:fs';
+
+const args = process.argv.slice(2);
+const asJson = args.includes('--json');
+const nArg = args.indexOf('--events');
+const TARGET = nArg >= 0 ? Number(args[nArg + 1]) : 1_000_000;
+const log = (s: string) => { if (!asJson) console.error(s); };
+const ctx = { functionName: 'bench', awsRequestId: 'bench', getRemainingTimeInMillis: () => 900_000 } as unknown as Context;
+const gc = () => (globalThis as { gc?: () => void }).gc?.();
+
+type Rec = KinesisStreamEvent['Records'][number];
+
+function buildWorkload(events: number) {
+  const hours = 24;
+  const { lines } = simulateTraffic({ seed: 11, hours, rate: Math.ceil(events / (hours * 60)) });
+  const used = lines.slice(0, events);
+  const records: Rec[] = [];
+  let bytes = 0, payloadBytes = 0;
+  for (let i = 0; i < used.length; i += 100) {
+    const chunk = used.slice(i, i + 100);
+    for (const l of chunk) bytes += l.length;
+    const data = encodeSubscriptionPayload(chunk.map((m, j) => ({ id: String(i + j), timestamp: NaN, message: m })));
+    payloadBytes += data.length;
+    const seq = String(i / 100).padStart(20, '0');
+    records.push({ eventID: `shardId-000000000000:${seq}`, eventName: 'aws:kinesis:record', eventVersion: '1.0', eventSource: 'aws:kinesis', awsRegion: 'local', eventSourceARN: 'arn', invokeIdentityArn: 'arn',
+      kinesis: { kinesisSchemaVersion: '1.0', partitionKey: String(i), sequenceNumber: seq, approximateArrivalTimestamp: 0, data: data.toString('base64') } });
+  }
+  return { records, events: used.length, avgLineBytes: bytes / used.length, avgPayloadBytes: payloadBytes / records.length };
+}
+
+function decodeFloor(records: Rec[]): number {
+  const t = process.hrtime.bigint();
+  let n = 0;
+  for (const r of records) {
+    const env = JSON.parse(gunzipSync(Buffer.from(r.kinesis.data, 'base64')).toString('utf8'));
+    for (const e of env.logEvents) { JSON.parse(e.message); n++; }
+  }
+  return n / (Number(process.hrtime.bigint() - t) / 1e9);
+}
+
+async function runAnalyses(records: Rec[], which: Array<'discovery' | 'defects' | 'scoring'>, batch = 100) {
+  const kv = new MemoryKeyValueStore(), blobs = new MemoryBlobStore(), alerts = new JsonlAlertSink(), metrics = new CountingMetrics();
+  const h = createLocalHandlers({ kv, blobs, alerts, metrics });
+  const t = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
+  for (let i = 0; i < records.length; i += batch) {
+    const ev = { Records: records.slice(i, i + batch) };
+    for (const w of which) await h[w](ev, ctx);
+  }
+  await drainAll({ discovery: h.discovery, others: which.filter((w) => w !== 'discovery').map((w) => h[w]) });
+  const s = Number(process.hrtime.bigint() - t) / 1e9;
+  const cpu = process.cpuUsage(cpu0);
+  return { seconds: s, cpuSeconds: (cpu.user + cpu.system) / 1e6, kv, blobs, alerts, metrics };
+}
+
+async function main() {
+  log(`Building a seeded workload of ${TARGET} records...`);
+  const w = buildWorkload(TARGET);
+  const N = w.events;
+  log(`  ${N} events in ${w.records.length} subscription records (avg line ${w.avgLineBytes.toFixed(0)} B, payload ${(w.avgPayloadBytes / 1024).toFixed(1)} KiB)`);
+  decodeFloor(w.records.slice(0, 200));
+  const floor = Math.max(decodeFloor(w.records), decodeFloor(w.records));
+  log(`decode floor: ${Math.round(floor)} events/s`);
+  const per: Record<string, number> = {};
+  // Discovery runs alone; defects and scoring need discovery's snapshots, so they are measured as
+  // (discovery + X) - discovery.
+  const d = await runAnalyses(w.records, ['discovery']);
+  per.discovery = N / d.seconds;
+  log(`discovery: ${Math.round(per.discovery)} events/s`);
+  for (const x of ['defects', 'scoring'] as const) {
+    const r = await runAnalyses(w.records, ['discovery', x]);
+    per[x] = N / Math.max(1e-9, r.seconds - d.seconds);
+    log(`${x}: ${Math.round(per[x])} events/s`);
+  }
+  const all = await runAnalyses(w.records, ['discovery', 'defects', 'scoring']);
+  const allRate = N / all.seconds;
+  const ratio = allRate / floor;
+  log(`all three: ${Math.round(allRate)} events/s, ratio to floor ${ratio.toFixed(3)}`);
+  const perM = (x: number) => (x / N) * 1e6;
+  const ddbWcuPerM = perM(all.kv.wcu), ddbWritesPerM = perM(all.kv.writes), s3PutsPerM = perM(all.blobs.puts), snsPerM = perM(all.alerts.sent.length);
+  const findingObjects = [...all.blobs.objects.entries()].filter(([k]) => /^(endpoints|defects|risk_events|actors)\//.test(k));
+  const findingBytes = findingObjects.reduce((s, [, v]) => s + v.byteLength, 0);
+
+  // Memory: one 10,000-record batch through all three handlers.
+  gc();
+  const heap0 = process.memoryUsage().heapUsed;
+  let peakRss = 0, peakHeap = 0;
+  const sampler = setInterval(() => { const m = process.memoryUsage(); peakRss = Math.max(peakRss, m.rss); peakHeap = Math.max(peakHeap, m.heapUsed); }, 5);
+  const big = w.records.slice(0, Math.min(10_000, w.records.length));
+  await runAnalyses(big, ['discovery', 'defects', 'scoring'], big.length);
+  clearInterval(sampler);
+  const m = process.memoryUsage();
+  peakRss = Math.max(peakRss, m.rss); peakHeap = Math.max(peakHeap, m.heapUsed);
+
+  // Heap growth over 5M events: the same handlers over the workload five times (event times shifted).
+  const kv = new MemoryKeyValueStore(), blobs = new MemoryBlobStore();
+  const h = createLocalHandlers({ kv, blobs, alerts: new JsonlAlertSink(), metrics: new CountingMetrics() });
+  const rounds = Math.max(1, Math.ceil(5_000_000 / N));
+  let heapAfterFirst = 0, heapEnd = 0;
+  for (let round = 0; round < rounds; round++) {
+    const shift = round * 86_400_000;
+    for (let i = 0; i < w.records.length; i += 100) {
+      const recs = round === 0 ? w.records.slice(i, i + 100) : w.records.slice(i, i + 100).map((r) => shiftRecord(r, shift, round));
+      const ev = { Records: recs };
+      await h.discovery(ev, ctx); await h.defects(ev, ctx); await h.scoring(ev, ctx);
+    }
+    gc();
+    const heap = process.memoryUsage().heapUsed - blobsBytes(blobs);
+    if (round === 0) heapAfterFirst = heap;
+    heapEnd = heap;
+    log(`  heap after ${(round + 1) * N} events: ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB (${blobs.objects.size} objects held by the in-memory bucket)`);
+  }
+
+  const prices = JSON.parse(readFileSync(new URL('./prices.json', import.meta.url), 'utf8'));
+  const cpuPerEvent = all.cpuSeconds / N;
+  const R = 100e6;
+  const logGb = (R * w.avgLineBytes) / 1e9;
+  const cost: Record<string, number> = {
+    cloudwatch_logs_ingestion: logGb * prices.cloudwatch_logs_ingest_per_gb,
+    subscription_to_kinesis_put_units: ((R / 100) * Math.ceil(w.avgPayloadBytes / 25_600) * prices.kinesis_put_payload_units_per_million) / 1e6,
+    kinesis_shards: 2 * 730 * prices.kinesis_shard_hour,
+    lambda_gb_seconds: ((cpuPerEvent * R) / 0.58) * 1.0 * prices.lambda_gb_second_arm64,
+    lambda_requests: ((3 * 30 * 86_400) / 10 / 1e6) * prices.lambda_requests_per_million,
+    dynamodb_writes: ((ddbWcuPerM * R) / 1e6 / 1e6) * prices.dynamodb_write_request_units_per_million,
+    dynamodb_reads: ((ddbWritesPerM * 2 * R) / 1e6 / 1e6) * prices.dynamodb_read_request_units_per_million,
+    s3_puts: ((s3PutsPerM * R) / 1e6 / 1000) * prices.s3_put_per_thousand,
+    s3_gets: ((s3PutsPerM * R) / 1e6 / 1000) * prices.s3_get_per_thousand,
+    s3_storage_30d_findings: ((findingBytes / N) * R / 1e9) * prices.s3_storage_per_gb_month,
+    sns: ((snsPerM * R) / 1e6 / 1e6) * prices.sns_publish_per_million,
+    athena_daily_query: 30 * (((findingBytes / N) * (R / 30)) / 1e12) * prices.athena_per_tb_scanned,
+  };
+  const total = Object.values(cost).reduce((s, x) => s + x, 0);
+  const out = {
+    events: N,
+    decode_floor_events_per_s: Math.round(floor),
+    discovery_events_per_s: Math.round(per.discovery),
+    defects_events_per_s: Math.round(per.defects),
+    scoring_events_per_s: Math.round(per.scoring),
+    all_analyses_events_per_s: Math.round(allRate),
+    ratio: Number(ratio.toFixed(3)),
+    ddb_writes_per_million_events: Math.round(ddbWritesPerM),
+    ddb_wcu_per_million_events: Math.round(ddbWcuPerM),
+    s3_puts_per_million_events: Math.round(s3PutsPerM),
+    s3_findings_objects: findingObjects.length,
+    s3_findings_avg_object_kb: Number((findingBytes / Math.max(1, findingObjects.length) / 1024).toFixed(1)),
+    sns_publishes_per_million_events: Math.round(snsPerM),
+    peak_rss_mb_10k_batch: Math.round(peakRss / 1e6),
+    peak_heap_mb_10k_batch: Math.round((peakHeap - heap0) / 1e6),
+    heap_growth_mb_5m_events: Number(((heapEnd - heapAfterFirst) / 1e6).toFixed(1)),
+    usd_per_100m_requests: Number(total.toFixed(2)),
+    cost_items_usd: Object.fromEntries(Object.entries(cost).map(([k, v]) => [k, Number(v.toFixed(3))])),
+  };
+  if (asJson) console.log(JSON.stringify(out));
+  else {
+    console.log('\napiscope benchmark (one core, seeded workload)');
+    for (const [k, v] of Object.entries(out)) if (k !== 'cost_items_usd') console.log(`  ${k.padEnd(34)} ${v}`);
+    console.log('  cost per 100M requests (USD), itemized:');
+    for (const [k, v] of Object.entries(out.cost_items_usd)) console.log(`    ${k.padEnd(32)} ${v.toFixed(3)}`);
+    console.log(`    ${'TOTAL'.padEnd(32)} ${out.usd_per_100m_requests.toFixed(2)}   (prices: bench/prices.json, assumptions: bench/assumptions.md)`);
+  }
+}
+
+function shiftRecord(r: Rec, shift: number, round: number): Rec {
+  const env = JSON.parse(gunzipSync(Buffer.from(r.kinesis.data, 'base64')).toString('utf8'));
+  const evs = env.logEvents.map((e: { id: string; message: string }) => {
+    const o = JSON.parse(e.message);
+    o.requestTimeEpoch = String(Number(o.requestTimeEpoch) + shift);
+    o.requestId = `${round}-${o.requestId}`;
+    return { id: e.id, timestamp: NaN, message: JSON.stringify(o) };
+  });
+  const seq = `${round}${r.kinesis.sequenceNumber}`;
+  return { ...r, eventID: `shardId-000000000000:${seq}`, kinesis: { ...r.kinesis, sequenceNumber: seq, data: encodeSubscriptionPayload(evs).toString('base64') } };
+}
+
+function blobsBytes(b: MemoryBlobStore) {
+  let s = 0;
+  for (const v of b.objects.values()) s += v.byteLength;
+  return s;
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
