@@ -58,8 +58,8 @@ function powertoolsSink(metrics: Metrics): MetricsSink {
  */
 export function createAnalysisHandler(
   name: string,
-  setup: (cfg?: RuntimeConfig) => Promise<AnalysisSetup>,
-  deps: () => Promise<HandlerDeps & { config?: RuntimeConfig }>,
+  setup: (deps: HandlerDeps & { config?: RuntimeConfig; readText?: (uri: string) => Promise<string> }) => Promise<AnalysisSetup>,
+  deps: () => Promise<HandlerDeps & { config?: RuntimeConfig; readText?: (uri: string) => Promise<string> }>,
 ): AnalysisHandler {
   const logger = new Logger({ serviceName: 'apiscope', persistentKeys: { analysis: name } });
   const metrics = new Metrics({ namespace: 'apiscope', serviceName: name });
@@ -67,7 +67,7 @@ export function createAnalysisHandler(
   const init = () =>
     (ready ??= (async () => {
       const d = await deps();
-      const s = await setup(d.config);
+      const s = await setup(d);
       const ports: EnginePorts = { ...d.ports, metrics: d.ports.metrics ?? powertoolsSink(metrics) };
       return { engine: new WindowEngine(s.analysis, ports, d.engine, s.discovery), masker: createMasker(d.hashKey), d };
     })().catch((e) => { ready = null; throw e; }));

@@ -2,6 +2,7 @@ import { createClients } from '../../adapters/awsClients.ts';
 import { DynamoKeyValueStore } from '../../adapters/dynamoKeyValueStore.ts';
 import { S3BlobStore } from '../../adapters/s3BlobStore.ts';
 import { SnsAlertPublisher } from '../../adapters/snsAlertPublisher.ts';
+import { loadText } from '../../adapters/loadText.ts';
 import { loadRuntimeConfig } from '../../shared/config/runtimeConfig.ts';
 import type { AlertPublisher } from '../../shared/engine/ports.ts';
 import type { HandlerDeps } from './createAnalysisHandler.ts';
@@ -10,12 +11,13 @@ import type { RuntimeConfig } from '../../shared/config/runtimeConfig.ts';
 const noAlerts: AlertPublisher = { async publish() {} };
 
 /** Builds the handler's dependencies from the environment the CDK stack sets. */
-export async function depsFromEnv(opts: { quarantine?: boolean } = {}): Promise<HandlerDeps & { config: RuntimeConfig; clients: ReturnType<typeof createClients> }> {
+export async function depsFromEnv(opts: { quarantine?: boolean } = {}): Promise<HandlerDeps & { config: RuntimeConfig; clients: ReturnType<typeof createClients>; readText: (uri: string) => Promise<string> }> {
   const config = loadRuntimeConfig(process.env);
   const clients = createClients();
   return {
     config,
     clients,
+    readText: (uri: string) => loadText(uri, clients.s3),
     hashKey: config.hashKey,
     fieldMapping: config.fieldMapping,
     engine: { windowMs: config.windowMs, latenessMs: config.latenessMs, minAlertSeverity: config.minAlertSeverity, quarantine: !!opts.quarantine },
