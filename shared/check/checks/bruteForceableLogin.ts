@@ -1,0 +1,71 @@
+import type { Check, Finding } from '../types.ts';
+import { addSample, capRecord, is2xx } from '../util.ts';
+import { isLoginEndpoint } from '../classifyEndpoint.ts';
+
+interface CallerFailures { failures: number; firstTs: number; lastTs: number }
+export interface BruteForceableLoginState {
+  /** `<endpoint key>|<ip>` -> failures since the caller's last success. */
+  callers: Record<string, CallerFailures>;
+  throttled: Record<string, boolean>;
+}
+
+const thresholds = {
+  /** Failed attempts (401/403) from one IP on the login endpoint before a success that counts. */
+  minFailures: 10,
+  /** Failures older than this (ms) are forgotten. */
+  horizonMs: 3_600_000,
+  maxCallers: 50_000,
+};
+
+/**
+ * A login / token endpoint answers 2xx to an IP right after many failed attempts from that same IP: there is
+ * no lockout, back-off or CAPTCHA, so passwords can be guessed or stuffed. Failures on other endpoints (expired
+ * tokens behind a carrier NAT) are not counted.
+ */
+export const bruteForceableLogin: Check<BruteForceableLoginState, typeof thresholds> = {
+  definition: {
+    id: 'brute_forceable_login',
+    title: 'Login succeeds after many failures from one caller',
+    owasp: 'API2:2023',
+    severity: 'high',
+    fix: 'Lock or slow down an account and an IP after repeated failures (exponential back-off, CAPTCHA, MFA), add a WAF rate-based rule on the login route, and alert on success-after-failures.',
+    evidence: 'callers (IP) that succeeded after N failures, the largest N, whether the endpoint ever answered 429',
+    thresholds,
+  },
+  initialState: () => ({ callers: {}, throttled: {} }),
+  evaluate(win, state, t) {
+    const out: Finding[] = [];
+    for (const [key, evs] of win.byEndpoint) {
+      const { domainName: domain, method } = evs[0].ev;
+      const template = evs[0].template!;
+      if (!isLoginEndpoint(method, template)) continue;
+      const ips: string[] = [];
+      let hits = 0, maxFailures = 0, lastTs = 0;
+      for (const r of evs) {
+        const ev = r.ev;
+        if (ev.status === 429) state.throttled[key] = true;
+        const ck = `${key}|${ev.ip}`;
+        let c: CallerFailures | undefined = state.callers[ck];
+        if (c && ev.ts - c.lastTs > t.horizonMs) { delete state.callers[ck]; c = undefined; }
+        if (ev.status === 401 || ev.status === 403) {
+          c ??= state.callers[ck] = { failures: 0, firstTs: ev.ts, lastTs: ev.ts };
+          c.failures++; c.lastTs = ev.ts;
+        } else if (is2xx(ev.status) && c) {
+          if (c.failures >= t.minFailures) {
+            hits++; lastTs = ev.ts; maxFailures = Math.max(maxFailures, c.failures);
+            addSample(ips, ev.ip, 5);
+          }
+          delete state.callers[ck];
+        }
+      }
+      if (hits === 0) continue;
+      out.push({
+        type: this.definition.id, domain, method, template, count: hits, ts: lastTs,
+        evidence: { successesAfterFailures: hits, maxFailuresBeforeSuccess: maxFailures, sampleIps: ips, endpointEverThrottled: state.throttled[key] === true },
+      });
+    }
+    capRecord(state.callers, t.maxCallers, (c) => c.lastTs);
+    capRecord(state.throttled, t.maxCallers, () => 0);
+    return out;
+  },
+};

@@ -1,0 +1,70 @@
+import type { Check, Finding } from '../types.ts';
+import { callerOf, capRecord, is2xx, is5xx, percentile, round } from '../util.ts';
+
+interface RateStats { ever429: boolean; typical: number; windows: number; lastTs: number }
+export interface MissingRateLimitState { endpoints: Record<string, RateStats> }
+
+const thresholds = {
+  /** Requests (not counting 5xx) one caller must send to the endpoint in one window (5 min: 150 = 0.5 req/s). */
+  minCallerRequests: 150,
+  /** ...and how many times the endpoint's typical per-caller volume that must be. */
+  normFactor: 20,
+  baselineAlpha: 0.1,
+  /** Share of 4xx answers above which the caller looks like it is guessing (enumeration, brute force). */
+  probingShare: 0.3,
+  maxEndpoints: 20_000,
+};
+
+/**
+ * A caller sends far more requests than the endpoint's norm and the endpoint has never answered 429:
+ * nothing limits how fast it can be called. Retries of failing requests (5xx) are not counted.
+ */
+export const missingRateLimit: Check<MissingRateLimitState, typeof thresholds> = {
+  definition: {
+    id: 'missing_rate_limit',
+    title: 'No rate limiting on a heavily used endpoint',
+    owasp: 'API4:2023',
+    severity: 'medium',
+    fix: 'Add method-level throttling in the API Gateway stage or a usage plan per API key, and an AWS WAF rate-based rule per IP; for sensitive lookups also limit per principal.',
+    evidence: 'top caller (principal, API key or IP) and its request count, its 2xx/4xx split, the endpoint typical per-caller volume, whether a 429 was ever returned',
+    thresholds,
+  },
+  initialState: () => ({ endpoints: {} }),
+  evaluate(win, state, t) {
+    const out: Finding[] = [];
+    for (const [key, evs] of win.byEndpoint) {
+      const s = (state.endpoints[key] ??= { ever429: false, typical: 0, windows: 0, lastTs: 0 });
+      const per = new Map<string, { n: number; ok: number; c4: number }>();
+      for (const r of evs) {
+        const ev = r.ev;
+        if (ev.status === 429) s.ever429 = true;
+        if (is5xx(ev.status)) continue;
+        const c = callerOf(ev);
+        const p = per.get(c) ?? { n: 0, ok: 0, c4: 0 };
+        p.n++; if (is2xx(ev.status)) p.ok++; else if (ev.status >= 400) p.c4++;
+        per.set(c, p);
+      }
+      s.lastTs = evs[evs.length - 1].ev.ts;
+      if (per.size === 0) continue;
+      const counts = [...per.values()].map((p) => p.n);
+      const median = percentile(counts, 50);
+      const [top, tp] = [...per].sort((a, b) => b[1].n - a[1].n || (a[0] < b[0] ? -1 : 1))[0];
+      const typical = s.windows === 0 ? median : s.typical;
+      const fire = !s.ever429 && tp.n >= t.minCallerRequests && tp.n >= t.normFactor * Math.max(1, typical);
+      s.typical = s.windows === 0 ? median : s.typical + t.baselineAlpha * (median - s.typical);
+      s.windows++;
+      if (!fire) continue;
+      const probing = tp.c4 / tp.n >= t.probingShare;
+      out.push({
+        type: this.definition.id, domain: evs[0].ev.domainName, method: evs[0].ev.method, template: evs[0].template!,
+        severity: probing ? 'high' : 'medium', count: tp.n, ts: s.lastTs,
+        evidence: {
+          topCaller: top, requests: tp.n, ok2xx: tp.ok, client4xx: tp.c4, probing, ratePerSecond: round(tp.n / ((win.windowEnd - win.windowStart) / 1000), 2),
+          typicalPerCaller: round(typical, 1), callersInWindow: per.size, ever429: false,
+        },
+      });
+    }
+    capRecord(state.endpoints, t.maxEndpoints, (s) => s.lastTs);
+    return out;
+  },
+};

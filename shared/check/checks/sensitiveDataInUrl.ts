@@ -1,0 +1,118 @@
+import type { Check, Finding } from '../types.ts';
+import type { Severity } from '../../emit/rows.ts';
+import { parseMaskToken } from '../../sensitive/maskPath.ts';
+import { addSample, capRecord, maxSeverity, round } from '../util.ts';
+
+/** Kinds no ordinary identifier looks like: one sighting is enough. */
+const STRONG_KINDS = new Set(['email', 'jwt', 'password', 'api_token']);
+const KIND_SEVERITY: Record<string, Severity> = {
+  password: 'high', api_token: 'high', jwt: 'high', bank_card: 'high', cn_resident_id: 'high',
+  email: 'medium', cn_mobile: 'medium', ipv4: 'low',
+};
+
+interface PositionStats {
+  kinds: Record<string, number>;
+  /** Masked display samples only (`138****5678`), never values. */
+  samples: string[];
+  lastTs: number;
+}
+
+export interface SensitiveDataInUrlState {
+  /** `<endpoint key>|seg:<i>` or `<endpoint key>|q:<name>`. */
+  positions: Record<string, PositionStats>;
+  /** Requests per endpoint key (the denominator of the shares). */
+  endpoints: Record<string, { n: number; lastTs: number }>;
+}
+
+const thresholds = {
+  /** Weak kinds (phone, card, ID numbers can be look-alike ids): share of values at the position that must be of that kind. */
+  minShareWeak: 0.5,
+  /** ...and at least this many sensitive values at the position. */
+  minCountWeak: 3,
+  /** Strong kinds (email, JWT, password, token): sensitive values needed. */
+  minCountStrong: 1,
+  maxPositions: 20_000,
+};
+
+/**
+ * Sensitive data (phone, ID, card numbers, emails, JWTs, passwords, tokens) in the URL path or query. Judged per
+ * template parameter position so that numeric ids which merely look like phone numbers are not reported:
+ * weak kinds need most values at that position to be of the kind.
+ */
+export const sensitiveDataInUrl: Check<SensitiveDataInUrlState, typeof thresholds> = {
+  definition: {
+    id: 'sensitive_data_in_url',
+    title: 'Sensitive data in the URL',
+    owasp: 'API8:2023',
+    severity: 'medium',
+    fix: 'Move personal data, credentials and tokens out of the URL: send them in the request body or an Authorization header, and use opaque ids in paths. URLs end up in access logs, proxies, browser history and Referer headers.',
+    evidence: 'kind, position (path parameter or query key), share of values of that kind, masked display samples (e.g. 138****5678)',
+    thresholds,
+  },
+  initialState: () => ({ positions: {}, endpoints: {} }),
+  evaluate(win, state, t) {
+    const hits = new Map<string, { count: number; ts: number; positions: Set<string>; domain: string; method: string; template: string }>();
+    for (const [key, evs] of win.byEndpoint) {
+      for (const r of evs) {
+        const { ev } = r;
+        const tokens: Array<[string, string]> = [];
+        if (ev.path.includes('*')) {
+          const segs = ev.path.split('/');
+          for (let i = 1; i < segs.length; i++) if (segs[i].charCodeAt(0) === 42) tokens.push([`seg:${i}`, segs[i]]);
+        }
+        if (ev.query.includes('*')) {
+          for (const part of ev.query.split('&')) {
+            const eq = part.indexOf('=');
+            if (eq > 0 && part.charCodeAt(eq + 1) === 42) tokens.push([`q:${part.slice(0, eq)}`, part.slice(eq + 1)]);
+          }
+        }
+        // Shares are over every request to the endpoint, counted before any sensitive value showed up.
+        const e = (state.endpoints[key] ??= { n: 0, lastTs: ev.ts });
+        e.n++; e.lastTs = ev.ts;
+        if (tokens.length === 0) continue;
+        for (const [pos, tok] of tokens) {
+          const m = parseMaskToken(tok);
+          if (!m) continue;
+          const pk = `${key}|${pos}`;
+          const p = (state.positions[pk] ??= { kinds: {}, samples: [], lastTs: ev.ts });
+          p.lastTs = ev.ts;
+          p.kinds[m.kind] = (p.kinds[m.kind] ?? 0) + 1;
+          addSample(p.samples, `${m.kind}:${m.display}`, 3);
+          const h = hits.get(key) ?? { count: 0, ts: ev.ts, positions: new Set<string>(), domain: ev.domainName, method: ev.method, template: r.template! };
+          h.count++; h.ts = ev.ts; h.positions.add(pos);
+          hits.set(key, h);
+        }
+      }
+    }
+    const out: Finding[] = [];
+    for (const [key, h] of hits) {
+      let severity: Severity = 'info';
+      const where: Array<Record<string, unknown>> = [];
+      let count = 0;
+      for (const pos of [...h.positions].sort()) {
+        const p = state.positions[`${key}|${pos}`];
+        const n = state.endpoints[key].n;
+        for (const [kind, c] of Object.entries(p.kinds).sort()) {
+          const share = c / n;
+          const ok = STRONG_KINDS.has(kind) ? c >= t.minCountStrong : c >= t.minCountWeak && share >= t.minShareWeak;
+          if (!ok) continue;
+          severity = maxSeverity(severity, KIND_SEVERITY[kind] ?? 'medium');
+          where.push({ position: describePosition(pos, h.template), kind, values: c, of: n, share: round(share, 2), samples: p.samples.filter((s) => s.startsWith(kind + ':')).map((s) => s.slice(kind.length + 1)) });
+          count = Math.max(count, c);
+        }
+      }
+      if (where.length === 0) continue;
+      out.push({ type: this.definition.id, domain: h.domain, method: h.method, template: h.template, severity, count: h.count, ts: h.ts, evidence: { positions: where } });
+    }
+    capRecord(state.positions, t.maxPositions, (p) => p.lastTs);
+    capRecord(state.endpoints, t.maxPositions, (p) => p.lastTs);
+    return out;
+  },
+};
+
+function describePosition(pos: string, template: string): string {
+  if (pos.startsWith('q:')) return `query parameter "${pos.slice(2)}"`;
+  const i = Number(pos.slice(4));
+  const seg = template.split('/')[i];
+  return seg && seg.startsWith('{') ? `path parameter ${seg}` : `path segment ${i}`;
+}

@@ -1,0 +1,110 @@
+import type { Analysis, AnalysisOutput, WindowContext } from '../engine/types.ts';
+import type { AccessEvent } from '../normalize/types.ts';
+import type { Alert, DefectRow, Severity } from '../emit/rows.ts';
+import type { CustomRule } from '../rules/types.ts';
+import { compileRules, evaluateRules, type RulesState } from '../rules/evaluateRules.ts';
+import type { Check, Finding, ResolvedEvent, WindowView } from './types.ts';
+import type { SpecModel } from './spec/types.ts';
+import { parseSpec } from './spec/parseSpec.ts';
+import { BUILTIN_CHECKS } from './checks/index.ts';
+import { applyFindings, pendingUpdates, severityAtLeast, toRow, type FindingText, type LifecycleState, type Transition } from './lifecycle.ts';
+import { buildAlert } from './buildAlert.ts';
+import { isAuthenticated } from './util.ts';
+
+export interface DefectsOptions {
+  /** Custom rules, from `parseRules`. */
+  rules?: CustomRule[];
+  /** An OpenAPI 3 / Swagger 2 document (parsed JSON/YAML object) to compare traffic with. */
+  spec?: unknown;
+  /** A defect not seen for this long (event time) is resolved. Default 24 h. */
+  resolveAfterMs?: number;
+  /** New and reopened defects at or above this severity raise an alert. Default `high`. */
+  minAlertSeverity?: Severity;
+  athenaConsoleUrl?: string;
+  /** Only run these built-in checks (by id); default all. */
+  checks?: string[];
+  /** Threshold overrides per check id, e.g. `{ missing_rate_limit: { minCallerRequests: 300 } }`. */
+  thresholds?: Record<string, Record<string, number>>;
+  /** Minimum event time between two occurrence-update rows of one open defect. Default 1 h. */
+  updateEveryMs?: number;
+}
+
+export interface DefectsState {
+  checks: Record<string, unknown>;
+  rules: RulesState;
+  lifecycle: LifecycleState;
+}
+
+/**
+ * The defects analysis: built-in OWASP API Top 10 checks and custom rules over each closed window, with a
+ * lifecycle per defect (open -> resolved -> reopened) and one alert per new or reopened defect.
+ *
+ * @example
+ * const defects = createDefectsAnalysis({ rules: parseRules(text, 'rules.yaml'), minAlertSeverity: 'high' });
+ * const { outputs } = runInMemory(events, discovery, [defects]);
+ * outputs.defects.flatMap((o) => o.defects ?? []);
+ */
+export function createDefectsAnalysis(opts: DefectsOptions = {}): Analysis<DefectsState> {
+  const spec: SpecModel | null = opts.spec === undefined ? null : parseSpec(opts.spec);
+  if (opts.spec !== undefined && !spec) throw new Error('spec: not an OpenAPI 3 / Swagger 2 document (no "paths" object)');
+  const checks: Check[] = BUILTIN_CHECKS.filter((c) => (!opts.checks || opts.checks.includes(c.definition.id)) && (!c.definition.needsSpec || spec));
+  const thresholds = new Map(checks.map((c) => [c.definition.id, { ...c.definition.thresholds, ...(opts.thresholds?.[c.definition.id] ?? {}) }]));
+  const rules = compileRules(opts.rules ?? []);
+  const byType = new Map<string, FindingText>();
+  for (const c of checks) byType.set(c.definition.id, { title: c.definition.title, fix: c.definition.fix, owasp: c.definition.owasp, severity: c.definition.severity });
+  for (const r of opts.rules ?? []) byType.set(`custom:${r.id}`, { title: r.title, fix: r.fix, owasp: r.owasp, severity: r.severity });
+  const textOf = (f: Finding): FindingText => {
+    const base = byType.get(f.type) ?? { title: f.type, fix: '', owasp: 'custom', severity: 'medium' as Severity };
+    return { title: f.title ?? base.title, fix: f.fix ?? base.fix, owasp: f.owasp ?? base.owasp, severity: base.severity };
+  };
+  const lifecycleOpts = { resolveAfterMs: opts.resolveAfterMs ?? 86_400_000, updateEveryMs: opts.updateEveryMs ?? 3_600_000, maxDefects: 10_000, maxHistory: 3 };
+  const minAlert = opts.minAlertSeverity ?? 'high';
+
+  const emit = (ts: Transition[]): AnalysisOutput => {
+    const defects: DefectRow[] = ts.map((t) => toRow(t.record));
+    const alerts: Alert[] = ts
+      .filter((t) => (t.change === 'opened' || t.change === 'reopened') && severityAtLeast(t.record.severity, minAlert))
+      .map((t) => buildAlert(t.record, { athenaConsoleUrl: opts.athenaConsoleUrl }));
+    return { defects, alerts };
+  };
+
+  return {
+    name: 'defects',
+    initialState: () => ({ checks: Object.fromEntries(checks.map((c) => [c.definition.id, c.initialState()])), rules: { groups: {} }, lifecycle: { defects: {} } }),
+    closeWindow(events: readonly AccessEvent[], state: DefectsState, ctx: WindowContext): AnalysisOutput {
+      const view = buildView(events, ctx, spec);
+      const findings: Finding[] = [];
+      for (const c of checks) {
+        const id = c.definition.id;
+        state.checks[id] ??= c.initialState();
+        findings.push(...c.evaluate(view, state.checks[id], thresholds.get(id)!));
+      }
+      if (rules.length) findings.push(...evaluateRules(view, state.rules, rules));
+      return emit(applyFindings(state.lifecycle, findings, textOf, ctx.windowEnd, lifecycleOpts));
+    },
+    finish(state: DefectsState, ctx: WindowContext): AnalysisOutput {
+      return emit(pendingUpdates(state.lifecycle, ctx.windowEnd));
+    },
+  };
+}
+
+/** Resolves every event to its endpoint once and groups them; OPTIONS (CORS preflight) stays out of the endpoint groups. */
+export function buildView(events: readonly AccessEvent[], ctx: WindowContext, spec: SpecModel | null): WindowView {
+  const resolved: ResolvedEvent[] = new Array(events.length);
+  const byEndpoint = new Map<string, ResolvedEvent[]>();
+  const cache = new Map<string, string | null>();
+  for (let i = 0; i < events.length; i++) {
+    const ev = events[i];
+    const ck = `${ev.domainName} ${ev.method} ${ev.path}`;
+    let template = cache.get(ck);
+    if (template === undefined) { template = ctx.endpoints.templateOf(ev.domainName, ev.method, ev.path); cache.set(ck, template); }
+    const key = template === null ? null : `${ev.domainName} ${ev.method} ${template}`;
+    const r: ResolvedEvent = { ev, template, key, authenticated: isAuthenticated(ev) };
+    resolved[i] = r;
+    if (key !== null && ev.method !== 'OPTIONS') {
+      const list = byEndpoint.get(key);
+      if (list) list.push(r); else byEndpoint.set(key, [r]);
+    }
+  }
+  return { windowStart: ctx.windowStart, windowEnd: ctx.windowEnd, events: resolved, byEndpoint, endpoints: ctx.endpoints, spec };
+}

@@ -1,0 +1,22 @@
+/** The parts of an OpenAPI (3.x) or Swagger (2.0) document the checks compare traffic with. */
+export interface SpecOperation {
+  method: string;
+  /** Full path as served: base path + spec path, placeholders kept, e.g. `/v2/users/{id}`. */
+  path: string;
+  /** Placeholders replaced by `{}` for matching. */
+  shape: string;
+  deprecated: boolean;
+  /** True when the operation (or the document) has a non-empty security requirement. */
+  secured: boolean;
+  pathParams: string[];
+  operationId?: string;
+}
+
+export interface SpecModel {
+  title: string;
+  /** Hosts named by `servers` / `host`; empty = applies to every domain. */
+  hosts: string[];
+  /** Server URLs using plain http:// (not localhost). */
+  plainHttpServers: string[];
+  operations: SpecOperation[];
+}

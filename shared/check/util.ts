@@ -1,0 +1,44 @@
+import type { AccessEvent } from '../normalize/types.ts';
+import type { Severity } from '../emit/rows.ts';
+import { SEVERITY_ORDER } from '../emit/rows.ts';
+
+export const isAuthenticated = (ev: AccessEvent): boolean => ev.principalId !== null || ev.apiKeyId !== null;
+export const is2xx = (s: number): boolean => s >= 200 && s < 300;
+export const is5xx = (s: number): boolean => s >= 500 && s < 600;
+
+/** Who made the request: the principal, else the API key, else the IP. */
+export function callerOf(ev: AccessEvent): string {
+  return ev.principalId ? `principal:${ev.principalId}` : ev.apiKeyId ? `api_key:${ev.apiKeyId}` : `ip:${ev.ip}`;
+}
+
+export function maxSeverity(a: Severity, b: Severity): Severity {
+  return SEVERITY_ORDER[a] >= SEVERITY_ORDER[b] ? a : b;
+}
+
+/** Nearest-rank percentile of a numeric array (sorts a copy). */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return 0;
+  const s = [...values].sort((x, y) => x - y);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+}
+
+/** Adds `v` to a small list of distinct samples, keeping at most `cap`. */
+export function addSample<T>(list: T[], v: T, cap: number): void {
+  if (list.length < cap && !list.includes(v)) list.push(v);
+}
+
+/**
+ * Keeps a record-of-entries bounded: when it holds more than `cap` keys, drops the ones with the smallest
+ * `age(entry)` (least recently seen) down to `cap`. Deterministic (ties broken by key).
+ */
+export function capRecord<T>(rec: Record<string, T>, cap: number, age: (v: T) => number): void {
+  const keys = Object.keys(rec);
+  if (keys.length <= cap) return;
+  keys.sort((a, b) => age(rec[a]) - age(rec[b]) || (a < b ? -1 : 1));
+  for (let i = 0; i < keys.length - cap; i++) delete rec[keys[i]];
+}
+
+export const round = (x: number, digits = 3): number => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/** First `n` characters, with an ellipsis when cut. */
+export const truncate = (s: string, n: number): string => (s.length > n ? s.slice(0, n) + '…' : s);
