@@ -1,0 +1,128 @@
+/**
+ * Scores caller-risk detection on the dev evaluation sample.
+ *   node --import tsx scripts/eval-scoring.ts            (APISCOPE_EVAL_DIR overrides ../shared/eval)
+ * Env: APISCOPE_EVAL_RESOLVER=truth forces the development resolver built from truth.ndjson instead of discovery;
+ *      APISCOPE_EVAL_OUT=<dir> keeps flags/risk events there (default: a temp dir).
+ */
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, createReadStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createGunzip } from 'node:zlib';
+import { createInterface } from 'node:readline';
+import { execFileSync } from 'node:child_process';
+import { loadEvents, evalDir } from '../local/loadEvents.ts';
+import { runInMemory } from '../shared/engine/runInMemory.ts';
+import type { DiscoveryAnalysis, EndpointResolver, Analysis } from '../shared/engine/types.ts';
+import type { RiskEventRow } from '../shared/emit/rows.ts';
+import { createMasker } from '../shared/sensitive/maskPath.ts';
+import { stripStage } from '../shared/normalize/normalizeRecord.ts';
+import { createScoringAnalysis } from '../shared/score/index.ts';
+
+const dir = evalDir();
+const sample = join(dir, 'dev-sample');
+const out = process.env.APISCOPE_EVAL_OUT ?? mkdtempSync(join(tmpdir(), 'apiscope-eval-'));
+
+async function gunzipTo(src: string, dst: string): Promise<void> {
+  const lines: string[] = [];
+  const rl = createInterface({ input: createReadStream(src).pipe(createGunzip()), crlfDelay: Infinity });
+  for await (const l of rl) lines.push(l);
+  writeFileSync(dst, lines.join('\n') + '\n');
+}
+
+/** Development-only resolver: true templates from truth.ndjson (paths masked like the events). */
+function truthDiscovery(truthFile: string): DiscoveryAnalysis<null> {
+  const masker = createMasker('apiscope-local');
+  const map = new Map<string, string | null>();
+  for (const l of readFileSync(truthFile, 'utf8').split('\n')) {
+    if (!l) continue;
+    const t = JSON.parse(l) as { domainName: string; stage: string; method: string; path: string; template: string | null };
+    const p = masker.maskPath(stripStage(t.path, t.domainName, t.stage));
+    const tpl = t.template === null ? null : stripStage(t.template, t.domainName, t.stage);
+    map.set(`${t.domainName} ${t.method} ${p}`, tpl);
+  }
+  const resolver: EndpointResolver = {
+    templateOf: (d, m, p) => map.get(`${d} ${m} ${p}`) ?? null,
+    endpointInfo: () => undefined,
+  };
+  return { name: 'discovery', initialState: () => null, closeWindow: () => ({}), resolver: () => resolver };
+}
+
+function timed<S>(a: Analysis<S>, acc: { ms: number }): Analysis<S> {
+  return {
+    ...a,
+    closeWindow(ev, st, ctx) { const t = performance.now(); const r = a.closeWindow(ev, st, ctx); acc.ms += performance.now() - t; return r; },
+  };
+}
+
+interface Flag { ip?: string; principalId?: string; start: string; end: string; scenario: string; score: number; detectors: string[] }
+
+/** One flag per actor incident: risk events of the same actor merged while gaps stay under an hour. */
+function toFlags(rows: RiskEventRow[]): Flag[] {
+  const byActor = new Map<string, RiskEventRow[]>();
+  for (const r of rows) {
+    if (r.actor_type !== 'ip' && r.actor_type !== 'principal') continue;
+    const k = `${r.actor_type}|${r.actor}`;
+    const l = byActor.get(k); if (l) l.push(r); else byActor.set(k, [r]);
+  }
+  const flags: Flag[] = [];
+  for (const [k, rs] of byActor) {
+    rs.sort((a, b) => a.window_start.localeCompare(b.window_start));
+    const [type, ...rest] = k.split('|'); const id = rest.join('|');
+    let cur: Flag | null = null, curEnd = 0;
+    for (const r of rs) {
+      const s = Date.parse(r.window_start), e = Date.parse(r.window_end);
+      if (cur && s - curEnd <= 3600_000) {
+        cur.end = r.window_end; curEnd = e;
+        if (r.score > cur.score) { cur.score = r.score; cur.scenario = r.scenario; }
+        for (const d of r.detectors) if (!cur.detectors.includes(d)) cur.detectors.push(d);
+        continue;
+      }
+      cur = { ...(type === 'ip' ? { ip: id } : { principalId: id }), start: r.window_start, end: r.window_end, scenario: r.scenario, score: r.score, detectors: [...r.detectors] };
+      curEnd = e;
+      flags.push(cur);
+    }
+  }
+  return flags;
+}
+
+async function main(): Promise<void> {
+  const truth = join(out, 'truth.ndjson');
+  if (!existsSync(truth)) await gunzipTo(join(sample, 'truth.ndjson.gz'), truth);
+  writeFileSync(join(out, 'labels.ndjson'), readFileSync(join(sample, 'labels.ndjson')));
+
+  let t0 = performance.now();
+  const { events, rejected } = await loadEvents(join(sample, 'access.ndjson.gz'));
+  const loadMs = performance.now() - t0;
+
+  let discovery: DiscoveryAnalysis<any>;
+  let resolverKind = 'truth (development fallback)';
+  const discPath = new URL('../shared/discover/index.ts', import.meta.url).pathname;
+  if (process.env.APISCOPE_EVAL_RESOLVER !== 'truth' && existsSync(discPath)) {
+    const mod = (await import(discPath)) as { createDiscoveryAnalysis?: () => DiscoveryAnalysis<any> };
+    if (mod.createDiscoveryAnalysis) { discovery = mod.createDiscoveryAnalysis(); resolverKind = 'discovery'; } else discovery = truthDiscovery(truth);
+  } else discovery = truthDiscovery(truth);
+
+  const scoringTime = { ms: 0 };
+  const scoring = createScoringAnalysis();
+  t0 = performance.now();
+  const { outputs, states } = runInMemory(events, discovery, [timed(scoring, scoringTime)]);
+  const totalMs = performance.now() - t0;
+  const rows = outputs.scoring.flatMap((o) => o.riskEvents ?? []);
+  const alerts = outputs.scoring.flatMap((o) => o.alerts ?? []);
+  const actors = outputs.scoring.flatMap((o) => o.actors ?? []);
+  const flags = toFlags(rows);
+  const flagsFile = join(out, 'flags.ndjson');
+  writeFileSync(flagsFile, flags.map((f) => JSON.stringify(f)).join('\n') + '\n');
+  writeFileSync(join(out, 'risk_events.ndjson'), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  writeFileSync(join(out, 'alerts.ndjson'), alerts.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  const stateBytes = Buffer.byteLength(JSON.stringify(states.scoring));
+
+  console.log(`events ${events.length} (rejected ${rejected}), load ${(loadMs / 1000).toFixed(1)} s, resolver: ${resolverKind}`);
+  console.log(`run (discovery + scoring) ${(totalMs / 1000).toFixed(1)} s; scoring alone ${(scoringTime.ms / 1000).toFixed(2)} s = ${Math.round(events.length / (scoringTime.ms / 1000)).toLocaleString()} events/s`);
+  console.log(`risk events ${rows.length}, flags (actor incidents) ${flags.length}, alerts ${alerts.length}, actor rows ${actors.length}, scoring state ${(stateBytes / 1024).toFixed(0)} KiB (${Object.keys((states.scoring as any).profiles).length} profiles)`);
+  console.log(`output in ${out}`);
+  const res = execFileSync(process.execPath, [join(dir, 'score.mjs'), '--run', out, '--flags', flagsFile, '--json', join(out, 'score.json')], { encoding: 'utf8' });
+  process.stdout.write(res);
+}
+
+await main();

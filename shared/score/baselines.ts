@@ -1,0 +1,68 @@
+/**
+ * Learning rules shared by every baseline. They resist poisoning in three ways: flagged actors never train
+ * (the caller skips them), each update moves the baseline by at most `maxStep` of its value (a slow ramp
+ * cannot drag it along faster than that), and quiet periods do not shrink it below what was learned.
+ */
+
+/**
+ * EWMA whose step is capped relative to the current value.
+ * @example
+ * boundedEwma(100, 1000, 0.1, 0.02) // 102: a 10x jump moves the baseline by 2 % only
+ */
+export function boundedEwma(current: number, sample: number, alpha: number, maxStep: number, floor = 1): number {
+  const step = alpha * (sample - current);
+  const cap = maxStep * Math.max(current, floor);
+  return current + Math.max(-cap, Math.min(cap, step));
+}
+
+/**
+ * Per-window step cap for a wanted daily growth limit: `(1 + perDay)^(1/windowsPerDay) - 1`.
+ * @example
+ * stepForDailyGrowth(0.01, 288) // ~3.5e-5: baseline may grow at most 1 % a day with 5-min windows
+ */
+export function stepForDailyGrowth(perDay: number, windowsPerDay: number): number {
+  return Math.pow(1 + perDay, 1 / windowsPerDay) - 1;
+}
+
+/** Median and MAD-based robust z-scores over a sample (population of actor-windows). */
+export function robustStats(xs: number[]): { median: number; mad: number } {
+  if (!xs.length) return { median: 0, mad: 0 };
+  const s = [...xs].sort((a, b) => a - b);
+  const med = quantileSorted(s, 0.5);
+  const dev = s.map((x) => Math.abs(x - med)).sort((a, b) => a - b);
+  return { median: med, mad: quantileSorted(dev, 0.5) };
+}
+
+export function robustZ(x: number, median: number, mad: number, minScale: number): number {
+  return (x - median) / Math.max(1.4826 * mad, minScale);
+}
+
+export function quantileSorted(s: number[], q: number): number {
+  if (!s.length) return 0;
+  const i = (s.length - 1) * q;
+  const lo = Math.floor(i), hi = Math.ceil(i);
+  return s[lo] + (s[hi] - s[lo]) * (i - lo);
+}
+
+/** log2 bucket of a count, for decayed histograms. */
+export function log2Bucket(n: number, buckets: number): number {
+  return Math.min(buckets - 1, n <= 1 ? 0 : Math.floor(Math.log2(n)));
+}
+
+/** Upper edge of the bucket holding quantile q of a log2 histogram (a conservative percentile). */
+export function histQuantile(hist: number[], q: number): number {
+  let total = 0;
+  for (const h of hist) total += h;
+  if (total <= 0) return 0;
+  let acc = 0;
+  for (let i = 0; i < hist.length; i++) {
+    acc += hist[i];
+    if (acc >= q * total) return Math.pow(2, i + 1);
+  }
+  return Math.pow(2, hist.length);
+}
+
+/** Shrunk rate estimate: (k + prior*strength) / (n + strength). */
+export function shrunkRate(k: number, n: number, prior: number, strength: number): number {
+  return (k + prior * strength) / (n + strength);
+}

@@ -1,0 +1,55 @@
+import type { Severity } from '../emit/rows.ts';
+import type { Detector } from './detector.ts';
+import { SEVERITY_BANDS, type Finding, type Scenario } from './types.ts';
+
+export interface ActorVerdict {
+  actor: string;
+  score: number;
+  severity: Severity;
+  scenario: Scenario;
+  detectors: string[];
+  domain: string;
+  findings: Finding[];
+  related: string[];
+}
+
+export function severityOf(score: number): Severity {
+  for (const [min, sev] of SEVERITY_BANDS) if (score >= min) return sev;
+  return 'info';
+}
+
+/**
+ * Noisy-OR of detector contributions (weight x confidence): independent evidence adds up, one strong
+ * detector is enough, many weak ones saturate below 100. Amplifier detectors count only when a primary
+ * detector fired on the same actor. The scenario is the one of the strongest primary contribution.
+ * @example
+ * combineFindings([{ detector: 'enumeration', confidence: 1, ... }], defs) // [{ score: 85, severity: 'high', ... }]
+ */
+export function combineFindings(findings: Finding[], defs: ReadonlyMap<string, Detector<any>['definition']>): ActorVerdict[] {
+  const byActor = new Map<string, Finding[]>();
+  for (const f of findings) { const l = byActor.get(f.actor); if (l) l.push(f); else byActor.set(f.actor, [f]); }
+  const out: ActorVerdict[] = [];
+  for (const [actor, fs] of byActor) {
+    let primary: Finding | null = null, primaryC = 0;
+    for (const f of fs) {
+      const d = defs.get(f.detector);
+      if (!d || d.role !== 'primary') continue;
+      const c = d.weight * f.confidence;
+      if (c > primaryC) { primary = f; primaryC = c; }
+    }
+    if (!primary) continue;
+    // Strongest finding per detector, then noisy-OR across detectors.
+    const best = new Map<string, Finding>();
+    for (const f of fs) { const b = best.get(f.detector); if (!b || f.confidence > b.confidence) best.set(f.detector, f); }
+    let miss = 1;
+    for (const f of best.values()) miss *= 1 - (defs.get(f.detector)!.weight * f.confidence) / 100;
+    const score = Math.round(100 * (1 - miss));
+    const related = new Set<string>();
+    for (const f of best.values()) for (const r of f.related ?? []) if (r !== actor) related.add(r);
+    out.push({
+      actor, score, severity: severityOf(score), scenario: primary.scenario, domain: primary.domain,
+      detectors: [...best.keys()].sort(), findings: [...best.values()], related: [...related].slice(0, 20),
+    });
+  }
+  return out;
+}

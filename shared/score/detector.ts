@@ -1,0 +1,25 @@
+import type { EndpointResolver } from '../engine/types.ts';
+import type { IpReputation } from './ipReputation.ts';
+import type { ScoringState } from './state.ts';
+import type { DetectorDefinition, Finding } from './types.ts';
+import type { WindowView } from './window.ts';
+
+/** What a detector may read: the window's aggregates and the state as of the previous window (read-only). */
+export interface DetectorInput {
+  window: WindowView;
+  state: Readonly<ScoringState>;
+  resolver: EndpointResolver;
+  reputation: IpReputation;
+}
+
+/**
+ * A detector: its definition (data) and one pure function from input to findings. `role: 'amplifier'`
+ * detectors (reputation, unsupervised anomaly) add weight and evidence to an actor another detector fired
+ * on; they never flag an actor on their own.
+ */
+export interface Detector<T extends Record<string, number> = Record<string, number>> {
+  definition: DetectorDefinition<T> & { role: 'primary' | 'amplifier' };
+  detect(input: DetectorInput, thresholds: T): Finding[];
+}
+
+export const r3 = (x: number) => Math.round(x * 1000) / 1000;

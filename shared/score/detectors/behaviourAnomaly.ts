@@ -1,0 +1,51 @@
+import type { Detector } from '../detector.ts';
+import { r3 } from '../detector.ts';
+import { robustStats, robustZ } from '../baselines.ts';
+import type { Finding } from '../types.ts';
+import type { ActorWindow } from '../window.ts';
+
+/** Actor-window feature vector; names appear in evidence as attributions. */
+export const FEATURES: Array<{ name: string; minScale: number; f: (a: ActorWindow) => number }> = [
+  { name: 'log_requests', minScale: 0.5, f: (a) => Math.log1p(a.n) },
+  { name: 'refused_share', minScale: 0.05, f: (a) => (a.e401 + a.e403 + a.e404) / a.n },
+  { name: 'unmatched_share', minScale: 0.05, f: (a) => a.unmatched / a.n },
+  { name: 'distinct_endpoints', minScale: 1, f: (a) => a.tpls.size },
+  { name: 'new_id_share', minScale: 0.1, f: (a) => (a.idReq ? a.idNew / a.idReq : 0) },
+  { name: 'log_bytes_per_request', minScale: 0.5, f: (a) => Math.log1p(a.bytes / a.n) },
+  { name: 'throttled_share', minScale: 0.02, f: (a) => a.e429 / a.n },
+];
+
+export const behaviourAnomaly: Detector<{ minRequests: number; minZ: number; minFeatures: number }> = {
+  definition: {
+    id: 'behaviour_anomaly',
+    role: 'amplifier',
+    description: 'Unsupervised: robust z-scores (median/MAD) of the actor-window feature vector against all actors of the window; the features that stand out are the attribution. Adds weight and explanation to other detectors; never flags alone.',
+    scenario: 'anomalous_behaviour',
+    owasp: 'n/a (context)',
+    labels: { behaviour: 'anomaly', confidence: 'low' },
+    weight: 25,
+    thresholds: { minRequests: 5, minZ: 4, minFeatures: 2 },
+  },
+  detect({ window }, t) {
+    const pop: ActorWindow[] = [];
+    for (const a of window.actors.values()) if (a.type !== 'api_key' && a.n >= t.minRequests) pop.push(a);
+    if (pop.length < 20) return [];
+    const cols = FEATURES.map((f) => pop.map(f.f));
+    const stats = cols.map((c) => robustStats(c));
+    const out: Finding[] = [];
+    for (let i = 0; i < pop.length; i++) {
+      const attributions: Array<{ feature: string; value: number; median: number; z: number }> = [];
+      for (let j = 0; j < FEATURES.length; j++) {
+        const z = robustZ(cols[j][i], stats[j].median, stats[j].mad, FEATURES[j].minScale);
+        if (z >= t.minZ) attributions.push({ feature: FEATURES[j].name, value: r3(cols[j][i]), median: r3(stats[j].median), z: r3(z) });
+      }
+      if (attributions.length < t.minFeatures) continue;
+      attributions.sort((x, y) => y.z - x.z);
+      out.push({
+        detector: 'behaviour_anomaly', scenario: 'anomalous_behaviour', actor: pop[i].key, domain: [...pop[i].domains.keys()][0],
+        confidence: Math.min(1, attributions[0].z / 10), evidence: { attributions: attributions.slice(0, 4), population: pop.length },
+      });
+    }
+    return out;
+  },
+};

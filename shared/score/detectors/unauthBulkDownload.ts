@@ -1,0 +1,49 @@
+import type { Detector } from '../detector.ts';
+import { r3 } from '../detector.ts';
+import { accWithWindow } from '../state.ts';
+import type { Finding } from '../types.ts';
+
+export const unauthBulkDownload: Detector<{ minRequests: number; minBytes: number; minUnauthShare: number; minDistinctIds: number; minBytesRatioVsEndpoint: number }> = {
+  definition: {
+    id: 'unauth_bulk_download',
+    role: 'primary',
+    description: 'An unauthenticated caller downloads many distinct objects with large answers (bytes far above the endpoint norm), accumulated over hours: data exfiltration through an endpoint that allows anonymous access.',
+    scenario: 'unauth_bulk_download',
+    owasp: 'API1:2023 Broken Object Level Authorization / API3:2023 Broken Object Property Level Authorization',
+    labels: { behaviour: 'http:exfiltration', mitre: 'T1530', confidence: 'medium' },
+    weight: 85,
+    thresholds: { minRequests: 50, minBytes: 50_000_000, minUnauthShare: 0.9, minDistinctIds: 5, minBytesRatioVsEndpoint: 5 },
+  },
+  detect({ window, state, resolver }, t) {
+    const out: Finding[] = [];
+    for (const a of window.actors.values()) {
+      if (a.type !== 'ip' || a.unauthOk === 0) continue;
+      const acc = accWithWindow(state.profiles[a.key], a, 0, window.end);
+      if (acc.unauthOk < t.minRequests || acc.unauthBytes < t.minBytes || acc.unauth / acc.n < t.minUnauthShare) continue;
+      let best = null as null | { key: string; ids: number; bytes: number; n: number; ratio: number; authShare: number; samples: string[] };
+      for (const u of a.tpls.values()) {
+        if (u.unauth < 2 || u.ids.size < t.minDistinctIds) continue;
+        const base = state.endpoints[u.key];
+        const meanBase = base && base.tot > 50 ? base.bytes / base.tot : null;
+        const mean = u.bytes / u.n;
+        const ratio = meanBase ? mean / meanBase : Infinity;
+        if (ratio < t.minBytesRatioVsEndpoint && meanBase !== null && mean < 1_000_000) continue;
+        const info = resolver.endpointInfo(u.domain, u.method, u.template);
+        const authShare = info && info.requestCount ? info.authRequests / info.requestCount : 0;
+        if (!best || u.bytes > best.bytes) best = { key: u.key, ids: u.ids.size, bytes: u.bytes, n: u.n, ratio, authShare, samples: u.samples };
+      }
+      if (!best) continue;
+      out.push({
+        detector: 'unauth_bulk_download', scenario: 'unauth_bulk_download', actor: a.key, domain: best.key.split(' ')[0],
+        confidence: Math.min(1, 0.75 + (best.authShare >= 0.5 ? 0.25 : 0) + (acc.unauthBytes > 4 * t.minBytes ? 0.15 : 0)),
+        evidence: {
+          endpoint: best.key, requestsThisWindow: best.n, distinctObjects: best.ids, bytesThisWindow: best.bytes,
+          recentUnauthenticatedDownloads: Math.round(acc.unauthOk), recentBytes: Math.round(acc.unauthBytes),
+          baseline: { bytesPerRequestVsEndpoint: Number.isFinite(best.ratio) ? r3(best.ratio) : 'not learned yet', endpointAuthenticatedShare: r3(best.authShare) },
+          samples: best.samples,
+        },
+      });
+    }
+    return out;
+  },
+};

@@ -1,0 +1,294 @@
+import { createHash } from 'node:crypto';
+import type { AccessEvent } from '../normalize/types.ts';
+import type { Analysis, AnalysisOutput, WindowContext } from '../engine/types.ts';
+import type { ActorRow, Alert, RiskEventRow } from '../emit/rows.ts';
+import { SEVERITY_ORDER } from '../emit/rows.ts';
+import type { Detector, DetectorInput } from './detector.ts';
+import { DETECTORS } from './detectors/index.ts';
+import { combineFindings, type ActorVerdict } from './combine.ts';
+import { createIpReputation, type IpReputation } from './ipReputation.ts';
+import { boundedEwma, log2Bucket, stepForDailyGrowth } from './baselines.ts';
+import {
+  ACC_HALF_LIFE_MS, decayAcc, initialScoringState, newProfile, ringAdd, topAdd, RING_IDS, RING_IPS, RING_SMALL, TOP_TEMPLATES,
+  type EndpointBaseline, type ScoringState,
+} from './state.ts';
+import type { Finding, ScoringOptions } from './types.ts';
+import { buildWindow, splitActorKey, type WindowView } from './window.ts';
+import { isScriptedClass } from './uaClass.ts';
+import { subnetOf } from './cidr.ts';
+
+export type { ScoringState } from './state.ts';
+export type { ScoringOptions, Finding, DetectorDefinition, Scenario, IpLists } from './types.ts';
+export { DETECTORS } from './detectors/index.ts';
+export { classifyUserAgent } from './uaClass.ts';
+export { createIpReputation, DEFAULT_IP_LISTS } from './ipReputation.ts';
+export { CidrSet } from './cidr.ts';
+
+const WINDOWS_PER_DAY = 288;
+/** Baselines may grow by at most 2 % a day (poisoning by slow ramp), learn at alpha 0.05 otherwise. */
+const ALPHA = 0.05;
+const MAX_STEP_UP = stepForDailyGrowth(0.02, WINDOWS_PER_DAY);
+const MAX_PREV = 12;
+const FLAG_HOLD_MS = 6 * 3600_000;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * Caller risk scoring: detectors (data + one pure function each) over 5-minute windows, combined into a
+ * 0-100 score per actor with evidence, one alert per actor incident, learned baselines that flagged actors
+ * never train.
+ * @example
+ * const scoring = createScoringAnalysis({ ipLists: { allow: ['198.51.100.7'] } });
+ * const { outputs } = runInMemory(events, createDiscoveryAnalysis(), [scoring]);
+ */
+export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<ScoringState> {
+  const flagThreshold = opts.flagThreshold ?? 50;
+  const riskHalfLife = opts.riskHalfLifeMs ?? 3600_000;
+  const cooldown = opts.incidentCooldownMs ?? 60 * 60_000;
+  const maxProfiles = opts.maxProfiles ?? 50_000;
+  const profileTtl = opts.profileTtlMs ?? 3 * 24 * 3600_000;
+  const snapshotEvery = opts.profileSnapshotEvery ?? 12;
+  const reputation: IpReputation = createIpReputation(opts.ipLists, opts.replaceDefaultIpLists);
+  const allowPrincipals = new Set(opts.allowPrincipals ?? []);
+  const allowKeys = new Set(opts.allowApiKeys ?? []);
+  const detectors: Array<{ d: Detector<any>; t: Record<string, number> }> = [];
+  for (const d of DETECTORS) {
+    const over = opts.detectors?.[d.definition.id] ?? {};
+    if (over.enabled === 0) continue;
+    detectors.push({ d, t: { ...d.definition.thresholds, ...over } });
+  }
+  const defs = new Map(detectors.map(({ d }) => [d.definition.id, d.definition]));
+
+  const allowed = (actor: string): boolean => {
+    const { type, id } = splitActorKey(actor);
+    if (type === 'ip') return reputation.isAllowed(id);
+    if (type === 'principal') return allowPrincipals.has(id);
+    if (type === 'api_key') return allowKeys.has(id);
+    return false;
+  };
+
+  function closeWindow(events: readonly AccessEvent[], state: ScoringState, ctx: WindowContext): AnalysisOutput {
+    const now = ctx.windowEnd;
+    const view = buildWindow(events, ctx.endpoints, state.profiles, ctx.windowStart, ctx.windowEnd);
+    const input: DetectorInput = { window: view, state, resolver: ctx.endpoints, reputation };
+    const findings: Finding[] = [];
+    for (const { d, t } of detectors) {
+      for (const f of d.detect(input, t)) findings.push(f);
+    }
+    opts.onFindings?.(findings, ctx.windowStart);
+    state.stats.findings += findings.length;
+    state.stats.events += events.length;
+
+    // Allow-listed actors (and, for IP findings, principals/keys on the allow list using that IP) are suppressed.
+    const verdicts: ActorVerdict[] = [];
+    for (const v of combineFindings(findings, defs)) {
+      if (v.score < flagThreshold) continue;
+      if (allowed(v.actor) || suppressedByContext(v, view)) { state.stats.suppressed++; continue; }
+      verdicts.push(v);
+    }
+    const out = emit(verdicts, view, state, ctx);
+    observe(view, state, events, ctx);
+    learn(view, state, verdicts);
+    state.windows++;
+    state.lastWindowEnd = now;
+    if (state.windows % 12 === 0) evict(state, now);
+    if (snapshotEvery > 0 && state.windows % snapshotEvery === 0) out.actors!.push(...snapshot(state, view, now, 50));
+    return out;
+  }
+
+  /** An IP finding is suppressed when every principal / API key behind it in the window is allow-listed. */
+  function suppressedByContext(v: ActorVerdict, view: WindowView): boolean {
+    const w = view.actors.get(v.actor);
+    if (!w || w.type !== 'ip') return false;
+    const ids = [...w.prs].map((p) => allowPrincipals.has(p)).concat([...w.keys].map((k) => allowKeys.has(k)));
+    return ids.length > 0 && ids.every(Boolean);
+  }
+
+  function emit(verdicts: ActorVerdict[], view: WindowView, state: ScoringState, ctx: WindowContext): Required<Pick<AnalysisOutput, 'riskEvents' | 'actors' | 'alerts'>> {
+    const riskEvents: RiskEventRow[] = [];
+    const alerts: Alert[] = [];
+    const actors: ActorRow[] = [];
+    for (const v of verdicts) {
+      const { type, id } = splitActorKey(v.actor);
+      const evidence: Record<string, unknown> = {};
+      for (const f of v.findings) evidence[f.detector] = f.evidence;
+      if (type === 'ip') evidence.network = subnetOf(id);
+      riskEvents.push({
+        actor_type: type, actor: id, window_start: iso(ctx.windowStart), window_end: iso(ctx.windowEnd), score: v.score,
+        severity: v.severity, scenario: v.scenario, detectors: v.detectors, domain_name: v.domain, evidence: JSON.stringify(evidence),
+        related_actors: v.related,
+      });
+      state.stats.riskEvents++;
+      // Profile: risk, flagged (so it does not train baselines), scenario.
+      const p = state.profiles[v.actor] ?? (state.profiles[v.actor] = newProfile(type, ctx.windowStart));
+      p.risk = Math.max(v.score, decayedRisk(p.risk, p.riskTs, ctx.windowEnd));
+      p.riskTs = ctx.windowEnd;
+      p.flagged = ctx.windowEnd + FLAG_HOLD_MS;
+      p.scen = v.scenario;
+      // Incident: one per actor until it has been quiet for the cooldown; one alert when it opens, one more if it escalates.
+      let inc = state.incidents[v.actor];
+      const fresh = !inc || ctx.windowStart - inc.last > cooldown;
+      if (fresh) {
+        inc = state.incidents[v.actor] = { id: incidentId(v.actor, ctx.windowStart), start: ctx.windowStart, last: ctx.windowEnd, score: v.score, severity: v.severity, scenario: v.scenario, windows: 0 };
+      }
+      const escalated = !fresh && SEVERITY_ORDER[v.severity] > SEVERITY_ORDER[inc.severity as keyof typeof SEVERITY_ORDER] && v.severity === 'critical';
+      inc.last = ctx.windowEnd; inc.windows++;
+      if (v.score > inc.score) { inc.score = v.score; inc.severity = v.severity; inc.scenario = v.scenario; }
+      if (fresh || escalated) {
+        state.stats.alerts++;
+        alerts.push({
+          dedupKey: `risk:${inc.id}`, kind: 'risk', severity: v.severity, ts: ctx.windowEnd,
+          subject: `[apiscope] ${v.severity} ${v.scenario} by ${type} ${id} on ${v.domain}`,
+          body: {
+            actorType: type, actor: id, score: v.score, scenario: v.scenario, detectors: v.detectors, domain: v.domain, incidentStart: iso(inc.start),
+            window: { start: iso(ctx.windowStart), end: iso(ctx.windowEnd) }, related: v.related.slice(0, 10), evidence,
+            escalation: escalated || undefined,
+          },
+        });
+      }
+      const w = view.actors.get(v.actor);
+      if (w) actors.push(actorRow(v.actor, state, w.last, ctx.windowEnd));
+    }
+    // Close incidents that have been quiet for the cooldown (bounded map).
+    for (const [k, inc] of Object.entries(state.incidents)) if (ctx.windowStart - inc.last > cooldown) delete state.incidents[k];
+    return { riskEvents, alerts, actors };
+  }
+
+  function observe(view: WindowView, state: ScoringState, events: readonly AccessEvent[], ctx: WindowContext): void {
+    const hour = new Date(ctx.windowStart).getUTCHours();
+    for (const a of view.actors.values()) {
+      let p = state.profiles[a.key];
+      if (!p) { p = newProfile(a.type, a.first); state.profiles[a.key] = p; }
+      decayAcc(p.acc, ctx.windowEnd, ACC_HALF_LIFE_MS);
+      let scripted = 0;
+      for (const [c, n] of a.classes) if (isScriptedClass(c)) scripted += n;
+      const acc = p.acc;
+      acc.n += a.n; acc.e4 += a.e4; acc.e404 += a.e404; acc.e401 += a.e401; acc.unauth += a.unauth; acc.unauthOk += a.unauthOk;
+      acc.unauthBytes += a.unauthBytes; acc.scripted += scripted; acc.unmatched += a.unmatched; acc.idReq += a.idReq; acc.idNew += a.idNew; acc.ipNew += a.newIps;
+      p.n += a.n; p.ls = a.last; p.hours[hour] += a.n;
+      for (const u of a.tpls.values()) topAdd(p.tpl, u.key, u.n, TOP_TEMPLATES);
+      if (a.type !== 'ip') for (const ip of a.ips) ringAdd(p.ips, ip, RING_IPS);
+      else for (const pr of a.prs) ringAdd(p.prs, pr, RING_SMALL);
+      for (const ua of a.uas) ringAdd(p.uas, ua, RING_SMALL);
+      for (const c of a.classes.keys()) ringAdd(p.ucls, c, RING_SMALL);
+      for (const id of a.seenIds) ringAdd(p.ids, id, RING_IDS);
+      if (a.lastTpl) p.last = a.lastTpl;
+    }
+    void events;
+  }
+
+  function learn(view: WindowView, state: ScoringState, verdicts: ActorVerdict[]): void {
+    const now = view.end;
+    const flagged = new Set<string>(verdicts.map((v) => v.actor));
+    const isFlagged = (k: string) => flagged.has(k) || (state.profiles[k]?.flagged ?? 0) > view.start;
+    // Endpoint baselines from unflagged actors only.
+    const epN = new Map<string, { n: number; fail: number; e4: number; e404: number; bytes: number; idReq: number; idNew: number; prev: Map<string, number> }>();
+    for (const a of view.actors.values()) {
+      if (a.type !== 'ip' && a.type !== 'principal') continue;
+      const clean = !isFlagged(a.key);
+      if (a.type === 'ip') {
+        if (clean) {
+          // Per-actor rate (bounded) and the population histogram of per-IP windows.
+          const p = state.profiles[a.key];
+          if (p) { p.rate = p.rateN === 0 ? a.n : boundedEwma(p.rate, a.n, ALPHA, MAX_STEP_UP * 12 * 24); p.rateN++; }
+          state.population.ipHist[log2Bucket(a.n, state.population.ipHist.length)] += 1;
+        }
+        if (!clean) continue;
+        for (const u of a.tpls.values()) {
+          let s = epN.get(u.key);
+          if (!s) { s = { n: 0, fail: 0, e4: 0, e404: 0, bytes: 0, idReq: 0, idNew: 0, prev: new Map() }; epN.set(u.key, s); }
+          s.n += u.n; s.fail += u.e401 + u.e403; s.e4 += u.e4; s.e404 += u.e404; s.bytes += u.bytes;
+        }
+      } else if (clean) {
+        const p = state.profiles[a.key];
+        if (p) { p.rate = p.rateN === 0 ? a.n : boundedEwma(p.rate, a.n, ALPHA, MAX_STEP_UP * 12 * 24); p.rateN++; }
+        for (const u of a.tpls.values()) {
+          let s = epN.get(u.key);
+          if (!s) { s = { n: 0, fail: 0, e4: 0, e404: 0, bytes: 0, idReq: 0, idNew: 0, prev: new Map() }; epN.set(u.key, s); }
+          if (u.ids.size) { s.idReq += u.n; s.idNew += u.newIds; }
+          for (const [k, c] of u.prevs) s.prev.set(k, (s.prev.get(k) ?? 0) + c);
+        }
+      }
+    }
+    const decay = Math.pow(0.5, 1 / (WINDOWS_PER_DAY * 2)); // 2-day half-life for totals
+    for (const [k, s] of epN) {
+      let b: EndpointBaseline | undefined = state.endpoints[k];
+      if (!b) { b = { w: 0, n: s.n, fail: s.fail, tot: 0, e4: 0, e404: 0, bytes: 0, idReq: 0, idNew: 0, prev: {}, ls: now }; state.endpoints[k] = b; }
+      const gapWindows = Math.max(0, Math.round((now - b.ls) / (view.end - view.start)) - 1);
+      // Quiet windows count as zero traffic (bounded decrease), so per-window rates stay per-window.
+      for (let i = 0; i < Math.min(gapWindows, 24); i++) { b.n = boundedEwma(b.n, 0, ALPHA, 0.05); b.fail = boundedEwma(b.fail, 0, ALPHA, 0.05); }
+      b.n = boundedEwma(b.n, s.n, ALPHA, 0.25);
+      b.fail = boundedEwma(b.fail, s.fail, ALPHA, 0.25);
+      b.w++;
+      b.tot = b.tot * decay + s.n; b.e4 = b.e4 * decay + s.e4; b.e404 = b.e404 * decay + s.e404; b.bytes = b.bytes * decay + s.bytes;
+      b.idReq = b.idReq * decay + s.idReq; b.idNew = b.idNew * decay + s.idNew;
+      for (const [pk, c] of s.prev) topAdd(b.prev, pk, c, MAX_PREV);
+      b.ls = now;
+    }
+    const hd = Math.pow(0.5, 1 / WINDOWS_PER_DAY);
+    const hist = state.population.ipHist;
+    for (let i = 0; i < hist.length; i++) hist[i] *= hd;
+    // Domain UA mix and 4xx share, from unflagged actors' requests (approximated by the window minus flagged IPs).
+    for (const [dom, d] of view.domains) {
+      let flaggedN = 0, flaggedE4 = 0;
+      for (const v of verdicts) { const w = view.actors.get(v.actor); if (w && w.type === 'ip') { flaggedN += w.domains.get(dom) ?? 0; flaggedE4 += (w.e4 * (w.domains.get(dom) ?? 0)) / w.n; } }
+      const pd = state.population.domains[dom] ?? (state.population.domains[dom] = { cls: {}, n: 0, e4: 0 });
+      pd.n = pd.n * hd + Math.max(0, d.n - flaggedN);
+      pd.e4 = pd.e4 * hd + Math.max(0, d.e4 - flaggedE4);
+      for (const c of Object.keys(pd.cls)) pd.cls[c] *= hd;
+      if (flaggedN === 0) for (const [c, n] of d.cls) pd.cls[c] = (pd.cls[c] ?? 0) + n;
+    }
+  }
+
+  function evict(state: ScoringState, now: number): void {
+    const keys = Object.keys(state.profiles);
+    for (const k of keys) if (now - state.profiles[k].ls > profileTtl) { delete state.profiles[k]; state.stats.evicted++; }
+    const left = Object.keys(state.profiles);
+    if (left.length > maxProfiles) {
+      left.sort((a, b) => state.profiles[a].ls - state.profiles[b].ls);
+      for (const k of left.slice(0, left.length - maxProfiles)) { delete state.profiles[k]; state.stats.evicted++; }
+    }
+    const eps = Object.keys(state.endpoints);
+    for (const k of eps) if (now - state.endpoints[k].ls > 7 * profileTtl) delete state.endpoints[k];
+  }
+
+  function decayedRisk(risk: number, ts: number, now: number): number {
+    return risk * Math.pow(0.5, Math.max(0, now - ts) / riskHalfLife);
+  }
+
+  function actorRow(key: string, state: ScoringState, last: number, snapshotAt: number): ActorRow {
+    const p = state.profiles[key];
+    const { type, id } = splitActorKey(key);
+    const hours = p ? p.hours.map((n, h) => [h, n] as const).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]).slice(0, 6).map(([h]) => h).sort((a, b) => a - b) : [];
+    return {
+      actor_type: type, actor: id, first_seen: iso(p?.fs ?? last), last_seen: iso(p?.ls ?? last), requests: p?.n ?? 0,
+      risk_score: Math.round(p ? decayedRisk(p.risk, p.riskTs, snapshotAt) : 0),
+      typical_templates: p ? Object.entries(p.tpl).sort((a, b) => b[1] - a[1]).slice(0, 5).map(([k]) => k) : [],
+      typical_hours: hours, ips: type === 'ip' ? [id] : (p?.ips.slice(-5) ?? []), user_agents: p?.uas.slice(-3) ?? [], snapshot_at: iso(snapshotAt),
+    };
+  }
+
+  /** Periodic ActorRow snapshot of the busiest actors of the window (bounded). */
+  function snapshot(state: ScoringState, view: WindowView, now: number, top: number): ActorRow[] {
+    const busiest = [...view.actors.values()].filter((a) => a.type !== 'api_key').sort((a, b) => b.n - a.n).slice(0, top);
+    return busiest.map((a) => actorRow(a.key, state, a.last, now));
+  }
+
+  return {
+    name: 'scoring',
+    initialState: initialScoringState,
+    closeWindow,
+    finish(state, ctx) {
+      // Open incidents are written out as a final ActorRow per incident actor; risk events were already emitted per window.
+      const actors: ActorRow[] = [];
+      for (const k of Object.keys(state.incidents)) actors.push(actorRow(k, state, state.profiles[k]?.ls ?? ctx.windowEnd, ctx.windowEnd));
+      state.incidents = {};
+      return { actors, riskEvents: [], alerts: [] };
+    },
+  };
+}
+
+function incidentId(actor: string, start: number): string {
+  return createHash('sha256').update(`${actor}@${start}`).digest('hex').slice(0, 16);
+}
+

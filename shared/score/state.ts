@@ -1,0 +1,177 @@
+import type { ActorType } from './types.ts';
+
+/**
+ * Everything scoring remembers between windows. Plain JSON, bounded: profiles are capped and evicted when
+ * idle, every list inside a profile is a small ring, counters decay.
+ */
+export interface ScoringState {
+  v: 1;
+  windows: number;
+  lastWindowEnd: number;
+  profiles: Record<string, Profile>;
+  endpoints: Record<string, EndpointBaseline>;
+  population: PopulationBaseline;
+  incidents: Record<string, Incident>;
+  stats: { events: number; findings: number; riskEvents: number; alerts: number; suppressed: number; evicted: number };
+}
+
+/** Decayed accumulators (half-life `ACC_HALF_LIFE_MS`): the last few hours of an actor's behaviour. */
+export interface Accumulators {
+  ts: number;
+  n: number;
+  e4: number;
+  e404: number;
+  e401: number;
+  unauth: number;
+  unauthOk: number;
+  unauthBytes: number;
+  scripted: number;
+  unmatched: number;
+  idReq: number;
+  idNew: number;
+  ipNew: number;
+}
+
+export interface Profile {
+  t: ActorType;
+  /** First and last event time seen. */
+  fs: number;
+  ls: number;
+  /** Lifetime requests. */
+  n: number;
+  /** Bounded-rate EWMA of requests per active window, and how many windows trained it. */
+  rate: number;
+  rateN: number;
+  /** Requests per hour of day (UTC). */
+  hours: number[];
+  /** Top templates (endpoint keys) with counts. */
+  tpl: Record<string, number>;
+  /** Recent rings. */
+  ips: string[];
+  prs: string[];
+  uas: string[];
+  /** UA classes seen before (what "normal" looks like for this actor). */
+  ucls: string[];
+  ids: string[];
+  /** Last endpoint key called (principals), for the transition model. */
+  last: string | null;
+  acc: Accumulators;
+  /** Decayed risk score and when it was last set. */
+  risk: number;
+  riskTs: number;
+  /** Event time until which the actor counts as flagged (does not train baselines). */
+  flagged: number;
+  scen: string | null;
+}
+
+export interface EndpointBaseline {
+  /** Windows observed, EWMA of requests and of auth failures (401/403) per window. */
+  w: number;
+  n: number;
+  fail: number;
+  /** Decayed totals: requests, 4xx, 404, bytes, requests on a known id, on an id never seen from the caller. */
+  tot: number;
+  e4: number;
+  e404: number;
+  bytes: number;
+  idReq: number;
+  idNew: number;
+  /** Predecessor endpoint counts for principals (transition model), bounded. */
+  prev: Record<string, number>;
+  ls: number;
+}
+
+export interface PopulationBaseline {
+  /** Decayed histogram of per-actor-window request counts (log2 buckets) for IPs. */
+  ipHist: number[];
+  /** Per domain: decayed UA class mix of authenticated requests and overall 4xx share. */
+  domains: Record<string, { cls: Record<string, number>; n: number; e4: number }>;
+}
+
+export interface Incident {
+  id: string;
+  start: number;
+  last: number;
+  score: number;
+  severity: string;
+  scenario: string;
+  windows: number;
+}
+
+export const ACC_HALF_LIFE_MS = 2 * 3600_000;
+export const RING_IPS = 32;
+export const RING_IDS = 128;
+export const RING_SMALL = 8;
+export const TOP_TEMPLATES = 16;
+
+export function initialScoringState(): ScoringState {
+  return {
+    v: 1,
+    windows: 0,
+    lastWindowEnd: 0,
+    profiles: {},
+    endpoints: {},
+    population: { ipHist: new Array(24).fill(0), domains: {} },
+    incidents: {},
+    stats: { events: 0, findings: 0, riskEvents: 0, alerts: 0, suppressed: 0, evicted: 0 },
+  };
+}
+
+export function emptyAcc(ts: number): Accumulators {
+  return { ts, n: 0, e4: 0, e404: 0, e401: 0, unauth: 0, unauthOk: 0, unauthBytes: 0, scripted: 0, unmatched: 0, idReq: 0, idNew: 0, ipNew: 0 };
+}
+
+export function newProfile(t: ActorType, ts: number): Profile {
+  return {
+    t, fs: ts, ls: ts, n: 0, rate: 0, rateN: 0, hours: new Array(24).fill(0), tpl: {}, ips: [], prs: [], uas: [], ucls: [], ids: [],
+    last: null, acc: emptyAcc(ts), risk: 0, riskTs: ts, flagged: 0, scen: null,
+  };
+}
+
+/** Decays accumulators to time `ts` (in place). */
+export function decayAcc(a: Accumulators, ts: number, halfLife = ACC_HALF_LIFE_MS): void {
+  if (ts <= a.ts) return;
+  const f = Math.pow(0.5, (ts - a.ts) / halfLife);
+  a.n *= f; a.e4 *= f; a.e404 *= f; a.e401 *= f; a.unauth *= f; a.unauthOk *= f; a.unauthBytes *= f; a.scripted *= f;
+  a.unmatched *= f; a.idReq *= f; a.idNew *= f; a.ipNew *= f;
+  a.ts = ts;
+}
+
+/** Pushes to a ring (most recent last) if absent; returns true when the value was new. */
+export function ringAdd(ring: string[], v: string, cap: number): boolean {
+  if (ring.includes(v)) return false;
+  ring.push(v);
+  if (ring.length > cap) ring.shift();
+  return true;
+}
+
+/** Increments a bounded top-k counter map, evicting the smallest entry when full. */
+export function topAdd(m: Record<string, number>, k: string, by: number, cap: number): void {
+  if (m[k] !== undefined) { m[k] += by; return; }
+  const keys = Object.keys(m);
+  if (keys.length >= cap) {
+    let min = keys[0];
+    for (const x of keys) if (m[x] < m[min]) min = x;
+    // Space-saving sketch: the newcomer inherits the evicted count so heavy hitters are never lost.
+    by += m[min];
+    delete m[min];
+  }
+  m[k] = by;
+}
+
+/**
+ * The actor's accumulators as of the end of this window (profile decayed, plus the window), without
+ * touching the profile: what cumulative (low-and-slow) detectors compare with their thresholds.
+ */
+export function accWithWindow(
+  p: Profile | undefined,
+  w: { n: number; e4: number; e404: number; e401: number; unauth: number; unauthOk: number; unauthBytes: number; unmatched: number; idReq: number; idNew: number; newIps: number },
+  scripted: number,
+  ts: number,
+): Accumulators {
+  const a: Accumulators = p ? { ...p.acc } : emptyAcc(ts);
+  decayAcc(a, ts);
+  a.n += w.n; a.e4 += w.e4; a.e404 += w.e404; a.e401 += w.e401; a.unauth += w.unauth; a.unauthOk += w.unauthOk;
+  a.unauthBytes += w.unauthBytes; a.scripted += scripted; a.unmatched += w.unmatched; a.idReq += w.idReq; a.idNew += w.idNew; a.ipNew += w.newIps;
+  return a;
+}
