@@ -28,7 +28,15 @@ export const INFERENCE_TUNING = {
   /** Merged positions: distinct words / (parent, word) edges above which words are values, not names. */
   noveltyRatio: 0.6,
   minWordsMerged: 5,
-  minEdgesMerged: 8,
+  minEdgesMerged: 12,
+  /** A word with at most this many requests (per parent) is rare: values are, names of endpoints seldom are. */
+  rareHits: 3,
+  /** Word-valued positions decided on at least this many words stay parameters (see `stickyParams`). */
+  stickyWords: 12,
+  /** Words with caller evidence (called by 2+ callers, or 3+ times by one) needed to use it. */
+  minCallerEvidence: 4,
+  /** Share of evidenced words called by a single caller above which the words are values. */
+  privateShare: 0.6,
   /** Single-parent positions: words needed before structure can call them values. */
   minWordsSingle: 8,
   /** Share of (word, grandchild) edges whose grandchild recurs under other words. */
@@ -112,9 +120,12 @@ function classify(stats: Map<string, ChildStat>, m: number, key: string, hints: 
   }
   const forced = hints.forcedParams?.has(key) || hints.stickyParams?.has(key);
   let wordParam = forced === true;
-  if (!wordParam && words.length >= 2) wordParam = wordsAreValues(words, m, strongLive);
+  if (!wordParam && words.length >= 2) {
+    const v = wordsAreValues(words, m, strongLive);
+    if (v === 2) wordParamKeys.add(key);
+    wordParam = v > 0;
+  }
   if (!wordParam) return params;
-  wordParamKeys.add(key);
   for (const s of stats.values()) {
     if (params.has(s.seg) || pinned(s.seg)) continue;
     // A word that recurs under a good share of the merged parents is a name (issues under each repo).
@@ -124,46 +135,47 @@ function classify(stats: Map<string, ChildStat>, m: number, key: string, hints: 
   return params;
 }
 
-function wordsAreValues(words: ChildStat[], m: number, strongLive: number): boolean {
+/**
+ * 0: names; 1: values; 2: values, with evidence strong enough to keep the position a parameter for good.
+ * The first witness is who calls them: an endpoint name is called by many callers, a value (one user's repo,
+ * one customer's id) by its owner. Without that (one caller for everything), only the structure is used.
+ */
+function wordsAreValues(words: ChildStat[], m: number, strongLive: number): 0 | 1 | 2 {
   const T = INFERENCE_TUNING;
   const nW = words.length;
-  let edges = 0, leaves = 0, rare = 0;
+  let edges = 0, leaves = 0, rare = 0, collections = 0, priv = 0, shared = 0;
+  const union = new Set<number>();
   for (const w of words) {
     edges += w.nodes.length;
-    let hasKids = false;
-    for (const n of w.nodes) if (n.c) { hasKids = true; break; }
-    if (!hasKids) leaves++;
-    if (w.h <= 3 && w.nodes.length === 1) rare++;
-  }
-  // Many parents merged here: names repeat under each parent, values are new words almost every time.
-  if (m >= 3 && nW >= T.minWordsMerged && edges >= T.minEdgesMerged && nW / edges >= T.noveltyRatio) return true;
-  // Identifiers and words side by side (`/status/{idOrName}`): many rare words are values too.
-  if (strongLive >= 2 && nW >= 4 && rare / nW >= T.rareShare) return true;
-  if (nW < T.minWordsSingle) return false;
-  // Words whose own children recur under many of them (`/orgs/{org}/teams`, `/orgs/{org}/members`).
-  const under = new Map<string, number>();
-  let gEdges = 0;
-  for (const w of words) {
-    const seen = new Set<string>();
+    let kids = 0, strongKids = 0;
+    const callers = new Set<number>();
     for (const n of w.nodes) {
+      if (n.u) for (const u of n.u) { callers.add(u); if (union.size < 8) union.add(u); }
       if (!n.c) continue;
-      for (const g in n.c) {
-        if (seen.has(g) || n.c[g].g === 0) continue;
-        seen.add(g);
-        if (isStrongShape(valueShape(g))) continue;
-        under.set(g, (under.get(g) ?? 0) + 1);
-        gEdges++;
-      }
+      for (const g in n.c) { kids++; if (n.c[g].s === 1) strongKids++; }
     }
+    if (kids === 0) leaves++;
+    // REST alternates names and identifiers: a word whose children are identifiers names a collection.
+    else if (strongKids * 2 > kids) collections++;
+    if (w.h <= T.rareHits * w.nodes.length) rare++;
+    if (callers.size >= 2) shared++;
+    else if (w.g >= T.rareHits) priv++;
   }
-  if (gEdges >= nW * 0.5) {
-    let shared = 0;
-    for (const c of under.values()) if (c >= 2) shared += c;
-    if (shared / gEdges >= T.sharedGrandchildren && under.size * 2 <= nW) return true;
+  if (collections * 2 >= nW) return 0;
+  const novelty = nW / edges;
+  const evidence = priv + shared;
+  if (union.size >= 3 && evidence >= T.minCallerEvidence) {
+    const privShare = priv / evidence;
+    if (privShare < T.privateShare) return 0;
+    if (m >= 3 && novelty < T.noveltyRatio / 2) return 0;
+    return evidence >= T.stickyWords ? 2 : 1;
   }
-  // Leaf values called once or twice each (`/users/{username}`).
-  if (nW >= T.minWordsLeafy && leaves / nW >= T.leafShare && rare / nW >= T.rareShare) return true;
-  return false;
+  // Without caller evidence: structure only, and never for good.
+  if (m >= 3 && nW >= T.minWordsMerged && edges >= T.minEdgesMerged && novelty >= T.noveltyRatio) return 1;
+  if (rare / nW < T.rareShare) return 0;
+  if (strongLive >= 2 && nW >= 4) return 1;
+  if (nW >= T.minWordsLeafy && leaves / nW >= T.leafShare) return 1;
+  return 0;
 }
 
 /**

@@ -8,12 +8,27 @@ import { splitPath } from './pathTrie.ts';
 export interface KnownNode {
   l?: Record<string, KnownNode>;
   p?: KnownNode;
+  /** Partial-segment parameters (`{Sid}.json`), keyed by the pattern. */
+  q?: Record<string, KnownNode>;
   t?: string;
   m?: string[];
 }
 
 export function isParamSegment(seg: string): boolean {
-  return seg.length >= 2 && seg.charCodeAt(0) === 123 && seg.charCodeAt(seg.length - 1) === 125;
+  return seg.length >= 2 && seg.charCodeAt(0) === 123 && seg.charCodeAt(seg.length - 1) === 125 && seg.indexOf('}') === seg.length - 1;
+}
+
+/** `{Sid}.json`, `v{version}`: a parameter inside a segment with literal text around it. */
+export function isPatternSegment(seg: string): boolean {
+  const a = seg.indexOf('{');
+  return a >= 0 && seg.indexOf('}', a) > a && !isParamSegment(seg);
+}
+
+function matchesPattern(pattern: string, seg: string): boolean {
+  const a = pattern.indexOf('{');
+  const b = pattern.lastIndexOf('}');
+  const pre = pattern.slice(0, a), suf = pattern.slice(b + 1);
+  return seg.length > pre.length + suf.length && seg.startsWith(pre) && seg.endsWith(suf);
 }
 
 /**
@@ -28,6 +43,7 @@ export function addKnownTemplate(root: KnownNode, template: string, method: stri
   let node = root;
   for (const seg of splitPath(template)) {
     if (isParamSegment(seg)) node = node.p ??= {};
+    else if (isPatternSegment(seg)) node = (node.q ??= {})[seg] ??= {};
     else node = (node.l ??= {})[seg] ??= {};
   }
   let fresh = false;
@@ -52,6 +68,7 @@ export function matchKnown(root: KnownNode, segs: readonly string[], method: str
     }
     const lit = node.l?.[segs[i]];
     if (lit) { const r = walk(lit, i + 1); if (r) return r; }
+    if (node.q) for (const pat in node.q) if (matchesPattern(pat, segs[i])) { const r = walk(node.q[pat], i + 1); if (r) return r; }
     if (node.p && segs[i] !== '') { const r = walk(node.p, i + 1); if (r) return r; }
     return null;
   };
@@ -68,7 +85,7 @@ export function alignResourcePath(pathSegs: readonly string[], resourcePath: str
   if (rp.length > pathSegs.length) return null;
   const off = pathSegs.length - rp.length;
   for (let i = 0; i < rp.length; i++) {
-    if (!isParamSegment(rp[i]) && rp[i] !== pathSegs[off + i]) return null;
+    if (!isParamSegment(rp[i]) && !isPatternSegment(rp[i]) && rp[i] !== pathSegs[off + i]) return null;
   }
   if (off === 0) return resourcePath;
   return '/' + pathSegs.slice(0, off).join('/') + (resourcePath === '/' ? '' : resourcePath);

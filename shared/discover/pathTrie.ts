@@ -10,7 +10,13 @@ export interface TrieNode {
   h: number;
   g: number;
   k?: number;
+  /** Identifier-shaped segment (set at creation). */
+  s?: 1;
+  /** Up to {@link MAX_NODE_CALLERS} caller hashes, kept for word-shaped segments only. */
+  u?: number[];
 }
+
+export const MAX_NODE_CALLERS = 3;
 
 /** Children beyond this number are folded: further identifier-shaped values share one wildcard child. */
 export const MAX_CHILDREN = 1500;
@@ -34,9 +40,9 @@ export function splitPath(path: string): string[] {
  *
  * @example
  * const root = newTrieNode();
- * insertPath(root, ['users', '42'], true); // 2
+ * insertPath(root, ['users', '42'], true, hash32('ip:1.2.3.4')); // 2
  */
-export function insertPath(root: TrieNode, segs: readonly string[], routed: boolean): number {
+export function insertPath(root: TrieNode, segs: readonly string[], routed: boolean, caller = 0): number {
   let node = root;
   let created = 0;
   node.h++;
@@ -52,12 +58,19 @@ export function insertPath(root: TrieNode, segs: readonly string[], routed: bool
       }
       if (!child) {
         child = c[seg] = newTrieNode();
+        if (seg === FOLDED || isStrongShape(valueShape(seg))) child.s = 1;
         node.k = (node.k ?? 0) + 1;
         created++;
       }
     }
     child.h++;
-    if (routed) child.g++;
+    if (routed) {
+      child.g++;
+      if (child.s !== 1) {
+        const u = (child.u ??= []);
+        if (u.length < MAX_NODE_CALLERS && !u.includes(caller)) u.push(caller);
+      }
+    }
     node = child;
   }
   return created;
