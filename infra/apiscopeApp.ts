@@ -1,0 +1,40 @@
+import { fileURLToPath } from 'node:url';
+import { type App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { ApiscopeStack } from './apiscopeStack.ts';
+import { type ApiscopeConfig, loadConfig } from './config.ts';
+import type { CodeLocation } from './constructs/analysisFunctions.ts';
+
+/** The repository root: esbuild runs there and resolves `functions/<name>/index.ts`. */
+export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export const DEFAULT_CODE: CodeLocation = { functionsDir: `${REPO_ROOT}functions`, projectRoot: REPO_ROOT };
+
+export interface BuildOptions {
+  /** Where the function sources are (tests use stub handlers). */
+  readonly code?: CodeLocation;
+  /** Run the cdk-nag AwsSolutions checks at synth (default true). */
+  readonly nag?: boolean;
+  /** Stack name (context `stackName`, default "Apiscope"). */
+  readonly stackName?: string;
+}
+
+/**
+ * Reads and validates the config from the app's context, adds the apiscope stack and the cdk-nag checks.
+ * Throws ConfigError (with what to fix) when the config is invalid.
+ *
+ * @example
+ * const app = new App();
+ * buildApp(app);
+ */
+export function buildApp(app: App, options: BuildOptions = {}): { config: ApiscopeConfig; stack: ApiscopeStack } {
+  const config = loadConfig((key) => app.node.tryGetContext(key));
+  const stackName = options.stackName ?? (app.node.tryGetContext('stackName') as string | undefined) ?? 'Apiscope';
+  const stack = new ApiscopeStack(app, stackName, {
+    config,
+    code: options.code ?? DEFAULT_CODE,
+    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+  });
+  if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { config, stack };
+}

@@ -1,0 +1,72 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { ApiscopeConfig } from './config.ts';
+import { Alerts } from './constructs/alerts.ts';
+import { AnalysisFunctions, type CodeLocation } from './constructs/analysisFunctions.ts';
+import { FindingsLake } from './constructs/findingsLake.ts';
+import { IngestStream } from './constructs/ingestStream.ts';
+import { Observability } from './constructs/observability.ts';
+import { StateTable } from './constructs/stateTable.ts';
+
+export interface ApiscopeStackProps extends StackProps {
+  readonly config: ApiscopeConfig;
+  readonly code: CodeLocation;
+}
+
+/**
+ * One regional apiscope deployment: access logs -> Kinesis -> discovery / defects / scoring -> state table,
+ * findings lake (Glue + Athena) and alerts, with a dashboard and alarms. Each concern is one construct.
+ *
+ * @example
+ * new ApiscopeStack(app, 'Apiscope', { config: loadConfig((k) => app.node.tryGetContext(k)), code });
+ */
+export class ApiscopeStack extends Stack {
+  readonly ingest: IngestStream;
+  readonly state: StateTable;
+  readonly lake: FindingsLake;
+  readonly alerts: Alerts;
+  readonly analysis: AnalysisFunctions;
+  readonly observability: Observability;
+
+  constructor(scope: Construct, id: string, props: ApiscopeStackProps) {
+    super(scope, id, { description: 'apiscope: API security analysis of API Gateway access logs', ...props });
+    const { config } = props;
+
+    this.ingest = new IngestStream(this, 'Ingest', {
+      shardCount: config.shardCount,
+      logGroupNames: config.logGroupNames,
+      createDemoApi: config.createDemoApi,
+      retentionDays: config.retentionDays,
+    });
+    this.state = new StateTable(this, 'State');
+    this.lake = new FindingsLake(this, 'Lake', {
+      retentionDays: config.retentionDays,
+      central:
+        config.centralBucketArn && config.centralKmsKeyArn && config.centralAccountId
+          ? { bucketArn: config.centralBucketArn, kmsKeyArn: config.centralKmsKeyArn, accountId: config.centralAccountId }
+          : undefined,
+    });
+    this.alerts = new Alerts(this, 'Alerts', { alertEmail: config.alertEmail, opsEmail: config.opsEmail });
+    this.analysis = new AnalysisFunctions(this, 'Analysis', {
+      config,
+      code: props.code,
+      stream: this.ingest.stream,
+      state: this.state,
+      lake: this.lake,
+      alerts: this.alerts,
+    });
+    this.observability = new Observability(this, 'Observability', {
+      stream: this.ingest.stream,
+      functions: this.analysis.functions,
+      opsTopic: this.alerts.opsTopic,
+    });
+
+    new CfnOutput(this, 'StreamName', { value: this.ingest.stream.streamName });
+    new CfnOutput(this, 'FindingsBucket', { value: this.lake.bucket.bucketName });
+    new CfnOutput(this, 'GlueDatabase', { value: this.lake.databaseName });
+    new CfnOutput(this, 'AthenaWorkGroup', { value: this.lake.workGroup.ref });
+    new CfnOutput(this, 'AlertTopicArn', { value: this.alerts.alertTopic.topicArn });
+    new CfnOutput(this, 'OpsTopicArn', { value: this.alerts.opsTopic.topicArn });
+    if (this.ingest.demoApi) new CfnOutput(this, 'DemoApiUrl', { value: this.ingest.demoApi.url });
+  }
+}

@@ -1,0 +1,173 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { fieldMappingSchema } from '../shared/normalize/fieldMapping.ts';
+
+/**
+ * The one typed configuration of an apiscope deployment. Read from a JSON file (context `configFile`), then from
+ * the context object `apiscope` (cdk.json), then from single context keys (`-c shardCount=2`), later sources
+ * overriding earlier ones. Validated with zod so that a typo fails `cdk synth` with a message saying what to fix.
+ *
+ * @example
+ * // npx cdk deploy -c configFile=config/prod.json
+ * const config = loadConfig((key) => app.node.tryGetContext(key));
+ */
+export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
+
+const s3Uri = z
+  .string()
+  .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.+[^/]$/, 'must be an object URI like s3://my-bucket/path/file.yaml');
+
+/** CloudWatch Logs group name rules (1-512 chars of [.-_/#A-Za-z0-9]). */
+const logGroupName = z
+  .string()
+  .regex(/^[.\-_/#A-Za-z0-9]{1,512}$/, 'must be a CloudWatch Logs group name, e.g. API-Gateway-Execution-Logs_abc123/prod or /aws/apigateway/orders-access');
+
+export const configSchema = z
+  .object({
+    /** Kinesis shards: 1 shard takes 1 MB/s or 1000 records/s of CloudWatch Logs payloads. */
+    shardCount: z.number().int().min(1).max(200).default(1),
+    /** Existing API Gateway access-log groups (same account and region) to analyse. */
+    logGroupNames: z.array(logGroupName).max(50).default([]),
+    /** Create a small mock REST API that logs in the recommended format, to try apiscope without an API. */
+    createDemoApi: z.boolean().default(false),
+    /** E-mail address subscribed to the alert topic (confirm the subscription mail after deploy). */
+    alertEmail: z.email('must be an e-mail address, e.g. secops@bank.example').optional(),
+    /** E-mail address subscribed to the operations topic (pipeline-health alarms). */
+    opsEmail: z.email('must be an e-mail address, e.g. oncall@bank.example').optional(),
+    /** Alerts below this severity are recorded in the lake but not published. */
+    minAlertSeverity: z.enum(SEVERITIES).default('high'),
+    /** Days findings stay in the lake (and the analysis functions' logs are kept, rounded up). */
+    retentionDays: z.number().int().min(1).max(3650).default(400),
+    /** Custom defect rules (YAML/JSON), read by the defects function. */
+    rulesUri: s3Uri.optional(),
+    /** OpenAPI spec to compare observed traffic with, read by discovery and defects. */
+    specUri: s3Uri.optional(),
+    /** IP reputation lists, read by the scoring function. */
+    reputationUri: s3Uri.optional(),
+    /** Key names of a non-standard access-log format; see shared/normalize/fieldMapping.ts. */
+    fieldMapping: fieldMappingSchema.optional(),
+    /** Bucket of the central findings account; when set, findings are replicated there. */
+    centralBucketArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a bucket ARN like arn:aws:s3:::apiscope-central-findings')
+      .optional(),
+    /** KMS key of the central bucket (required with centralBucketArn: replicas are re-encrypted with it). */
+    centralKmsKeyArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/, 'must be a KMS key ARN like arn:aws:kms:eu-west-1:111122223333:key/<uuid>')
+      .optional(),
+    /** Account id owning the central bucket (required with centralBucketArn). */
+    centralAccountId: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id').optional(),
+    /** SSM SecureString parameter holding the key for hashing sensitive values (create it before deploying). */
+    hashKeyParameterName: z
+      .string()
+      .regex(/^\/[A-Za-z0-9_.\-/]{1,1000}$/, 'must be an SSM parameter name starting with /, e.g. /apiscope/hash-key')
+      .default('/apiscope/hash-key'),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.logGroupNames.length === 0 && !c.createDemoApi) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['logGroupNames'],
+        message: 'nothing to analyse: list at least one access-log group in logGroupNames, or set createDemoApi to true',
+      });
+    }
+    if (new Set(c.logGroupNames).size !== c.logGroupNames.length) {
+      ctx.addIssue({ code: 'custom', path: ['logGroupNames'], message: 'contains the same log group twice' });
+    }
+    if (c.centralBucketArn && (!c.centralKmsKeyArn || !c.centralAccountId)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['centralBucketArn'],
+        message: 'replicating to a central bucket also needs centralKmsKeyArn and centralAccountId',
+      });
+    }
+  });
+
+export type ApiscopeConfig = z.output<typeof configSchema>;
+export type ApiscopeConfigInput = z.input<typeof configSchema>;
+
+/** Raised when the configuration is invalid; the message lists every problem and where it came from. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Option names, so that single context keys (`-c shardCount=2`) can be picked up. */
+export const CONFIG_KEYS = Object.keys(configSchema.shape) as Array<keyof ApiscopeConfigInput>;
+
+/** Context values given on the command line are strings; read `2`, `true` and `["a"]` as JSON. */
+function fromCli(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+/**
+ * Builds the config from CDK context: `configFile` (JSON, path relative to the working directory), then the
+ * `apiscope` context object, then single context keys. Throws {@link ConfigError} with every problem listed.
+ *
+ * @example
+ * const config = loadConfig((key) => app.node.tryGetContext(key));
+ */
+export function loadConfig(getContext: (key: string) => unknown): ApiscopeConfig {
+  const sources: string[] = [];
+  let merged: Record<string, unknown> = {};
+  const configFile = getContext('configFile');
+  if (typeof configFile === 'string' && configFile !== '') {
+    const path = resolve(configFile);
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (e) {
+      throw new ConfigError(`Cannot read apiscope config file ${path} (context configFile): ${(e as Error).message}`);
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (e) {
+      throw new ConfigError(`apiscope config file ${path} is not valid JSON: ${(e as Error).message}`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new ConfigError(`apiscope config file ${path} must hold a JSON object`);
+    }
+    merged = { ...(parsed as Record<string, unknown>) };
+    sources.push(path);
+  }
+  const inline = fromCli(getContext('apiscope'));
+  if (inline !== undefined) {
+    if (typeof inline !== 'object' || inline === null || Array.isArray(inline)) {
+      throw new ConfigError('context "apiscope" must be an object of apiscope options');
+    }
+    merged = { ...merged, ...(inline as Record<string, unknown>) };
+    sources.push('context "apiscope"');
+  }
+  for (const key of CONFIG_KEYS) {
+    const v = getContext(key);
+    if (v !== undefined) {
+      merged[key] = fromCli(v);
+      sources.push(`context "${key}"`);
+    }
+  }
+  return parseConfig(merged, sources.length ? sources.join(', ') : 'no config given');
+}
+
+/** Validates a plain object; `source` names where it came from in the error message. */
+export function parseConfig(input: unknown, source = 'config'): ApiscopeConfig {
+  const r = configSchema.safeParse(input);
+  if (r.success) return r.data;
+  const lines = r.error.issues.map((i) => {
+    const path = i.path.length ? i.path.join('.') : '(root)';
+    const detail = i.code === 'unrecognized_keys' ? `${i.message}; known options: ${CONFIG_KEYS.join(', ')}` : i.message;
+    return `  - ${path}: ${detail}`;
+  });
+  return fail(`Invalid apiscope configuration (${source}):\n${lines.join('\n')}\nFix these and run again; see infra/README.md for every option.`);
+}
+
+function fail(message: string): never {
+  throw new ConfigError(message);
+}

@@ -1,0 +1,251 @@
+import { join } from 'node:path';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { KinesisEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ENV } from '../../shared/config/env.ts';
+import type { TableName } from '../../shared/emit/rows.ts';
+import type { ApiscopeConfig } from '../config.ts';
+import type { Alerts } from './alerts.ts';
+import type { FindingsLake } from './findingsLake.ts';
+import { logRetentionFor } from './logRetention.ts';
+import type { StateTable } from './stateTable.ts';
+
+export type AnalysisName = 'discovery' | 'defects' | 'scoring';
+type InputUri = 'rulesUri' | 'specUri' | 'reputationUri';
+
+/** What each consumer of the stream needs; grants, environment and the least-privilege tests follow from it. */
+export interface AnalysisFunctionSpec {
+  readonly name: AnalysisName;
+  readonly description: string;
+  /** Findings tables it writes (its S3 prefixes). */
+  readonly writes: readonly TableName[];
+  /** Publishes to the security alert topic. */
+  readonly publishesAlerts: boolean;
+  /** Configured inputs it reads (s3:GetObject on exactly that object). */
+  readonly reads: readonly InputUri[];
+}
+
+export const ANALYSIS_FUNCTIONS: readonly AnalysisFunctionSpec[] = [
+  {
+    name: 'discovery',
+    description: 'apiscope discovery: builds the API inventory from access logs',
+    writes: ['endpoints', 'quarantine'],
+    publishesAlerts: false,
+    reads: ['specUri'],
+  },
+  {
+    name: 'defects',
+    description: 'apiscope defects: finds API security defects and tracks their lifecycle',
+    writes: ['defects', 'quarantine'],
+    publishesAlerts: true,
+    reads: ['rulesUri', 'specUri'],
+  },
+  {
+    name: 'scoring',
+    description: 'apiscope scoring: scores callers and records risky-actor incidents',
+    writes: ['risk_events', 'actors', 'quarantine'],
+    publishesAlerts: true,
+    reads: ['reputationUri'],
+  },
+];
+
+const INPUT_ENV: Record<InputUri, string> = { rulesUri: ENV.rulesUri, specUri: ENV.specUri, reputationUri: ENV.reputationUri };
+
+/** Where the function sources and the lockfile are; tests point `functionsDir` at stub handlers. */
+export interface CodeLocation {
+  /** Folder holding `<name>/index.ts` for each function. */
+  readonly functionsDir: string;
+  /** Repository root (esbuild's working directory); holds package-lock.json. */
+  readonly projectRoot: string;
+}
+
+export interface AnalysisFunctionsProps {
+  readonly config: ApiscopeConfig;
+  readonly code: CodeLocation;
+  readonly stream: kinesis.IStream;
+  readonly state: StateTable;
+  readonly lake: FindingsLake;
+  readonly alerts: Alerts;
+}
+
+export interface AnalysisFunction {
+  readonly spec: AnalysisFunctionSpec;
+  readonly fn: NodejsFunction;
+  readonly role: iam.Role;
+  readonly dlq: sqs.Queue;
+  readonly logGroup: logs.LogGroup;
+}
+
+/**
+ * The three stream consumers (discovery, defects, scoring): Node 24 on arm64, ESM bundles built with local
+ * esbuild, each with its own role, log group, on-failure queue and only the grants its spec lists.
+ *
+ * @example
+ * const analysis = new AnalysisFunctions(this, 'Analysis', { config, code, stream, state, lake, alerts });
+ * analysis.byName.defects.fn.metricErrors();
+ */
+export class AnalysisFunctions extends Construct {
+  readonly functions: AnalysisFunction[] = [];
+  readonly byName = {} as Record<AnalysisName, AnalysisFunction>;
+  readonly dlqKey: kms.Key;
+
+  constructor(scope: Construct, id: string, props: AnalysisFunctionsProps) {
+    super(scope, id);
+    this.dlqKey = new kms.Key(this, 'DlqKey', {
+      description: 'apiscope: encrypts the pointers to Kinesis batches the analysis functions could not process',
+      enableKeyRotation: true,
+    });
+    for (const spec of ANALYSIS_FUNCTIONS) {
+      const f = this.createFunction(spec, props);
+      this.functions.push(f);
+      this.byName[spec.name] = f;
+    }
+  }
+
+  private createFunction(spec: AnalysisFunctionSpec, props: AnalysisFunctionsProps): AnalysisFunction {
+    const { config, state, lake, alerts } = props;
+    const scope = new Construct(this, pascal(spec.name));
+
+    const logGroup = new logs.LogGroup(scope, 'Logs', {
+      retention: logRetentionFor(config.retentionDays),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const role = lambdaRole(scope, spec.description, logGroup);
+
+    const dlq = new sqs.Queue(scope, 'FailedBatches', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.dlqKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(dlq).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself the on-failure destination of the Kinesis event source (it receives batch pointers after retries are exhausted); nothing consumes it automatically, so a further DLQ would never receive anything.',
+    });
+
+    const environment: Record<string, string> = {
+      [ENV.table]: state.table.tableName,
+      [ENV.bucket]: lake.bucket.bucketName,
+      [ENV.minAlertSeverity]: config.minAlertSeverity,
+      [ENV.hashKeyParam]: config.hashKeyParameterName,
+      POWERTOOLS_SERVICE_NAME: `apiscope-${spec.name}`,
+      POWERTOOLS_METRICS_NAMESPACE: 'apiscope',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      NODE_OPTIONS: '--enable-source-maps',
+    };
+    if (spec.publishesAlerts) environment[ENV.alertTopicArn] = alerts.alertTopic.topicArn;
+    if (config.fieldMapping) environment[ENV.fieldMapping] = JSON.stringify(config.fieldMapping);
+    for (const input of spec.reads) {
+      const uri = config[input];
+      if (uri) environment[INPUT_ENV[input]] = uri;
+    }
+
+    const fn = new NodejsFunction(scope, 'Function', {
+      description: spec.description,
+      entry: join(props.code.functionsDir, spec.name, 'index.ts'),
+      handler: 'handler',
+      projectRoot: props.code.projectRoot,
+      depsLockFilePath: join(props.code.projectRoot, 'package-lock.json'),
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 1024,
+      timeout: Duration.minutes(5),
+      role,
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      environment,
+      bundling: BUNDLING,
+    });
+
+    fn.addEventSource(
+      new KinesisEventSource(props.stream, {
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: 1000,
+        maxBatchingWindow: Duration.seconds(10),
+        bisectBatchOnError: true,
+        reportBatchItemFailures: true,
+        retryAttempts: 3,
+        maxRecordAge: Duration.days(1),
+        parallelizationFactor: 1,
+        onFailure: new EncryptedSqsDlq(dlq, this.dlqKey),
+      }),
+    );
+
+    state.grantItemReadWrite(role);
+    for (const table of spec.writes) lake.grantWriteTable(role, table);
+    if (spec.publishesAlerts) alerts.grantPublishAlert(role);
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['ssm:GetParameter'],
+        resources: [Stack.of(this).formatArn({ service: 'ssm', resource: 'parameter', resourceName: config.hashKeyParameterName.slice(1) })],
+      }),
+    );
+    const inputObjects = spec.reads.flatMap((input) => (config[input] ? [s3ObjectArn(config[input], Stack.of(this).partition)] : []));
+    if (inputObjects.length) role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: inputObjects }));
+
+    return { spec, fn, role, dlq, logGroup };
+  }
+}
+
+/**
+ * On-failure destination of an event source mapping. Unlike `SqsDlq`, whose queue grant adds
+ * kms:ReEncrypt* and kms:GenerateDataKey*, it grants only what sending to a KMS-encrypted queue needs.
+ */
+export class EncryptedSqsDlq implements lambda.IEventSourceDlq {
+  constructor(
+    private readonly queue: sqs.IQueue,
+    private readonly key: kms.IKey,
+  ) {}
+
+  bind(_target: lambda.IEventSourceMapping, targetHandler: lambda.IFunction): lambda.DlqDestinationConfig {
+    targetHandler.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.queue.queueArn] }));
+    targetHandler.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [this.key.keyArn] }),
+    );
+    return { destination: this.queue.queueArn };
+  }
+}
+
+/** esbuild settings shared by every function: ESM, minified, source maps, SDK and DuckDB left out. */
+export const BUNDLING: BundlingOptions = {
+  format: OutputFormat.ESM,
+  target: 'node24',
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  mainFields: ['module', 'main'],
+  externalModules: ['@aws-sdk/*', '@duckdb/*'],
+  banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+  forceDockerBundling: false,
+};
+
+/**
+ * An execution role that may only write to the function's own log group (instead of the AWS managed
+ * AWSLambdaBasicExecutionRole, which allows every log group of the account).
+ */
+export function lambdaRole(scope: Construct, description: string, logGroup: logs.ILogGroup): iam.Role {
+  const role = new iam.Role(scope, 'Role', { description, assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
+  );
+  return role;
+}
+
+/** `s3://bucket/key` -> `arn:<partition>:s3:::bucket/key`. */
+export function s3ObjectArn(uri: string, partition: string): string {
+  const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
+  if (!m) throw new Error(`not an s3:// object URI: ${uri}`);
+  return `arn:${partition}:s3:::${m[1]}/${m[2]}`;
+}
+
+function pascal(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

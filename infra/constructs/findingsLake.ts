@@ -1,0 +1,261 @@
+import { Duration, Fn, Size, Stack, Validations } from 'aws-cdk-lib';
+import * as athena from 'aws-cdk-lib/aws-athena';
+import * as glue from 'aws-cdk-lib/aws-glue';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { TABLES, type TableSchema } from '../../shared/emit/tableSchemas.ts';
+import type { TableName } from '../../shared/emit/rows.ts';
+import { FINDINGS_QUERIES } from './findingsQueries.ts';
+
+/** Prefix of Athena query results inside the lake bucket (expired after a week, never replicated). */
+export const ATHENA_RESULTS_PREFIX = 'athena-results';
+/** Athena cancels a query of this workgroup that would scan more. */
+export const BYTES_SCANNED_CUTOFF = Size.gibibytes(10);
+export const FIRST_PARTITION_DATE = '2024-01-01';
+
+export interface CentralReplication {
+  readonly bucketArn: string;
+  readonly kmsKeyArn: string;
+  readonly accountId: string;
+}
+
+export interface FindingsLakeProps {
+  /** Days findings are kept before S3 expires them. */
+  readonly retentionDays: number;
+  /** Replicate every table prefix to the central findings bucket of another account. */
+  readonly central?: CentralReplication;
+}
+
+/**
+ * The findings lake: gzip NDJSON under `s3://<bucket>/<table prefix>/dt=YYYY-MM-DD/hour=HH/`, one Glue table per
+ * entry of TABLES with partition projection (no crawler, no MSCK REPAIR), and an Athena workgroup with saved
+ * queries. The bucket is KMS-encrypted, versioned, TLS-only, private, access-logged and expires old findings.
+ *
+ * @example
+ * const lake = new FindingsLake(this, 'Lake', { retentionDays: 400 });
+ * lake.grantWriteTable(fn, 'defects');
+ */
+export class FindingsLake extends Construct {
+  readonly bucket: s3.Bucket;
+  readonly accessLogBucket: s3.Bucket;
+  readonly key: kms.Key;
+  readonly database: glue.CfnDatabase;
+  readonly databaseName: string;
+  readonly tables: Record<string, glue.CfnTable> = {};
+  readonly workGroup: athena.CfnWorkGroup;
+  readonly namedQueries: athena.CfnNamedQuery[] = [];
+
+  constructor(scope: Construct, id: string, props: FindingsLakeProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+
+    this.key = new kms.Key(this, 'LakeKey', {
+      description: 'apiscope: encrypts findings and Athena query results',
+      enableKeyRotation: true,
+    });
+
+    this.accessLogBucket = new s3.Bucket(this, 'AccessLogBucket', {
+      // S3 server access logs can only be delivered to an SSE-S3 bucket.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: true,
+      lifecycleRules: [
+        { id: 'expire-access-logs', expiration: Duration.days(Math.max(props.retentionDays, 90)), noncurrentVersionExpiration: Duration.days(7) },
+      ],
+    });
+    Validations.of(this.accessLogBucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This bucket is the server-access-log destination of the findings bucket; logging it into itself would log its own log deliveries forever.',
+    });
+
+    this.bucket = new s3.Bucket(this, 'Bucket', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.key,
+      bucketKeyEnabled: true,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: true,
+      serverAccessLogsBucket: this.accessLogBucket,
+      serverAccessLogsPrefix: 'findings-bucket/',
+      lifecycleRules: [
+        {
+          id: 'expire-findings',
+          expiration: Duration.days(props.retentionDays),
+          noncurrentVersionExpiration: Duration.days(30),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+        { id: 'expire-athena-results', prefix: `${ATHENA_RESULTS_PREFIX}/`, expiration: Duration.days(7) },
+      ],
+      ...(props.central ? centralReplication(this, props.central) : {}),
+    });
+
+    this.databaseName = glueName(`${stack.stackName}_findings`);
+    this.database = new glue.CfnDatabase(this, 'Database', {
+      catalogId: stack.account,
+      databaseInput: { name: this.databaseName, description: 'apiscope findings lake (one table per finding kind)' },
+    });
+    for (const schema of TABLES) {
+      const table = new glue.CfnTable(this, `Table-${schema.name}`, {
+        catalogId: stack.account,
+        databaseName: this.databaseName,
+        tableInput: tableInput(schema, this.bucket.bucketName),
+      });
+      table.addResourceDependency(this.database);
+      this.tables[schema.name] = table;
+    }
+
+    this.workGroup = new athena.CfnWorkGroup(this, 'WorkGroup', {
+      name: `${stack.stackName}-findings`,
+      description: 'apiscope: queries over the findings lake (enforced settings, encrypted results, scan cutoff)',
+      state: 'ENABLED',
+      recursiveDeleteOption: true,
+      workGroupConfiguration: {
+        enforceWorkGroupConfiguration: true,
+        publishCloudWatchMetricsEnabled: true,
+        bytesScannedCutoffPerQuery: BYTES_SCANNED_CUTOFF.toBytes(),
+        engineVersion: { selectedEngineVersion: 'Athena engine version 3' },
+        resultConfiguration: {
+          outputLocation: `s3://${this.bucket.bucketName}/${ATHENA_RESULTS_PREFIX}/`,
+          encryptionConfiguration: { encryptionOption: 'SSE_KMS', kmsKey: this.key.keyArn },
+          expectedBucketOwner: stack.account,
+        },
+      },
+    });
+
+    for (const q of FINDINGS_QUERIES) {
+      const nq = new athena.CfnNamedQuery(this, `Query-${q.id}`, {
+        name: q.name,
+        description: q.description,
+        database: this.databaseName,
+        workGroup: this.workGroup.ref,
+        queryString: q.sql,
+      });
+      nq.addResourceDependency(this.database);
+      this.namedQueries.push(nq);
+    }
+  }
+
+  /** ARN pattern of the objects of one table. */
+  tableObjectsArn(table: TableName): string {
+    return this.bucket.arnForObjects(`${prefixOf(table)}/*`);
+  }
+
+  /**
+   * Lets `grantee` write objects of one table (its prefix only): s3:PutObject plus the key actions SSE-KMS needs
+   * (GenerateDataKey for a put, Decrypt to complete a multipart upload). No read, list or delete.
+   */
+  grantWriteTable(role: iam.Role, table: TableName): void {
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.tableObjectsArn(table)] }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [this.key.keyArn] }));
+    const bucketId = Stack.of(this).getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket);
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefixOf(table)}/*]`,
+      reason: `Object keys are ${prefixOf(table)}/dt=YYYY-MM-DD/hour=HH/<batch>.json.gz, known only at run time; the wildcard is limited to s3:PutObject under the ${table} table prefix.`,
+    });
+  }
+
+  /**
+   * Lets `grantee` run queries in the workgroup: Athena query actions on it, read-only Glue catalog access to the
+   * database and its tables, read of the table prefixes, write/read of the results prefix, use of the key.
+   */
+  grantQuery(grantee: iam.IGrantable): void {
+    const stack = Stack.of(this);
+    const workGroupArn = stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: this.workGroup.name });
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution', 'athena:GetWorkGroup'],
+      resourceArns: [workGroupArn],
+    });
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartitions'],
+      resourceArns: [
+        stack.formatArn({ service: 'glue', resource: 'catalog' }),
+        stack.formatArn({ service: 'glue', resource: 'database', resourceName: this.databaseName }),
+        stack.formatArn({ service: 'glue', resource: 'table', resourceName: `${this.databaseName}/*` }),
+      ],
+    });
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:GetObject'],
+      resourceArns: [...TABLES.map((t) => this.bucket.arnForObjects(`${t.prefix}/*`)), this.bucket.arnForObjects(`${ATHENA_RESULTS_PREFIX}/*`)],
+    });
+    iam.Grant.addToPrincipal({ grantee, actions: ['s3:PutObject', 's3:AbortMultipartUpload'], resourceArns: [this.bucket.arnForObjects(`${ATHENA_RESULTS_PREFIX}/*`)] });
+    iam.Grant.addToPrincipal({ grantee, actions: ['s3:ListBucket', 's3:GetBucketLocation'], resourceArns: [this.bucket.bucketArn] });
+    iam.Grant.addToPrincipal({ grantee, actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resourceArns: [this.key.keyArn] });
+  }
+}
+
+function prefixOf(table: string): string {
+  const schema = TABLES.find((t) => t.name === table);
+  if (!schema) throw new Error(`unknown findings table "${table}"; known: ${TABLES.map((t) => t.name).join(', ')}`);
+  return schema.prefix;
+}
+
+/** Glue names are lower case letters, digits and underscores. */
+export function glueName(s: string): string {
+  return s.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+}
+
+/** Glue table over gzip NDJSON with partition projection on dt (yyyy-MM-dd) and hour (00-23). */
+export function tableInput(schema: TableSchema, bucketName: string): glue.CfnTable.TableInputProperty {
+  const location = `s3://${bucketName}/${schema.prefix}/`;
+  return {
+    name: schema.name,
+    description: schema.description,
+    tableType: 'EXTERNAL_TABLE',
+    parameters: {
+      classification: 'json',
+      compressionType: 'gzip',
+      'projection.enabled': 'true',
+      'projection.dt.type': 'date',
+      'projection.dt.format': 'yyyy-MM-dd',
+      'projection.dt.range': `${FIRST_PARTITION_DATE},NOW`,
+      'projection.dt.interval': '1',
+      'projection.dt.interval.unit': 'DAYS',
+      'projection.hour.type': 'integer',
+      'projection.hour.range': '0,23',
+      'projection.hour.digits': '2',
+      'storage.location.template': Fn.join('', [location, 'dt=${dt}/hour=${hour}/']),
+    },
+    partitionKeys: [
+      { name: 'dt', type: 'string', comment: 'event date, yyyy-MM-dd (UTC)' },
+      { name: 'hour', type: 'int', comment: 'event hour 0-23 (UTC), stored as 2 digits' },
+    ],
+    storageDescriptor: {
+      location,
+      columns: schema.columns.map((c) => ({ name: c.name, type: c.type, comment: c.comment || undefined })),
+      inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
+      outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
+      compressed: true,
+      serdeInfo: {
+        serializationLibrary: 'org.openx.data.jsonserde.JsonSerDe',
+        parameters: { 'ignore.malformed.json': 'true', 'dots.in.keys': 'false', 'case.insensitive': 'true' },
+      },
+    },
+  };
+}
+
+/** Replication of every table prefix (not Athena results) to the central account, re-encrypted with its key. */
+function centralReplication(scope: Construct, central: CentralReplication): Pick<s3.BucketProps, 'replicationRules'> {
+  const destination = s3.Bucket.fromBucketAttributes(scope, 'CentralBucket', { bucketArn: central.bucketArn, account: central.accountId });
+  const kmsKey = kms.Key.fromKeyArn(scope, 'CentralKey', central.kmsKeyArn);
+  return {
+    replicationRules: TABLES.map((t, i) => ({
+      id: `to-central-${t.name}`,
+      priority: i,
+      destination,
+      kmsKey,
+      sseKmsEncryptedObjects: true,
+      accessControlTransition: true,
+      deleteMarkerReplication: false,
+      filter: { prefix: `${t.prefix}/` },
+    })),
+  };
+}

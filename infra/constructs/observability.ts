@@ -1,0 +1,141 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import type { AnalysisFunction } from './analysisFunctions.ts';
+
+/**
+ * Custom metrics the functions emit with Powertools Metrics (namespace from POWERTOOLS_METRICS_NAMESPACE,
+ * default dimension `service` = POWERTOOLS_SERVICE_NAME). The dashboard reads exactly these names.
+ */
+export const METRICS = {
+  namespace: 'apiscope',
+  /** Records (log events) rejected by decode/normalize and sent to quarantine. */
+  rejected: 'RecordsRejected',
+  /** Finding rows written to the lake. */
+  findings: 'FindingsEmitted',
+} as const;
+
+/** Alarm thresholds; an iterator age above this means the consumers are falling behind the stream. */
+export const THRESHOLDS = {
+  iteratorAge: Duration.minutes(15),
+  errorsPer5Min: 1,
+  throttlesPer5Min: 1,
+  dlqMessages: 1,
+} as const;
+
+export interface ObservabilityProps {
+  readonly stream: kinesis.IStream;
+  readonly functions: readonly AnalysisFunction[];
+  readonly opsTopic: sns.ITopic;
+}
+
+/**
+ * One dashboard for the pipeline (records in, rejected, findings out, iterator age, errors, throttles) and
+ * alarms to the ops topic when a consumer falls behind, fails, is throttled, or gives up on a batch.
+ *
+ * @example
+ * new Observability(this, 'Observability', { stream, functions: analysis.functions, opsTopic: alerts.opsTopic });
+ */
+export class Observability extends Construct {
+  readonly dashboard: cloudwatch.Dashboard;
+  readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: ObservabilityProps) {
+    super(scope, id);
+    const period = Duration.minutes(5);
+    const action = new actions.SnsAction(props.opsTopic);
+    const custom = (metricName: string, f: AnalysisFunction) =>
+      new cloudwatch.Metric({
+        namespace: METRICS.namespace,
+        metricName,
+        dimensionsMap: { service: `apiscope-${f.spec.name}` },
+        statistic: 'Sum',
+        period,
+        label: f.spec.name,
+      });
+
+    for (const f of props.functions) {
+      const name = f.spec.name;
+      this.alarm(`${name}IteratorAge`, action, {
+        alarmDescription: `apiscope ${name} is more than ${THRESHOLDS.iteratorAge.toMinutes()} min behind the stream; records older than 1 day are dropped to its DLQ.`,
+        metric: f.fn.metric('IteratorAge', { statistic: 'Maximum', period }),
+        threshold: THRESHOLDS.iteratorAge.toMilliseconds(),
+        evaluationPeriods: 3,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      });
+      this.alarm(`${name}Errors`, action, {
+        alarmDescription: `apiscope ${name} invocations fail; check its log group.`,
+        metric: f.fn.metricErrors({ period, statistic: 'Sum' }),
+        threshold: THRESHOLDS.errorsPer5Min,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      });
+      this.alarm(`${name}Throttles`, action, {
+        alarmDescription: `apiscope ${name} is throttled (account concurrency); the stream backs up.`,
+        metric: f.fn.metricThrottles({ period, statistic: 'Sum' }),
+        threshold: THRESHOLDS.throttlesPer5Min,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      });
+      this.alarm(`${name}DlqDepth`, action, {
+        alarmDescription: `apiscope ${name} gave up on Kinesis batches (see its FailedBatches queue for shard and sequence ranges).`,
+        metric: f.dlq.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
+        threshold: THRESHOLDS.dlqMessages,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      });
+    }
+
+    const fns = props.functions;
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      defaultInterval: Duration.hours(6),
+      widgets: [
+        [
+          new cloudwatch.GraphWidget({
+            title: 'Records in (Kinesis)',
+            left: [props.stream.metricIncomingRecords({ period, statistic: 'Sum' })],
+            width: 8,
+          }),
+          new cloudwatch.GraphWidget({ title: 'Records rejected', left: fns.map((f) => custom(METRICS.rejected, f)), width: 8 }),
+          new cloudwatch.GraphWidget({ title: 'Findings out', left: fns.map((f) => custom(METRICS.findings, f)), width: 8 }),
+        ],
+        [
+          new cloudwatch.GraphWidget({
+            title: 'Iterator age (ms)',
+            left: fns.map((f) => f.fn.metric('IteratorAge', { statistic: 'Maximum', period, label: f.spec.name })),
+            leftAnnotations: [{ value: THRESHOLDS.iteratorAge.toMilliseconds(), label: 'alarm' }],
+            width: 8,
+          }),
+          new cloudwatch.GraphWidget({
+            title: 'Errors',
+            left: fns.map((f) => f.fn.metricErrors({ period, statistic: 'Sum', label: f.spec.name })),
+            width: 8,
+          }),
+          new cloudwatch.GraphWidget({
+            title: 'Throttles',
+            left: fns.map((f) => f.fn.metricThrottles({ period, statistic: 'Sum', label: f.spec.name })),
+            width: 8,
+          }),
+        ],
+        [
+          new cloudwatch.GraphWidget({
+            title: 'Failed batches (DLQ depth)',
+            left: fns.map((f) => f.dlq.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum', label: f.spec.name })),
+            width: 12,
+          }),
+          new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 12 }),
+        ],
+      ],
+    });
+  }
+
+  private alarm(id: string, action: actions.SnsAction, props: Omit<cloudwatch.AlarmProps, 'treatMissingData' | 'actionsEnabled'>): void {
+    const alarm = new cloudwatch.Alarm(this, id, { ...props, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING });
+    alarm.addAlarmAction(action);
+    alarm.addOkAction(action);
+    this.alarms.push(alarm);
+  }
+}

@@ -1,0 +1,300 @@
+import { CfnElement } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ENV } from '../../shared/config/env.ts';
+import { TABLES } from '../../shared/emit/tableSchemas.ts';
+import { accessLogFormatString } from '../../shared/normalize/accessLogFormat.ts';
+import type { ApiscopeStack } from '../../infra/apiscopeStack.ts';
+import { BYTES_SCANNED_CUTOFF } from '../../infra/constructs/findingsLake.ts';
+import { FINDINGS_QUERIES } from '../../infra/constructs/findingsQueries.ts';
+import { policyOf, templateOf } from './synth.ts';
+
+const CONFIG = {
+  shardCount: 2,
+  logGroupNames: ['/aws/apigateway/orders-access', 'API-Gateway-Access-Logs_payments/prod'],
+  createDemoApi: true,
+  alertEmail: 'soc@bank.example',
+  minAlertSeverity: 'medium',
+  retentionDays: 365,
+  rulesUri: 's3://apiscope-config/rules.yaml',
+  specUri: 's3://apiscope-config/openapi.yaml',
+  reputationUri: 's3://apiscope-config/reputation.json',
+  fieldMapping: { ip: 'sourceIp' },
+};
+
+let template: Template;
+let stack: ApiscopeStack;
+const logicalId = (c: IConstruct) => stack.getLogicalId((CfnElement.isCfnElement(c) ? c : c.node.defaultChild) as CfnElement);
+
+beforeAll(() => {
+  ({ template, stack } = templateOf({ apiscope: CONFIG }));
+});
+
+describe('ingest stream', () => {
+  it('is a provisioned Kinesis stream encrypted with its own rotating KMS key', () => {
+    template.hasResourceProperties('AWS::Kinesis::Stream', {
+      ShardCount: 2,
+      StreamEncryption: { EncryptionType: 'KMS', KeyId: { 'Fn::GetAtt': [logicalId(stack.ingest.key), 'Arn'] } },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true, Description: Match.stringLikeRegexp('ingest Kinesis') });
+  });
+
+  it('subscribes every configured log group and the demo API log to the stream', () => {
+    const streamArn = { 'Fn::GetAtt': [logicalId(stack.ingest.stream), 'Arn'] };
+    const roleArn = { 'Fn::GetAtt': [logicalId(stack.ingest.subscriptionRole), 'Arn'] };
+    for (const name of CONFIG.logGroupNames) {
+      template.hasResourceProperties('AWS::Logs::SubscriptionFilter', { LogGroupName: name, DestinationArn: streamArn, RoleArn: roleArn, FilterPattern: '' });
+    }
+    template.hasResourceProperties('AWS::Logs::SubscriptionFilter', {
+      LogGroupName: { Ref: logicalId(stack.ingest.demoAccessLogGroup!) },
+      DestinationArn: streamArn,
+    });
+    template.resourceCountIs('AWS::Logs::SubscriptionFilter', 3);
+  });
+
+  it('lets only CloudWatch Logs of this account put records, with no wildcard actions', () => {
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [Match.objectLike({ Principal: { Service: 'logs.amazonaws.com' }, Condition: Match.objectLike({ StringEquals: Match.anyValue() }) })],
+      },
+    });
+    const policy = policyOf(template, logicalId(stack.ingest.subscriptionRole));
+    expect(policy.map((p) => p.action).sort()).toEqual(['kinesis:PutRecord', 'kinesis:PutRecords', 'kms:GenerateDataKey']);
+  });
+
+  it('creates the demo API stage with the recommended JSON access-log format', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: 'demo',
+      AccessLogSetting: { DestinationArn: Match.anyValue(), Format: accessLogFormatString('rest') },
+    });
+  });
+});
+
+describe('state table', () => {
+  it('has string pk/sk, on-demand billing, PITR, TTL on expiresAt and a customer-managed key', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [logicalId(stack.state.key), 'Arn'] } },
+    });
+  });
+});
+
+describe('findings lake', () => {
+  it('encrypts the bucket with KMS, versions it, blocks public access, logs access and expires findings', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          { ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [logicalId(stack.lake.key), 'Arn'] } }, BucketKeyEnabled: true },
+        ],
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      LoggingConfiguration: { DestinationBucketName: { Ref: logicalId(stack.lake.accessLogBucket) } },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([Match.objectLike({ Id: 'expire-findings', ExpirationInDays: 365, Status: 'Enabled' })]),
+      },
+    });
+  });
+
+  it('denies every non-TLS request to both buckets', () => {
+    for (const bucket of [stack.lake.bucket, stack.lake.accessLogBucket]) {
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: logicalId(bucket) },
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it('has one Glue table per entry of TABLES, with the same columns and partition projection on dt and hour', () => {
+    template.resourceCountIs('AWS::Glue::Table', TABLES.length);
+    for (const schema of TABLES) {
+      const [table] = Object.values(
+        template.findResources('AWS::Glue::Table', { Properties: { TableInput: { Name: schema.name } } }),
+      ) as Array<{ Properties: { TableInput: any } }>;
+      expect(table, schema.name).toBeDefined();
+      const input = table.Properties.TableInput;
+      expect(input.StorageDescriptor.Columns.map((c: any) => [c.Name, c.Type])).toEqual(schema.columns.map((c) => [c.name, c.type]));
+      expect(input.PartitionKeys.map((c: any) => [c.Name, c.Type])).toEqual([
+        ['dt', 'string'],
+        ['hour', 'int'],
+      ]);
+      expect(input.StorageDescriptor.SerdeInfo.SerializationLibrary).toBe('org.openx.data.jsonserde.JsonSerDe');
+      expect(input.Parameters).toMatchObject({
+        'projection.enabled': 'true',
+        'projection.dt.type': 'date',
+        'projection.dt.format': 'yyyy-MM-dd',
+        'projection.hour.type': 'integer',
+        'projection.hour.range': '0,23',
+        'projection.hour.digits': '2',
+        compressionType: 'gzip',
+      });
+      expect(JSON.stringify(stack.resolve(input.Parameters['storage.location.template']))).toContain(
+        `/${schema.prefix}/dt=\${dt}/hour=\${hour}/`,
+      );
+    }
+  });
+
+  it('has an Athena workgroup with engine v3, enforced settings, KMS-encrypted results and a scan cutoff', () => {
+    template.hasResourceProperties('AWS::Athena::WorkGroup', {
+      WorkGroupConfiguration: {
+        EnforceWorkGroupConfiguration: true,
+        EngineVersion: { SelectedEngineVersion: 'Athena engine version 3' },
+        BytesScannedCutoffPerQuery: BYTES_SCANNED_CUTOFF.toBytes(),
+        ResultConfiguration: {
+          EncryptionConfiguration: { EncryptionOption: 'SSE_KMS', KmsKey: { 'Fn::GetAtt': [logicalId(stack.lake.key), 'Arn'] } },
+        },
+      },
+    });
+  });
+
+  it('saves the named queries in the workgroup, each reading only known tables and pruning on dt', () => {
+    template.resourceCountIs('AWS::Athena::NamedQuery', FINDINGS_QUERIES.length);
+    const names = FINDINGS_QUERIES.map((q) => q.name);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/new endpoints this week/),
+        expect.stringMatching(/open defects by severity/),
+        expect.stringMatching(/top risky actors today/),
+        expect.stringMatching(/traffic per endpoint per hour/),
+        expect.stringMatching(/file downloads by caller/),
+      ]),
+    );
+    const tableNames = new Set(TABLES.map((t) => t.name));
+    for (const q of FINDINGS_QUERIES) {
+      template.hasResourceProperties('AWS::Athena::NamedQuery', { Name: q.name, QueryString: q.sql, WorkGroup: { Ref: logicalId(stack.lake.workGroup) } });
+      const referenced = [...q.sql.matchAll(/\b(?:FROM|JOIN)\s+([a-z_]+)\b/gi)].map((m) => m[1]!);
+      for (const t of referenced.filter((t) => tableNames.has(t) || !/^(latest|snapshots|file_endpoints|callers|unnest)$/i.test(t))) {
+        expect(tableNames.has(t), `${q.id} reads unknown table ${t}`).toBe(true);
+      }
+      for (const t of q.tables) expect(q.sql).toMatch(new RegExp(`\\b${t}\\b`));
+      expect(q.sql, `${q.id} must restrict dt`).toMatch(/\bdt\s*(=|>=)/);
+    }
+  });
+});
+
+describe('analysis functions', () => {
+  it('run Node 24 on arm64 with the shared env names and Powertools settings', () => {
+    for (const name of ['discovery', 'defects', 'scoring'] as const) {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        LoggingConfig: Match.objectLike({ LogFormat: 'JSON', LogGroup: { Ref: logicalId(stack.analysis.byName[name].logGroup) } }),
+        Environment: {
+          Variables: Match.objectLike({
+            [ENV.table]: { Ref: logicalId(stack.state.table) },
+            [ENV.bucket]: { Ref: logicalId(stack.lake.bucket) },
+            [ENV.minAlertSeverity]: 'medium',
+            [ENV.hashKeyParam]: '/apiscope/hash-key',
+            [ENV.fieldMapping]: JSON.stringify({ ip: 'sourceIp' }),
+            POWERTOOLS_SERVICE_NAME: `apiscope-${name}`,
+            POWERTOOLS_METRICS_NAMESPACE: 'apiscope',
+          }),
+        },
+      });
+    }
+  });
+
+  it('give each function only the inputs and the alert topic it uses', () => {
+    const env = (name: 'discovery' | 'defects' | 'scoring') => envOf(template, logicalId(stack.analysis.byName[name].fn));
+    expect(env('discovery')).toMatchObject({ [ENV.specUri]: CONFIG.specUri });
+    expect(env('discovery')).not.toHaveProperty(ENV.alertTopicArn);
+    expect(env('discovery')).not.toHaveProperty(ENV.rulesUri);
+    expect(env('defects')).toMatchObject({ [ENV.rulesUri]: CONFIG.rulesUri, [ENV.specUri]: CONFIG.specUri, [ENV.alertTopicArn]: { Ref: logicalId(stack.alerts.alertTopic) } });
+    expect(env('defects')).not.toHaveProperty(ENV.reputationUri);
+    expect(env('scoring')).toMatchObject({ [ENV.reputationUri]: CONFIG.reputationUri });
+    expect(env('scoring')).not.toHaveProperty(ENV.rulesUri);
+  });
+
+  it('consume the stream with the agreed event source settings and a KMS-encrypted on-failure queue', () => {
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 3);
+    for (const f of stack.analysis.functions) {
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: { Ref: logicalId(f.fn) },
+        EventSourceArn: { 'Fn::GetAtt': [logicalId(stack.ingest.stream), 'Arn'] },
+        StartingPosition: 'TRIM_HORIZON',
+        BatchSize: 1000,
+        MaximumBatchingWindowInSeconds: 10,
+        BisectBatchOnFunctionError: true,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        MaximumRetryAttempts: 3,
+        MaximumRecordAgeInSeconds: 86400,
+        ParallelizationFactor: 1,
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [logicalId(f.dlq), 'Arn'] } } },
+      });
+      template.hasResourceProperties('AWS::SQS::Queue', {
+        KmsMasterKeyId: { 'Fn::GetAtt': [logicalId(stack.analysis.dlqKey), 'Arn'] },
+        MessageRetentionPeriod: 14 * 86400,
+      });
+    }
+  });
+
+  it('keep their logs in their own log group with a retention', () => {
+    for (const f of stack.analysis.functions) {
+      expect(template.toJSON().Resources[logicalId(f.logGroup)].Properties.RetentionInDays).toBe(365);
+    }
+  });
+});
+
+describe('alerts and observability', () => {
+  it('encrypts both topics with KMS, requires TLS and subscribes the alert e-mail', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [logicalId(stack.alerts.alertKey), 'Arn'] } });
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [logicalId(stack.alerts.opsKey), 'Arn'] } });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'soc@bank.example', TopicArn: { Ref: logicalId(stack.alerts.alertTopic) } });
+    for (const topic of [stack.alerts.alertTopic, stack.alerts.opsTopic]) {
+      template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        Topics: [{ Ref: logicalId(topic) }],
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      });
+    }
+  });
+
+  it('alarms on iterator age, errors, throttles and DLQ depth of every function, to the ops topic', () => {
+    const ops = { Ref: logicalId(stack.alerts.opsTopic) };
+    for (const f of stack.analysis.functions) {
+      for (const metric of ['IteratorAge', 'Errors', 'Throttles']) {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          MetricName: metric,
+          Namespace: 'AWS/Lambda',
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(f.fn) } }],
+          AlarmActions: [ops],
+        });
+      }
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(f.dlq), 'QueueName'] } }],
+        AlarmActions: [ops],
+      });
+    }
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 12);
+  });
+
+  it('has a dashboard with records in, rejected, findings out, iterator age, errors and throttles', () => {
+    const body = JSON.stringify(template.toJSON().Resources[logicalId(stack.observability.dashboard)].Properties.DashboardBody);
+    for (const title of ['Records in', 'Records rejected', 'Findings out', 'Iterator age', 'Errors', 'Throttles', 'DLQ depth']) {
+      expect(body).toContain(title);
+    }
+    expect(body).toContain('IncomingRecords');
+    expect(body).toContain('RecordsRejected');
+    expect(body).toContain('FindingsEmitted');
+  });
+});
+
+function envOf(template: Template, fnId: string): Record<string, unknown> {
+  return template.toJSON().Resources[fnId].Properties.Environment.Variables;
+}
