@@ -26,6 +26,8 @@ export interface AnalysisFunctionSpec {
   readonly description: string;
   /** Findings tables it writes (its S3 prefixes). */
   readonly writes: readonly TableName[];
+  /** Reads discovery's window snapshots to resolve endpoints. */
+  readonly readsDiscoverySnapshots: boolean;
   /** Publishes to the security alert topic. */
   readonly publishesAlerts: boolean;
   /** Configured inputs it reads (s3:GetObject on exactly that object). */
@@ -36,23 +38,28 @@ export const ANALYSIS_FUNCTIONS: readonly AnalysisFunctionSpec[] = [
   {
     name: 'discovery',
     description: 'apiscope discovery: builds the API inventory from access logs',
+    // Discovery alone writes quarantine rows (once for all three consumers).
     writes: ['endpoints', 'quarantine'],
+    readsDiscoverySnapshots: false,
     publishesAlerts: false,
     reads: ['specUri'],
   },
   {
     name: 'defects',
     description: 'apiscope defects: finds API security defects and tracks their lifecycle',
-    writes: ['defects', 'quarantine'],
+    writes: ['defects'],
+    readsDiscoverySnapshots: true,
     publishesAlerts: true,
     reads: ['rulesUri', 'specUri'],
   },
   {
     name: 'scoring',
     description: 'apiscope scoring: scores callers and records risky-actor incidents',
-    writes: ['risk_events', 'actors', 'quarantine'],
+    writes: ['risk_events', 'actors'],
+    readsDiscoverySnapshots: true,
     publishesAlerts: true,
-    reads: ['reputationUri'],
+    // The spec too: every consumer builds the same discovery resolver (functions/shared/buildAnalyses.ts).
+    reads: ['reputationUri', 'specUri'],
   },
 ];
 
@@ -136,7 +143,8 @@ export class AnalysisFunctions extends Construct {
       [ENV.bucket]: lake.bucket.bucketName,
       [ENV.minAlertSeverity]: config.minAlertSeverity,
       [ENV.hashKeyParam]: config.hashKeyParameterName,
-      POWERTOOLS_SERVICE_NAME: `apiscope-${spec.name}`,
+      // The handlers name their Powertools service after the analysis; keep the env in step.
+      POWERTOOLS_SERVICE_NAME: spec.name,
       POWERTOOLS_METRICS_NAMESPACE: 'apiscope',
       POWERTOOLS_LOG_LEVEL: 'INFO',
       NODE_OPTIONS: '--enable-source-maps',
@@ -181,6 +189,8 @@ export class AnalysisFunctions extends Construct {
 
     state.grantItemReadWrite(role);
     for (const table of spec.writes) lake.grantWriteTable(role, table);
+    lake.grantAnalysisState(role, spec.name);
+    if (spec.readsDiscoverySnapshots) lake.grantReadSnapshots(role, 'discovery');
     if (spec.publishesAlerts) alerts.grantPublishAlert(role);
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({

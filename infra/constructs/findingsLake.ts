@@ -9,6 +9,8 @@ import { TABLES, type TableSchema } from '../../shared/emit/tableSchemas.ts';
 import type { TableName } from '../../shared/emit/rows.ts';
 import { FINDINGS_QUERIES } from './findingsQueries.ts';
 
+/** Prefix of the analyses' working state (window buffers, snapshots); never queried, never replicated. */
+export const STATE_PREFIX = 'state';
 /** Prefix of Athena query results inside the lake bucket (expired after a week, never replicated). */
 export const ATHENA_RESULTS_PREFIX = 'athena-results';
 /** Athena cancels a query of this workgroup that would scan more. */
@@ -91,6 +93,8 @@ export class FindingsLake extends Construct {
           abortIncompleteMultipartUploadAfter: Duration.days(1),
         },
         { id: 'expire-athena-results', prefix: `${ATHENA_RESULTS_PREFIX}/`, expiration: Duration.days(7) },
+        // The engine deletes consumed buffers and old snapshots; keep their old versions a week for recovery.
+        { id: 'expire-old-state-versions', prefix: `${STATE_PREFIX}/`, noncurrentVersionExpiration: Duration.days(7) },
       ],
       ...(props.central ? centralReplication(this, props.central) : {}),
     });
@@ -141,23 +145,52 @@ export class FindingsLake extends Construct {
     }
   }
 
-  /** ARN pattern of the objects of one table. */
-  tableObjectsArn(table: TableName): string {
-    return this.bucket.arnForObjects(`${prefixOf(table)}/*`);
-  }
-
   /**
-   * Lets `grantee` write objects of one table (its prefix only): s3:PutObject plus the key actions SSE-KMS needs
+   * Lets `role` write objects of one table (its prefix only): s3:PutObject plus the key actions SSE-KMS needs
    * (GenerateDataKey for a put, Decrypt to complete a multipart upload). No read, list or delete.
    */
   grantWriteTable(role: iam.Role, table: TableName): void {
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.tableObjectsArn(table)] }));
+    const prefix = prefixOf(table);
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.bucket.arnForObjects(`${prefix}/*`)] }));
+    this.grantKey(role);
+    this.acknowledgePrefix(role, prefix, `Object keys are ${prefix}/dt=YYYY-MM-DD/hour=HH/<batch>.json.gz, known only at run time; the wildcard is limited to s3:PutObject under the ${table} table prefix.`);
+  }
+
+  /**
+   * Lets `role` keep one analysis' working state under `state/<analysis>/` (window buffers, snapshots, late
+   * events): put, get, delete and list there, nowhere else.
+   */
+  grantAnalysisState(role: iam.Role, analysis: string): void {
+    const prefix = `${STATE_PREFIX}/${analysis}`;
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'], resources: [this.bucket.arnForObjects(`${prefix}/*`)] }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [this.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${prefix}/*`] } },
+      }),
+    );
+    this.grantKey(role);
+    this.acknowledgePrefix(role, prefix, `Window buffers and snapshots are keyed by window start and shard/sequence (state/${analysis}/buffer/w=<ts>/<batch>.json.gz); the wildcard covers only this analysis' own state prefix.`);
+  }
+
+  /** Lets `role` read another analysis' window snapshots (defects and scoring resolve endpoints with discovery's). */
+  grantReadSnapshots(role: iam.Role, analysis: string): void {
+    const prefix = `${STATE_PREFIX}/${analysis}/snapshot`;
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [this.bucket.arnForObjects(`${prefix}/*`)] }));
+    this.grantKey(role);
+    this.acknowledgePrefix(role, prefix, `Snapshots are keyed by window start (${prefix}/<ts>.json.gz); read-only and limited to the ${analysis} snapshot prefix.`);
+  }
+
+  private grantKey(role: iam.Role): void {
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [this.key.keyArn] }));
+  }
+
+  private acknowledgePrefix(role: iam.Role, prefix: string, reason: string): void {
     const bucketId = Stack.of(this).getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket);
-    Validations.of(role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefixOf(table)}/*]`,
-      reason: `Object keys are ${prefixOf(table)}/dt=YYYY-MM-DD/hour=HH/<batch>.json.gz, known only at run time; the wildcard is limited to s3:PutObject under the ${table} table prefix.`,
-    });
+    Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}/*]`, reason });
   }
 
   /**

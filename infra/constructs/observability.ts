@@ -7,15 +7,18 @@ import { Construct } from 'constructs';
 import type { AnalysisFunction } from './analysisFunctions.ts';
 
 /**
- * Custom metrics the functions emit with Powertools Metrics (namespace from POWERTOOLS_METRICS_NAMESPACE,
- * default dimension `service` = POWERTOOLS_SERVICE_NAME). The dashboard reads exactly these names.
+ * Custom metrics the functions emit with Powertools Metrics (functions/shared/createAnalysisHandler.ts and
+ * shared/engine/windowEngine.ts): namespace `apiscope`, dimension `service` = analysis name, and for
+ * dimensioned counts a second dimension `reason` (rejection reason, or findings table).
  */
 export const METRICS = {
   namespace: 'apiscope',
-  /** Records (log events) rejected by decode/normalize and sent to quarantine. */
+  /** Kinesis records a function received (dimension service). */
+  recordsIn: 'RecordsIn',
+  /** Log events rejected by decode/normalize (dimensions service, reason). */
   rejected: 'RecordsRejected',
-  /** Finding rows written to the lake. */
-  findings: 'FindingsEmitted',
+  /** Finding rows written to the lake (dimensions service, reason = table). */
+  findings: 'FindingsOut',
 } as const;
 
 /** Alarm thresholds; an iterator age above this means the consumers are falling behind the stream. */
@@ -47,12 +50,20 @@ export class Observability extends Construct {
     super(scope, id);
     const period = Duration.minutes(5);
     const action = new actions.SnsAction(props.opsTopic);
-    const custom = (metricName: string, f: AnalysisFunction) =>
+    const perService = (metricName: string, f: AnalysisFunction) =>
       new cloudwatch.Metric({
         namespace: METRICS.namespace,
         metricName,
-        dimensionsMap: { service: `apiscope-${f.spec.name}` },
+        dimensionsMap: { service: f.spec.name },
         statistic: 'Sum',
+        period,
+        label: `${f.spec.name} ${metricName}`,
+      });
+    // Summed over the `reason` dimension, whose values (rejection reasons, tables) are open-ended.
+    const allReasons = (metricName: string, f: AnalysisFunction) =>
+      new cloudwatch.MathExpression({
+        expression: `SUM(SEARCH('{${METRICS.namespace},reason,service} MetricName="${metricName}" service="${f.spec.name}"', 'Sum', ${period.toSeconds()}))`,
+        usingMetrics: {},
         period,
         label: f.spec.name,
       });
@@ -96,11 +107,14 @@ export class Observability extends Construct {
         [
           new cloudwatch.GraphWidget({
             title: 'Records in (Kinesis)',
-            left: [props.stream.metricIncomingRecords({ period, statistic: 'Sum' })],
+            left: [
+              props.stream.metricIncomingRecords({ period, statistic: 'Sum', label: 'stream IncomingRecords' }),
+              ...fns.map((f) => perService(METRICS.recordsIn, f)),
+            ],
             width: 8,
           }),
-          new cloudwatch.GraphWidget({ title: 'Records rejected', left: fns.map((f) => custom(METRICS.rejected, f)), width: 8 }),
-          new cloudwatch.GraphWidget({ title: 'Findings out', left: fns.map((f) => custom(METRICS.findings, f)), width: 8 }),
+          new cloudwatch.GraphWidget({ title: 'Records rejected', left: fns.map((f) => allReasons(METRICS.rejected, f)), width: 8 }),
+          new cloudwatch.GraphWidget({ title: 'Findings out', left: fns.map((f) => allReasons(METRICS.findings, f)), width: 8 }),
         ],
         [
           new cloudwatch.GraphWidget({

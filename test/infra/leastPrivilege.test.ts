@@ -33,9 +33,27 @@ describe('least privilege of the analysis functions', () => {
     for (const t of TABLES) {
       expect(can(name, 's3:PutObject', objectsOf(t.prefix)), `${name} -> ${t.name}`).toBe(spec.writes.includes(t.name as never));
     }
-    // No read, list or delete anywhere in the lake.
-    const s3 = permissions(name).filter((p) => p.action.startsWith('s3:') && p.resource.includes(id(stack.lake.bucket)));
-    expect(new Set(s3.map((p) => p.action))).toEqual(new Set(['s3:PutObject']));
+    // Findings are write-only: no read or delete of any table prefix.
+    for (const t of TABLES) {
+      for (const action of ['s3:GetObject', 's3:DeleteObject']) expect(can(name, action, objectsOf(t.prefix))).toBe(false);
+    }
+  });
+
+  it.each(ANALYSIS_FUNCTIONS.map((f) => [f.name, f] as const))('%s keeps state only under its own state prefix', (name, spec) => {
+    for (const action of ['s3:PutObject', 's3:GetObject', 's3:DeleteObject']) {
+      expect(can(name, action, objectsOf(`state/${name}`))).toBe(true);
+      for (const other of ANALYSIS_FUNCTIONS.filter((o) => o.name !== name)) {
+        expect(can(name, action, objectsOf(`state/${other.name}`)), `${name} ${action} state/${other.name}`).toBe(false);
+      }
+    }
+    expect(can(name, 's3:GetObject', objectsOf('state/discovery/snapshot'))).toBe(spec.readsDiscoverySnapshots);
+    expect(can(name, 's3:PutObject', objectsOf('state/discovery/snapshot'))).toBe(false);
+    // Listing is limited to the own state prefix by condition.
+    const roleId = id(stack.analysis.byName[name].role);
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p: any) => p.Properties.Roles.some((r: any) => r.Ref === roleId));
+    const lists = policies.flatMap((p: any) => p.Properties.PolicyDocument.Statement).filter((st: any) => [st.Action].flat().includes('s3:ListBucket'));
+    expect(lists).toHaveLength(1);
+    expect(lists[0].Condition).toEqual({ StringLike: { 's3:prefix': [`state/${name}/*`] } });
   });
 
   it('has no wildcard actions and no "*" resources in any role policy', () => {
@@ -48,12 +66,13 @@ describe('least privilege of the analysis functions', () => {
   });
 
   it('defects cannot read the reputation list, write risk or actor rows, or use the stream key to write', () => {
-    const reads = (name: AnalysisName) => permissions(name).filter((p) => p.action === 's3:GetObject').map((p) => p.resource);
+    const reads = (name: AnalysisName) =>
+      permissions(name).filter((p) => p.action === 's3:GetObject' && !p.resource.includes(id(stack.lake.bucket))).map((p) => p.resource);
     expect(reads('defects').join()).toMatch(/:s3:::apiscope-config\/rules.yaml/);
     expect(reads('defects').join()).toMatch(/:s3:::apiscope-config\/openapi.yaml/);
     expect(reads('defects').join()).not.toMatch(/reputation/);
     expect(reads('scoring').join()).toMatch(/:s3:::apiscope-config\/reputation.json/);
-    expect(reads('scoring').join()).not.toMatch(/rules|openapi/);
+    expect(reads('scoring').join()).not.toMatch(/rules/);
     expect(reads('discovery').join()).not.toMatch(/rules|reputation/);
     expect(can('defects', 's3:PutObject', objectsOf('risk_events'))).toBe(false);
     expect(can('defects', 's3:PutObject', objectsOf('actors'))).toBe(false);

@@ -202,7 +202,7 @@ describe('analysis functions', () => {
             [ENV.minAlertSeverity]: 'medium',
             [ENV.hashKeyParam]: '/apiscope/hash-key',
             [ENV.fieldMapping]: JSON.stringify({ ip: 'sourceIp' }),
-            POWERTOOLS_SERVICE_NAME: `apiscope-${name}`,
+            POWERTOOLS_SERVICE_NAME: name,
             POWERTOOLS_METRICS_NAMESPACE: 'apiscope',
           }),
         },
@@ -291,7 +291,8 @@ describe('alerts and observability', () => {
     }
     expect(body).toContain('IncomingRecords');
     expect(body).toContain('RecordsRejected');
-    expect(body).toContain('FindingsEmitted');
+    expect(body).toContain('FindingsOut');
+    expect(body).toContain('RecordsIn');
   });
 });
 
