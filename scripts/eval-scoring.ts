@@ -4,7 +4,7 @@
  * Env: APISCOPE_EVAL_RESOLVER=truth forces the development resolver built from truth.ndjson instead of discovery;
  *      APISCOPE_EVAL_OUT=<dir> keeps flags/risk events there (default: a temp dir).
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync, createReadStream } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, createReadStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
@@ -21,6 +21,7 @@ import { createScoringAnalysis } from '../shared/score/index.ts';
 const dir = evalDir();
 const sample = join(dir, 'dev-sample');
 const out = process.env.APISCOPE_EVAL_OUT ?? mkdtempSync(join(tmpdir(), 'apiscope-eval-'));
+mkdirSync(out, { recursive: true });
 
 async function gunzipTo(src: string, dst: string): Promise<void> {
   const lines: string[] = [];

@@ -53,3 +53,37 @@ export function combineFindings(findings: Finding[], defs: ReadonlyMap<string, D
   }
   return out;
 }
+
+/**
+ * An account flagged in a window drags along the addresses that served only that account (no other
+ * principal now or in their history): the same actor seen from the network side. Shared addresses
+ * (office NAT, carrier NAT) never qualify.
+ */
+export function propagateToOrigins(
+  verdicts: ActorVerdict[],
+  window: { actors: ReadonlyMap<string, { type: string; n: number; ips: Set<string>; prs: Set<string> }> },
+  historyPrincipals: (ipKey: string) => readonly string[],
+  propagating: (detector: string) => boolean,
+): ActorVerdict[] {
+  const have = new Set(verdicts.map((v) => v.actor));
+  const added: ActorVerdict[] = [];
+  for (const v of verdicts) {
+    const w = window.actors.get(v.actor);
+    if (!w || w.type !== 'principal' || !v.findings.some((f) => propagating(f.detector))) continue;
+    const principal = v.actor.slice(v.actor.indexOf('|') + 1);
+    for (const ip of w.ips) {
+      const ik = `ip|${ip}`;
+      if (have.has(ik)) continue;
+      const iw = window.actors.get(ik);
+      // The address must carry most of the account's traffic (not the victim's own phone next to the attacker).
+      if (!iw || iw.prs.size !== 1 || !iw.prs.has(principal) || iw.n < 0.5 * w.n) continue;
+      if (historyPrincipals(ik).some((p) => p !== principal)) continue;
+      have.add(ik);
+      added.push({
+        ...v, actor: ik, score: Math.round(v.score * 0.95), related: [v.actor], detectors: [...v.detectors, 'origin_of_flagged_account'],
+        findings: [...v.findings, { detector: 'origin_of_flagged_account', scenario: v.scenario, actor: ik, domain: v.domain, confidence: 1, evidence: { onlyAccountServed: principal } }],
+      });
+    }
+  }
+  return added;
+}

@@ -18,7 +18,11 @@ export interface DetectorInput {
  * on; they never flag an actor on their own.
  */
 export interface Detector<T extends Record<string, number> = Record<string, number>> {
-  definition: DetectorDefinition<T> & { role: 'primary' | 'amplifier' };
+  definition: DetectorDefinition<T> & {
+    role: 'primary' | 'amplifier';
+    /** Judges principals only, on this window's behaviour: an address serving only that account is flagged with it. */
+    originPropagation?: boolean;
+  };
   detect(input: DetectorInput, thresholds: T): Finding[];
 }
 

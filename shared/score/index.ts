@@ -5,7 +5,7 @@ import type { ActorRow, Alert, RiskEventRow } from '../emit/rows.ts';
 import { SEVERITY_ORDER } from '../emit/rows.ts';
 import type { Detector, DetectorInput } from './detector.ts';
 import { DETECTORS } from './detectors/index.ts';
-import { combineFindings, type ActorVerdict } from './combine.ts';
+import { combineFindings, propagateToOrigins, severityOf, type ActorVerdict } from './combine.ts';
 import { createIpReputation, type IpReputation } from './ipReputation.ts';
 import { boundedEwma, log2Bucket, stepForDailyGrowth } from './baselines.ts';
 import {
@@ -86,6 +86,11 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
       if (allowed(v.actor) || suppressedByContext(v, view)) { state.stats.suppressed++; continue; }
       verdicts.push(v);
     }
+    for (const v of propagateToOrigins(verdicts, view, (k) => state.profiles[k]?.prs ?? [], (d) => defs.get(d)?.originPropagation === true)) {
+      if (allowed(v.actor)) { state.stats.suppressed++; continue; }
+      v.severity = severityOf(v.score);
+      if (v.score >= flagThreshold) verdicts.push(v);
+    }
     const out = emit(verdicts, view, state, ctx);
     observe(view, state, events, ctx);
     learn(view, state, verdicts);
@@ -163,7 +168,7 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
       let scripted = 0;
       for (const [c, n] of a.classes) if (isScriptedClass(c)) scripted += n;
       const acc = p.acc;
-      acc.n += a.n; acc.e4 += a.e4; acc.e404 += a.e404; acc.e401 += a.e401; acc.unauth += a.unauth; acc.unauthOk += a.unauthOk;
+      acc.n += a.n; acc.e4 += a.e4; acc.e404 += a.e404; acc.e401 += a.e401; acc.e403 += a.e403; acc.unauth += a.unauth; acc.unauthOk += a.unauthOk;
       acc.unauthBytes += a.unauthBytes; acc.scripted += scripted; acc.unmatched += a.unmatched; acc.idReq += a.idReq; acc.idNew += a.idNew; acc.ipNew += a.newIps;
       p.n += a.n; p.ls = a.last; p.hours[hour] += a.n;
       for (const u of a.tpls.values()) topAdd(p.tpl, u.key, u.n, TOP_TEMPLATES);
@@ -230,11 +235,17 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
     for (let i = 0; i < hist.length; i++) hist[i] *= hd;
     // Domain UA mix and 4xx share, from unflagged actors' requests (approximated by the window minus flagged IPs).
     for (const [dom, d] of view.domains) {
-      let flaggedN = 0, flaggedE4 = 0;
-      for (const v of verdicts) { const w = view.actors.get(v.actor); if (w && w.type === 'ip') { flaggedN += w.domains.get(dom) ?? 0; flaggedE4 += (w.e4 * (w.domains.get(dom) ?? 0)) / w.n; } }
-      const pd = state.population.domains[dom] ?? (state.population.domains[dom] = { cls: {}, n: 0, e4: 0 });
+      let flaggedN = 0, flaggedE4 = 0, flaggedRefused = 0;
+      for (const v of verdicts) {
+        const w = view.actors.get(v.actor);
+        if (!w || w.type !== 'ip') continue;
+        const share = (w.domains.get(dom) ?? 0) / w.n;
+        flaggedN += share * w.n; flaggedE4 += share * w.e4; flaggedRefused += share * (w.e401 + w.e403);
+      }
+      const pd = state.population.domains[dom] ?? (state.population.domains[dom] = { cls: {}, n: 0, e4: 0, refused: 0 });
       pd.n = pd.n * hd + Math.max(0, d.n - flaggedN);
       pd.e4 = pd.e4 * hd + Math.max(0, d.e4 - flaggedE4);
+      pd.refused = pd.refused * hd + Math.max(0, d.refused - flaggedRefused);
       for (const c of Object.keys(pd.cls)) pd.cls[c] *= hd;
       if (flaggedN === 0) for (const [c, n] of d.cls) pd.cls[c] = (pd.cls[c] ?? 0) + n;
     }

@@ -77,6 +77,8 @@ export interface ActorWindow {
   idReq: number;
   idNew: number;
   lastTpl: string | null;
+  /** Endpoint key of the actor's first request in the window (null when unmatched). */
+  firstTpl: string | null;
 }
 
 /** What everyone did on one endpoint in the window. */
@@ -94,6 +96,8 @@ export interface EndpointWindow {
   /** 401/403 answers, per IP (auth failures). */
   fail: number;
   failIps: Map<string, number>;
+  /** 429 answers per IP. */
+  throttledIps: Map<string, number>;
   unauth: number;
   okIps: Set<string>;
 }
@@ -104,7 +108,7 @@ export interface WindowView {
   actors: Map<string, ActorWindow>;
   endpoints: Map<string, EndpointWindow>;
   /** Per domain: requests and UA class mix of authenticated requests in the window. */
-  domains: Map<string, { n: number; e4: number; cls: Map<UaClass, number> }>;
+  domains: Map<string, { n: number; e4: number; refused: number; cls: Map<UaClass, number> }>;
   events: number;
 }
 
@@ -116,7 +120,7 @@ function newActor(key: string, type: ActorType, id: string, ts: number): ActorWi
   return {
     key, type, id, n: 0, ok: 0, e4: 0, e401: 0, e403: 0, e404: 0, e429: 0, e5: 0, bytes: 0, unauth: 0, unauthOk: 0, unauthBytes: 0,
     unmatched: 0, unmatchedPaths: new Set(), tpls: new Map(), ips: new Set(), prs: new Set(), uas: new Set(), keys: new Set(),
-    classes: new Map(), domains: new Map(), first: ts, last: ts, samples: [], seenIds: new Set(), newIps: 0, idReq: 0, idNew: 0, lastTpl: null,
+    classes: new Map(), domains: new Map(), first: ts, last: ts, samples: [], seenIds: new Set(), newIps: 0, idReq: 0, idNew: 0, lastTpl: null, firstTpl: null,
   };
 }
 
@@ -144,7 +148,7 @@ export function buildWindow(
 ): WindowView {
   const actors = new Map<string, ActorWindow>();
   const endpoints = new Map<string, EndpointWindow>();
-  const domains = new Map<string, { n: number; e4: number; cls: Map<UaClass, number> }>();
+  const domains = new Map<string, { n: number; e4: number; refused: number; cls: Map<UaClass, number> }>();
   const resolved = new Map<string, Resolved>();
   const idSeenBefore = (p: Profile | undefined, a: ActorWindow, id: string) => a.seenIds.has(id) || (p !== undefined && p.ids.includes(id));
 
@@ -165,20 +169,22 @@ export function buildWindow(
     const bytes = e.responseLength > 0 ? e.responseLength : 0;
 
     let d = domains.get(e.domainName);
-    if (!d) { d = { n: 0, e4: 0, cls: new Map() }; domains.set(e.domainName, d); }
+    if (!d) { d = { n: 0, e4: 0, refused: 0, cls: new Map() }; domains.set(e.domainName, d); }
     d.n++; d.e4 += e4;
+    if (s === 401 || s === 403) d.refused++;
     if (!unauth) d.cls.set(cls, (d.cls.get(cls) ?? 0) + 1);
 
     if (r.key !== null) {
       let ew = endpoints.get(r.key);
       if (!ew) {
-        ew = { key: r.key, domain: e.domainName, method: e.method, template: r.template!, n: 0, ok: 0, e4: 0, e404: 0, e5: 0, bytes: 0, fail: 0, failIps: new Map(), unauth: 0, okIps: new Set() };
+        ew = { key: r.key, domain: e.domainName, method: e.method, template: r.template!, n: 0, ok: 0, e4: 0, e404: 0, e5: 0, bytes: 0, fail: 0, failIps: new Map(), throttledIps: new Map(), unauth: 0, okIps: new Set() };
         endpoints.set(r.key, ew);
       }
       ew.n++; ew.ok += ok; ew.e4 += e4; ew.bytes += bytes; ew.unauth += unauth;
       if (s === 404) ew.e404++;
       if (s >= 500) ew.e5++;
       if (s === 401 || s === 403) { ew.fail++; ew.failIps.set(e.ip, (ew.failIps.get(e.ip) ?? 0) + 1); }
+      else if (s === 429) ew.throttledIps.set(e.ip, (ew.throttledIps.get(e.ip) ?? 0) + 1);
       else if (ok) ew.okIps.add(e.ip);
     }
 
@@ -190,7 +196,7 @@ export function buildWindow(
       if (id === null || id === '') continue;
       const key = actorKey(type, id);
       let a = actors.get(key);
-      if (!a) { a = newActor(key, type, id, e.ts); actors.set(key, a); }
+      if (!a) { a = newActor(key, type, id, e.ts); a.firstTpl = r.key; actors.set(key, a); }
       const prof = profiles[key];
       a.n++; a.ok += ok; a.e4 += e4; a.bytes += bytes; a.last = e.ts;
       if (s === 401) a.e401++; else if (s === 403) a.e403++; else if (s === 404) a.e404++; else if (s === 429) a.e429++;

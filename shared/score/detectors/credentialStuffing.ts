@@ -23,6 +23,7 @@ export const credentialStuffing: Detector<{
   detect({ window, state, resolver }, t) {
     const out: Finding[] = [];
     const stuffingIps = new Map<string, string>();
+    const freshOk = new Map<string, string>();
     for (const ew of window.endpoints.values()) {
       if (ew.fail < Math.min(t.minFailures, t.bruteForceFailures)) continue;
       const info = resolver.endpointInfo(ew.domain, ew.method, ew.template);
@@ -36,20 +37,32 @@ export const credentialStuffing: Detector<{
       const baseline = { failuresPerWindow: r3(baseFail), windowsLearned: base?.w ?? 0 };
       if (surge) {
         const topIps = [...ew.failIps].sort((a, b) => b[1] - a[1]).slice(0, 5);
-        for (const [ip, fails] of ew.failIps) {
+        const surgeEvidence = { failures: ew.fail, requests: ew.n, failShare: r3(failShare), distinctFailingIps: ew.failIps.size, topFailingIps: topIps };
+        const participants = new Map<string, { fails: number; throttled: number }>();
+        for (const [ip, fails] of ew.failIps) participants.set(ip, { fails, throttled: ew.throttledIps.get(ip) ?? 0 });
+        // Throttled attempts (429) during the surge are attempts too.
+        for (const [ip, n] of ew.throttledIps) if (!participants.has(ip)) participants.set(ip, { fails: 0, throttled: n });
+        for (const [ip, { fails, throttled }] of participants) {
           const prof = state.profiles[actorKey('ip', ip)];
           // An address with an authenticated history (office, carrier NAT) and a typo or two is a user, not the bot.
           const established = prof !== undefined && prof.fs < window.start - 3600_000 && prof.prs.length > 0 && prof.scen === null;
-          if (established && fails <= t.establishedMaxFailures) continue;
+          if (established && fails + throttled <= t.establishedMaxFailures) continue;
           stuffingIps.set(ip, ew.key);
           out.push({
             detector: 'credential_stuffing', scenario: 'credential_stuffing', actor: actorKey('ip', ip), domain: ew.domain,
-            confidence: Math.min(1, 0.65 + 0.1 * fails),
+            confidence: Math.min(1, 0.65 + 0.1 * (fails + throttled)),
             evidence: {
-              endpoint: ew.key, ipFailures: fails, surge: { failures: ew.fail, requests: ew.n, failShare: r3(failShare), distinctFailingIps: ew.failIps.size, topFailingIps: topIps },
+              endpoint: ew.key, ipFailures: fails, ipThrottled: throttled, surge: surgeEvidence,
               baseline, samples: window.actors.get(actorKey('ip', ip))?.tpls.get(ew.key)?.samples,
             },
           });
+        }
+        // Logins that succeeded during the surge from addresses never seen before: only suspect (not flagged by
+        // themselves); an account then acting from there for the first time is the takeover below.
+        // (The address must start with the login: a user already browsing from there merely refreshed a token.)
+        for (const ip of ew.okIps) {
+          if (participants.has(ip) || state.profiles[actorKey('ip', ip)] !== undefined) continue;
+          if (window.actors.get(actorKey('ip', ip))?.firstTpl === ew.key) freshOk.set(ip, ew.key);
         }
       } else {
         for (const [ip, fails] of ew.failIps) {
@@ -69,15 +82,23 @@ export const credentialStuffing: Detector<{
       const prof = state.profiles[a.key];
       for (const ip of a.ips) {
         let via = stuffingIps.get(ip);
+        let successOnly = false;
         if (!via) { const ipProf = state.profiles[actorKey('ip', ip)]; if (ipProf && ipProf.scen === 'credential_stuffing' && ipProf.flagged >= window.start) via = 'recent stuffing flag'; }
+        if (!via && freshOk.has(ip)) { via = freshOk.get(ip)!; successOnly = true; }
         if (!via) continue;
-        const knownBefore = prof !== undefined && prof.ips.includes(ip);
-        if (knownBefore) continue;
+        if (prof !== undefined && prof.ips.includes(ip)) continue;
         out.push({
           detector: 'credential_stuffing', scenario: 'credential_stuffing', actor: a.key, domain: [...a.domains.keys()][0], confidence: 0.9,
-          evidence: { kind: 'account_takeover', fromIp: ip, ipFlaggedFor: via, requests: a.n, samples: a.samples },
+          evidence: { kind: 'account_takeover', fromIp: ip, ipSeenIn: successOnly ? `login succeeded during the surge on ${via} from a never-seen address` : via, requests: a.n, samples: a.samples },
           related: [actorKey('ip', ip)],
         });
+        if (successOnly) {
+          out.push({
+            detector: 'credential_stuffing', scenario: 'credential_stuffing', actor: actorKey('ip', ip), domain: [...a.domains.keys()][0], confidence: 0.8,
+            evidence: { kind: 'takeover_origin', endpoint: via, account: a.id, note: 'never-seen address logged in during a stuffing surge, then used an account it had never used' },
+            related: [a.key],
+          });
+        }
         break;
       }
     }

@@ -13,12 +13,12 @@ export const scriptedUserAgent: Detector<{ minRequests: number; minScriptedShare
   definition: {
     id: 'scripted_user_agent',
     role: 'primary',
-    description: 'Scripting-tool, headless-browser or scanner user agent (or rapid UA rotation) whose behaviour is also off: a high refused share against the API baseline across several endpoints. Session replay (an account normally used from a browser/app now driven by a script) and datacenter origin raise confidence.',
+    description: 'Scripting-tool, headless-browser or scanner user agent (or rapid UA rotation) whose behaviour is also off: a high refused (401/403) share against the API baseline across several endpoints. Session replay (an account normally used from a browser/app now driven by a script) and datacenter origin raise confidence.',
     scenario: 'scripted_user_agents',
     owasp: 'API2:2023 Broken Authentication',
     labels: { behaviour: 'http:automation', mitre: 'T1550.004', confidence: 'medium' },
     weight: 80,
-    thresholds: { minRequests: 40, minScriptedShare: 0.8, minErrorShare: 0.15, minErrorRatioVsApi: 3, minTemplates: 4, minUaRotation: 6 },
+    thresholds: { minRequests: 40, minScriptedShare: 0.8, minErrorShare: 0.1, minErrorRatioVsApi: 3, minTemplates: 3, minUaRotation: 6 },
   },
   detect({ window, state, reputation }, t) {
     const out: Finding[] = [];
@@ -32,10 +32,12 @@ export const scriptedUserAgent: Detector<{ minRequests: number; minScriptedShare
       const p = state.profiles[a.key];
       const acc = accWithWindow(p, a, scripted, window.end);
       if (acc.n < t.minRequests || (acc.scripted / acc.n < t.minScriptedShare && !rotating)) continue;
-      const errShare = acc.e4 / acc.n;
+      // Refused = 401/403: the session or token is not (or no longer) entitled. Validation errors (400/404/422)
+      // are what developers testing with Postman or curl produce, and are not counted.
+      const errShare = (acc.e401 + acc.e403) / acc.n;
       const dom = [...a.domains.keys()][0];
       const d = state.population.domains[dom];
-      const apiErr = d && d.n > 200 ? d.e4 / d.n : 0.05;
+      const apiErr = d && d.n > 200 ? d.refused / d.n : 0.03;
       if (errShare < t.minErrorShare || errShare < t.minErrorRatioVsApi * apiErr) continue;
       const templates = new Set<string>([...Object.keys(p?.tpl ?? {}), ...a.tpls.keys()]);
       if (templates.size < t.minTemplates) continue;
@@ -55,7 +57,7 @@ export const scriptedUserAgent: Detector<{ minRequests: number; minScriptedShare
         confidence: Math.min(1, 0.65 + 0.12 * boosts.length),
         evidence: {
           userAgents: [...a.uas].slice(0, 3), uaClass: top, recentRequests: Math.round(acc.n), refusedShare: r3(errShare), templates: templates.size,
-          baseline: { api4xxShare: r3(apiErr) }, boosts, samples: a.samples,
+          baseline: { apiRefusedShare: r3(apiErr) }, boosts, samples: a.samples,
         },
         related: a.type === 'principal' ? ips.slice(0, 5).map((ip) => actorKey('ip', ip)) : undefined,
       });

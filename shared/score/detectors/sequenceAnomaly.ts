@@ -13,6 +13,7 @@ export const sequenceAnomaly: Detector<{ minCalls: number; minNewIdShare: number
   definition: {
     id: 'sequence_anomaly',
     role: 'primary',
+    originPropagation: true,
     description: 'A principal repeatedly calls a state-changing endpoint on ids it never created or fetched, skipping the steps that normally precede it (learned transition model and id-continuity rate per endpoint).',
     scenario: 'sequence_anomaly',
     owasp: 'API6:2023 Unrestricted Access to Sensitive Business Flows',

@@ -21,23 +21,25 @@ export const unauthBulkDownload: Detector<{ minRequests: number; minBytes: numbe
       const acc = accWithWindow(state.profiles[a.key], a, 0, window.end);
       if (acc.unauthOk < t.minRequests || acc.unauthBytes < t.minBytes || acc.unauth / acc.n < t.minUnauthShare) continue;
       let best = null as null | { key: string; ids: number; bytes: number; n: number; ratio: number; authShare: number; samples: string[] };
+      let objects = a.unmatchedPaths.size;
       for (const u of a.tpls.values()) {
-        if (u.unauth < 2 || u.ids.size < t.minDistinctIds) continue;
+        if (u.unauth < 2) continue;
+        objects += Math.max(u.ids.size, 1);
         const base = state.endpoints[u.key];
         const meanBase = base && base.tot > 50 ? base.bytes / base.tot : null;
-        const mean = u.bytes / u.n;
-        const ratio = meanBase ? mean / meanBase : Infinity;
-        if (ratio < t.minBytesRatioVsEndpoint && meanBase !== null && mean < 1_000_000) continue;
+        const ratio = meanBase ? u.bytes / u.n / meanBase : Infinity;
         const info = resolver.endpointInfo(u.domain, u.method, u.template);
         const authShare = info && info.requestCount ? info.authRequests / info.requestCount : 0;
         if (!best || u.bytes > best.bytes) best = { key: u.key, ids: u.ids.size, bytes: u.bytes, n: u.n, ratio, authShare, samples: u.samples };
       }
+      if (!best || objects < t.minDistinctIds) continue;
+      if (best.ratio < t.minBytesRatioVsEndpoint && best.bytes / best.n < 1_000_000) continue;
       if (!best) continue;
       out.push({
         detector: 'unauth_bulk_download', scenario: 'unauth_bulk_download', actor: a.key, domain: best.key.split(' ')[0],
         confidence: Math.min(1, 0.75 + (best.authShare >= 0.5 ? 0.25 : 0) + (acc.unauthBytes > 4 * t.minBytes ? 0.15 : 0)),
         evidence: {
-          endpoint: best.key, requestsThisWindow: best.n, distinctObjects: best.ids, bytesThisWindow: best.bytes,
+          endpoint: best.key, requestsThisWindow: best.n, distinctObjects: objects, bytesThisWindow: best.bytes,
           recentUnauthenticatedDownloads: Math.round(acc.unauthOk), recentBytes: Math.round(acc.unauthBytes),
           baseline: { bytesPerRequestVsEndpoint: Number.isFinite(best.ratio) ? r3(best.ratio) : 'not learned yet', endpointAuthenticatedShare: r3(best.authShare) },
           samples: best.samples,
