@@ -21,14 +21,37 @@ export function fileExtensionOf(path: string): string | null {
  * file extension, or when its last literal segment names a download (`/files/{id}/content`, `/tarball/{ref}`).
  */
 export function isFileEndpoint(template: string, info?: EndpointInfo): boolean {
-  if (info?.isFileAsset) return true;
-  if (fileExtensionOf(template)) return true;
-  const segs = template.split('/').filter(Boolean);
-  for (let i = segs.length - 1; i >= 0 && i >= segs.length - 2; i--) {
-    if (segs[i].startsWith('{')) continue;
-    return FILE_SEGMENTS.test(segs[i]);
+  // Discovery also calls .json/.html/images "files"; only document and archive types count here.
+  if (info?.isFileAsset && (info.fileTypes.length === 0 || info.fileTypes.some((t) => FILE_EXTENSIONS.test('.' + t)))) return true;
+  return fileExtensionOf(template) !== null || downloadSegmentIndex(template) >= 0;
+}
+
+/** Index (in `template.split('/')`) of the last literal segment naming a download, or -1. */
+export function downloadSegmentIndex(template: string): number {
+  const segs = template.split('/');
+  for (let i = segs.length - 1; i >= 1; i--) if (!segs[i].startsWith('{') && FILE_SEGMENTS.test(segs[i])) return i;
+  return -1;
+}
+
+/**
+ * The download route a file endpoint belongs to, robust to templates that keep ids or names as literals
+ * (`/repos/acme/{x}/tarball/main` and `/repos/{owner}/{repo}/tarball/{ref}` are one route): the first segment,
+ * a `{}` per segment up to the download segment, the download segment, and `{...}` for anything after it;
+ * for extension-named files, the first segment, `{}` per middle segment and `{}.<ext>`.
+ */
+export function downloadRouteOf(template: string): string {
+  const segs = template.split('/');
+  const h = downloadSegmentIndex(template);
+  if (h >= 1) {
+    const out = [''];
+    for (let i = 1; i < h; i++) out.push(i === 1 ? segs[1] : '{}');
+    out.push(segs[h]);
+    if (h < segs.length - 1) out.push('{...}');
+    return out.join('/');
   }
-  return false;
+  const ext = fileExtensionOf(template);
+  if (ext && segs.length > 2) return ['', segs[1], ...segs.slice(2, -1).map(() => '{}'), `{}.${ext}`].join('/');
+  return template;
 }
 
 /** Is this a login / token endpoint (a POST whose last literal segment names a credential exchange)? */

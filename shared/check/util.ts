@@ -29,16 +29,23 @@ export function addSample<T>(list: T[], v: T, cap: number): void {
 
 /**
  * Keeps a record-of-entries bounded: when it holds more than `cap` keys, drops the ones with the smallest
- * `age(entry)` (least recently seen) down to `cap`. Deterministic (ties broken by key).
+ * `age(entry)` (least recently seen) down to 90% of `cap`, so that pruning (a sort) happens rarely.
+ * Deterministic (ties broken by key).
  */
 export function capRecord<T>(rec: Record<string, T>, cap: number, age: (v: T) => number): void {
+  let n = 0;
+  for (const _ in rec) if (++n > cap) break;
+  if (n <= cap) return;
   const keys = Object.keys(rec);
-  if (keys.length <= cap) return;
   keys.sort((a, b) => age(rec[a]) - age(rec[b]) || (a < b ? -1 : 1));
-  for (let i = 0; i < keys.length - cap; i++) delete rec[keys[i]];
+  const drop = keys.length - Math.floor(cap * 0.9);
+  for (let i = 0; i < drop; i++) delete rec[keys[i]];
 }
 
 export const round = (x: number, digits = 3): number => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /** First `n` characters, with an ellipsis when cut. */
 export const truncate = (s: string, n: number): string => (s.length > n ? s.slice(0, n) + '…' : s);
+
+/** State is pruned once per hour of event time (deterministic, and cheap): bounded by the cap plus one hour of growth. */
+export const pruneDue = (win: { windowStart: number }): boolean => win.windowStart % 3_600_000 === 0;

@@ -1,5 +1,5 @@
 import type { Check, Finding } from '../types.ts';
-import { addSample, capRecord, is2xx } from '../util.ts';
+import { addSample, capRecord, pruneDue, is2xx } from '../util.ts';
 import { isLoginEndpoint } from '../classifyEndpoint.ts';
 
 interface CallerFailures { failures: number; firstTs: number; lastTs: number }
@@ -12,6 +12,12 @@ export interface BruteForceableLoginState {
 const thresholds = {
   /** Failed attempts (401/403) from one IP on the login endpoint before a success that counts. */
   minFailures: 10,
+  /** Distributed guessing: failed logins in one window across all callers... */
+  minWindowFailures: 50,
+  /** ...making up at least this share of the endpoint's answers in the window... */
+  minWindowFailureShare: 0.5,
+  /** ...while some callers that failed in the window also got in. */
+  minWindowSuccessesAfterFailure: 1,
   /** Failures older than this (ms) are forgotten. */
   horizonMs: 3_600_000,
   maxCallers: 50_000,
@@ -40,9 +46,13 @@ export const bruteForceableLogin: Check<BruteForceableLoginState, typeof thresho
       const template = evs[0].template!;
       if (!isLoginEndpoint(method, template)) continue;
       const ips: string[] = [];
-      let hits = 0, maxFailures = 0, lastTs = 0;
+      let hits = 0, maxFailures = 0, lastTs = 0, winFailures = 0, winSuccessAfterFailure = 0, winThrottled = 0;
+      const failedIps = new Set<string>();
       for (const r of evs) {
         const ev = r.ev;
+        if (ev.status === 401 || ev.status === 403) { winFailures++; failedIps.add(ev.ip); }
+        else if (ev.status === 429) winThrottled++;
+        else if (is2xx(ev.status) && failedIps.has(ev.ip)) { winSuccessAfterFailure++; lastTs = Math.max(lastTs, ev.ts); addSample(ips, ev.ip, 5); }
         if (ev.status === 429) state.throttled[key] = true;
         const ck = `${key}|${ev.ip}`;
         let c: CallerFailures | undefined = state.callers[ck];
@@ -58,14 +68,20 @@ export const bruteForceableLogin: Check<BruteForceableLoginState, typeof thresho
           delete state.callers[ck];
         }
       }
-      if (hits === 0) continue;
+      const distributed = winFailures >= t.minWindowFailures && winFailures / evs.length >= t.minWindowFailureShare && winSuccessAfterFailure >= t.minWindowSuccessesAfterFailure;
+      if (hits === 0 && !distributed) continue;
       out.push({
-        type: this.definition.id, domain, method, template, count: hits, ts: lastTs,
-        evidence: { successesAfterFailures: hits, maxFailuresBeforeSuccess: maxFailures, sampleIps: ips, endpointEverThrottled: state.throttled[key] === true },
+        type: this.definition.id, domain, method, template, count: hits + (distributed ? winSuccessAfterFailure : 0), ts: lastTs || evs[evs.length - 1].ev.ts,
+        evidence: {
+          pattern: hits > 0 ? 'one caller got in after many failures' : 'many callers guessing, some got in',
+          successesAfterManyFailures: hits, maxFailuresBeforeSuccess: maxFailures,
+          windowRequests: evs.length, windowFailures: winFailures, windowFailingIps: failedIps.size, windowSuccessesAfterFailure: winSuccessAfterFailure, window429: winThrottled,
+          sampleIps: ips, endpointEverThrottled: state.throttled[key] === true,
+        },
       });
     }
-    capRecord(state.callers, t.maxCallers, (c) => c.lastTs);
-    capRecord(state.throttled, t.maxCallers, () => 0);
+    if (pruneDue(win)) capRecord(state.callers, t.maxCallers, (c) => c.lastTs);
+    if (pruneDue(win)) capRecord(state.throttled, t.maxCallers, () => 0);
     return out;
   },
 };

@@ -1,5 +1,5 @@
 import type { Check, Finding } from '../types.ts';
-import { capRecord, is2xx } from '../util.ts';
+import { capRecord, pruneDue, is2xx } from '../util.ts';
 import { matchOperation, shapeOf, specAppliesTo } from '../spec/parseSpec.ts';
 
 const VERSION = /^v(\d+)(?:\.(\d+))?$/i;
@@ -75,8 +75,10 @@ export const deprecatedVersion: Check<DeprecatedVersionState, typeof thresholds>
         evidence: { version: s.label || null, newerVersion: newer, deprecatedInSpec: specDeprecated, requests2xx: s.n },
       });
     }
-    capRecord(state.lastTs, t.maxFamilies, (x) => x);
-    for (const k of Object.keys(state.families)) if (!(k in state.lastTs)) delete state.families[k];
+    if (pruneDue(win)) {
+      capRecord(state.lastTs, t.maxFamilies, (x) => x);
+      for (const k of Object.keys(state.families)) if (!(k in state.lastTs)) delete state.families[k];
+    }
     return out;
   },
 };

@@ -1,8 +1,12 @@
 import type { Check, Finding } from '../types.ts';
-import { capRecord, is5xx, round } from '../util.ts';
+import { capRecord, pruneDue, is5xx, round } from '../util.ts';
 
 interface ErrorBaseline { share: number; windows: number; lastTs: number }
-export interface ErrorBurstState { endpoints: Record<string, ErrorBaseline> }
+export interface ErrorBurstState {
+  endpoints: Record<string, ErrorBaseline>;
+  /** Domain -> event time of its last domain-wide burst: bursts right after it belong to the same incident. */
+  domainIncidents: Record<string, number>;
+}
 
 const thresholds = {
   /** Requests the endpoint needs in a window to be judged. */
@@ -16,7 +20,9 @@ const thresholds = {
   /** Weight of a new normal window in the baseline (EWMA). */
   baselineAlpha: 0.1,
   /** When this many endpoints of one domain burst in the same window, one domain-wide finding is raised instead. */
-  domainFanout: 5,
+  domainFanout: 3,
+  /** Per-endpoint bursts this soon (ms) after a domain-wide burst are folded into it. */
+  incidentGapMs: 900_000,
   maxEndpoints: 20_000,
 };
 
@@ -34,7 +40,7 @@ export const errorBurst: Check<ErrorBurstState, typeof thresholds> = {
     evidence: 'requests, 5xx count and share in the window, the endpoint baseline share, status breakdown',
     thresholds,
   },
-  initialState: () => ({ endpoints: {} }),
+  initialState: () => ({ endpoints: {}, domainIncidents: {} }),
   evaluate(win, state, t) {
     const bursts: Finding[] = [];
     for (const [key, evs] of win.byEndpoint) {
@@ -58,12 +64,15 @@ export const errorBurst: Check<ErrorBurstState, typeof thresholds> = {
         evidence: { requests: n, errors5xx: e5, share: round(share), baselineShare: round(b.share), baselineWindows: b.windows, statuses: codes },
       });
     }
-    capRecord(state.endpoints, t.maxEndpoints, (b) => b.lastTs);
+    if (pruneDue(win)) capRecord(state.endpoints, t.maxEndpoints, (b) => b.lastTs);
+    if (pruneDue(win)) capRecord(state.domainIncidents, t.maxEndpoints, (x) => x);
     const byDomain = new Map<string, Finding[]>();
     for (const f of bursts) byDomain.set(f.domain, [...(byDomain.get(f.domain) ?? []), f]);
     const out: Finding[] = [];
     for (const [domain, fs] of byDomain) {
-      if (fs.length < t.domainFanout) { out.push(...fs); continue; }
+      const last = state.domainIncidents[domain];
+      if (fs.length < t.domainFanout && !(last !== undefined && fs[0].ts - last <= t.incidentGapMs)) { out.push(...fs); continue; }
+      state.domainIncidents[domain] = Math.max(...fs.map((f) => f.ts));
       const requests = fs.reduce((a, f) => a + (f.evidence.requests as number), 0);
       const errors = fs.reduce((a, f) => a + f.count, 0);
       out.push({

@@ -1,5 +1,5 @@
 import type { Check, Finding } from '../types.ts';
-import { capRecord, is5xx, percentile } from '../util.ts';
+import { capRecord, pruneDue, is5xx, percentile } from '../util.ts';
 
 interface LatencyBaseline { p50: number; windows: number; regressed: boolean; lastTs: number }
 export interface LatencyRegressionState { endpoints: Record<string, LatencyBaseline> }
@@ -58,7 +58,7 @@ export const latencyRegression: Check<LatencyRegressionState, typeof thresholds>
         evidence: { requests: lat.length, p50Ms: p50, p95Ms: percentile(lat, 95), baselineP50Ms: Math.round(b.p50), ratio: Math.round((p50 / Math.max(1, b.p50)) * 10) / 10 },
       });
     }
-    capRecord(state.endpoints, t.maxEndpoints, (b) => b.lastTs);
+    if (pruneDue(win)) capRecord(state.endpoints, t.maxEndpoints, (b) => b.lastTs);
     const byDomain = new Map<string, Finding[]>();
     for (const f of found) byDomain.set(f.domain, [...(byDomain.get(f.domain) ?? []), f]);
     const out: Finding[] = [];

@@ -1,5 +1,5 @@
 import type { Check, Finding } from '../types.ts';
-import { callerOf, capRecord, is2xx, is5xx, percentile, round } from '../util.ts';
+import { capRecord, pruneDue, is2xx, is5xx, percentile, round } from '../util.ts';
 
 interface RateStats { ever429: boolean; typical: number; windows: number; lastTs: number }
 export interface MissingRateLimitState { endpoints: Record<string, RateStats> }
@@ -39,7 +39,8 @@ export const missingRateLimit: Check<MissingRateLimitState, typeof thresholds> =
         const ev = r.ev;
         if (ev.status === 429) s.ever429 = true;
         if (is5xx(ev.status)) continue;
-        const c = callerOf(ev);
+        // Principal, else IP: an API key is often one per app, shared by all its users.
+        const c = ev.principalId ? `principal:${ev.principalId}` : `ip:${ev.ip}`;
         const p = per.get(c) ?? { n: 0, ok: 0, c4: 0 };
         p.n++; if (is2xx(ev.status)) p.ok++; else if (ev.status >= 400) p.c4++;
         per.set(c, p);
@@ -64,7 +65,7 @@ export const missingRateLimit: Check<MissingRateLimitState, typeof thresholds> =
         },
       });
     }
-    capRecord(state.endpoints, t.maxEndpoints, (s) => s.lastTs);
+    if (pruneDue(win)) capRecord(state.endpoints, t.maxEndpoints, (s) => s.lastTs);
     return out;
   },
 };

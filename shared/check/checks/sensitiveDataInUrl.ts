@@ -1,7 +1,7 @@
 import type { Check, Finding } from '../types.ts';
 import type { Severity } from '../../emit/rows.ts';
 import { parseMaskToken } from '../../sensitive/maskPath.ts';
-import { addSample, capRecord, maxSeverity, round } from '../util.ts';
+import { addSample, capRecord, pruneDue, maxSeverity, round } from '../util.ts';
 
 /** Kinds no ordinary identifier looks like: one sighting is enough. */
 const STRONG_KINDS = new Set(['email', 'jwt', 'password', 'api_token']);
@@ -11,6 +11,8 @@ const KIND_SEVERITY: Record<string, Severity> = {
 };
 
 interface PositionStats {
+  /** Plain (unmasked) all-digit values of 11-19 digits: the id space phone/card/ID look-alikes come from. */
+  plainLongDigits: number;
   kinds: Record<string, number>;
   /** Masked display samples only (`138****5678`), never values. */
   samples: string[];
@@ -26,7 +28,9 @@ export interface SensitiveDataInUrlState {
 
 const thresholds = {
   /** Weak kinds (phone, card, ID numbers can be look-alike ids): share of values at the position that must be of that kind. */
-  minShareWeak: 0.5,
+  minShareWeak: 0.3,
+  /** Share of the kind among all 11-19 digit values at the position (separates phone numbers from numeric ids). */
+  minShapeShareWeak: 0.8,
   /** ...and at least this many sensitive values at the position. */
   minCountWeak: 3,
   /** Strong kinds (email, JWT, password, token): sensitive values needed. */
@@ -69,12 +73,21 @@ export const sensitiveDataInUrl: Check<SensitiveDataInUrlState, typeof threshold
         // Shares are over every request to the endpoint, counted before any sensitive value showed up.
         const e = (state.endpoints[key] ??= { n: 0, lastTs: ev.ts });
         e.n++; e.lastTs = ev.ts;
+        if (/\d{11}/.test(ev.path)) {
+          const segs = ev.path.split('/');
+          for (let i = 1; i < segs.length; i++) {
+            if (segs[i].length < 11 || segs[i].length > 19 || !/^\d+$/.test(segs[i])) continue;
+            const p = state.positions[`${key}|seg:${i}`];
+            if (p) { p.plainLongDigits++; p.lastTs = ev.ts; }
+            else state.positions[`${key}|seg:${i}`] = { plainLongDigits: 1, kinds: {}, samples: [], lastTs: ev.ts };
+          }
+        }
         if (tokens.length === 0) continue;
         for (const [pos, tok] of tokens) {
           const m = parseMaskToken(tok);
           if (!m) continue;
           const pk = `${key}|${pos}`;
-          const p = (state.positions[pk] ??= { kinds: {}, samples: [], lastTs: ev.ts });
+          const p = (state.positions[pk] ??= { plainLongDigits: 0, kinds: {}, samples: [], lastTs: ev.ts });
           p.lastTs = ev.ts;
           p.kinds[m.kind] = (p.kinds[m.kind] ?? 0) + 1;
           addSample(p.samples, `${m.kind}:${m.display}`, 3);
@@ -88,24 +101,25 @@ export const sensitiveDataInUrl: Check<SensitiveDataInUrlState, typeof threshold
     for (const [key, h] of hits) {
       let severity: Severity = 'info';
       const where: Array<Record<string, unknown>> = [];
-      let count = 0;
       for (const pos of [...h.positions].sort()) {
         const p = state.positions[`${key}|${pos}`];
         const n = state.endpoints[key].n;
         for (const [kind, c] of Object.entries(p.kinds).sort()) {
           const share = c / n;
-          const ok = STRONG_KINDS.has(kind) ? c >= t.minCountStrong : c >= t.minCountWeak && share >= t.minShareWeak;
+          // Numeric kinds: among the long numbers seen at this position, most must be of the kind. Random 11-digit
+          // ids look like CN mobiles ~8% of the time and pass Luhn 10% of the time; real phone columns ~100%.
+          const shapeShare = c / (c + p.plainLongDigits);
+          const ok = STRONG_KINDS.has(kind) ? c >= t.minCountStrong : c >= t.minCountWeak && share >= t.minShareWeak && shapeShare >= t.minShapeShareWeak;
           if (!ok) continue;
           severity = maxSeverity(severity, KIND_SEVERITY[kind] ?? 'medium');
-          where.push({ position: describePosition(pos, h.template), kind, values: c, of: n, share: round(share, 2), samples: p.samples.filter((s) => s.startsWith(kind + ':')).map((s) => s.slice(kind.length + 1)) });
-          count = Math.max(count, c);
+          where.push({ position: describePosition(pos, h.template), kind, values: c, of: n, share: round(share, 2), otherLongNumbers: p.plainLongDigits, samples: p.samples.filter((s) => s.startsWith(kind + ':')).map((s) => s.slice(kind.length + 1)) });
         }
       }
       if (where.length === 0) continue;
       out.push({ type: this.definition.id, domain: h.domain, method: h.method, template: h.template, severity, count: h.count, ts: h.ts, evidence: { positions: where } });
     }
-    capRecord(state.positions, t.maxPositions, (p) => p.lastTs);
-    capRecord(state.endpoints, t.maxPositions, (p) => p.lastTs);
+    if (pruneDue(win)) capRecord(state.positions, t.maxPositions, (p) => p.lastTs);
+    if (pruneDue(win)) capRecord(state.endpoints, t.maxPositions, (p) => p.lastTs);
     return out;
   },
 };

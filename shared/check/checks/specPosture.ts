@@ -1,6 +1,6 @@
 import type { Check, Finding } from '../types.ts';
 import type { SpecOperation } from '../spec/types.ts';
-import { addSample, capRecord, is2xx } from '../util.ts';
+import { addSample, capRecord, pruneDue, is2xx } from '../util.ts';
 import { matchOperation, specAppliesTo } from '../spec/parseSpec.ts';
 
 /** Path parameter names that carry personal data or secrets. */
@@ -94,7 +94,7 @@ export const specPosture: Check<SpecPostureState, typeof thresholds> = {
         evidence: { spec: spec.title, operation: `${op.method} ${op.path}`, anonymous2xxInWindow: n, anonymous2xxTotal: state.bypass[key].n, sampleIps: state.bypass[key].ips },
       });
     }
-    capRecord(state.bypass, t.maxEndpoints, (b) => b.lastTs);
+    if (pruneDue(win)) capRecord(state.bypass, t.maxEndpoints, (b) => b.lastTs);
     return out;
   },
 };

@@ -1,5 +1,5 @@
 import type { Check, Finding } from '../types.ts';
-import { addSample, capRecord, is2xx, truncate } from '../util.ts';
+import { addSample, capRecord, pruneDue, is2xx, truncate } from '../util.ts';
 import { isFileEndpoint, isLoginEndpoint } from '../classifyEndpoint.ts';
 
 interface EndpointAuthStats {
@@ -88,7 +88,7 @@ export const unauthenticatedAccess: Check<UnauthenticatedAccessState, typeof thr
         },
       });
     }
-    capRecord(state.endpoints, t.maxEndpoints, (s) => s.lastTs);
+    if (pruneDue(win)) capRecord(state.endpoints, t.maxEndpoints, (s) => s.lastTs);
     return out;
   },
 };

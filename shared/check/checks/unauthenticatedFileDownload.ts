@@ -1,9 +1,10 @@
 import type { Check, Finding } from '../types.ts';
-import { addSample, capRecord, is2xx, truncate } from '../util.ts';
-import { fileExtensionOf, isFileEndpoint } from '../classifyEndpoint.ts';
+import { addSample, capRecord, pruneDue, is2xx, truncate } from '../util.ts';
+import { downloadRouteOf, fileExtensionOf, isFileEndpoint } from '../classifyEndpoint.ts';
 
 export interface UnauthenticatedFileDownloadState {
-  endpoints: Record<string, { downloads: number; bytes: number; ips: string[]; fileTypes: string[]; lastTs: number }>;
+  /** Per download route (`domain method route`). */
+  endpoints: Record<string, { downloads: number; bytes: number; ips: string[]; fileTypes: string[]; templates: string[]; lastTs: number }>;
 }
 
 const thresholds = {
@@ -32,15 +33,15 @@ export const unauthenticatedFileDownload: Check<UnauthenticatedFileDownloadState
   },
   initialState: () => ({ endpoints: {} }),
   evaluate(win, state, t) {
-    const out: Finding[] = [];
-    for (const [key, evs] of win.byEndpoint) {
+    type Acc = { domain: string; method: string; route: string; perCaller: Map<string, number>; n: number; bytes: number; lastTs: number; uas: string[] };
+    const routes = new Map<string, Acc>();
+    for (const evs of win.byEndpoint.values()) {
       const { domainName: domain, method } = evs[0].ev;
       const template = evs[0].template!;
       if (method !== 'GET' && method !== 'HEAD' && method !== 'POST') continue;
       const info = win.endpoints.endpointInfo(domain, method, template);
-      const perCaller = new Map<string, number>();
-      let n = 0, bytes = 0, lastTs = 0;
-      const uas: string[] = [];
+      const route = downloadRouteOf(template);
+      const key = `${domain} ${method} ${route}`;
       let fileLike: boolean | null = null;
       for (const r of evs) {
         const ev = r.ev;
@@ -48,28 +49,34 @@ export const unauthenticatedFileDownload: Check<UnauthenticatedFileDownloadState
         if (fileLike === null) fileLike = isFileEndpoint(template, info);
         const ext = fileExtensionOf(ev.path);
         if (!fileLike && !ext) continue;
-        n++; bytes += ev.responseLength; lastTs = ev.ts;
-        perCaller.set(ev.ip, (perCaller.get(ev.ip) ?? 0) + 1);
-        addSample(uas, truncate(ev.userAgent, 80), 3);
-        const s = (state.endpoints[key] ??= { downloads: 0, bytes: 0, ips: [], fileTypes: [], lastTs: 0 });
+        let a = routes.get(key);
+        if (!a) routes.set(key, (a = { domain, method, route, perCaller: new Map(), n: 0, bytes: 0, lastTs: 0, uas: [] }));
+        a.n++; a.bytes += ev.responseLength; a.lastTs = ev.ts;
+        a.perCaller.set(ev.ip, (a.perCaller.get(ev.ip) ?? 0) + 1);
+        addSample(a.uas, truncate(ev.userAgent, 80), 3);
+        const s = (state.endpoints[key] ??= { downloads: 0, bytes: 0, ips: [], fileTypes: [], templates: [], lastTs: 0 });
         s.downloads++; s.bytes += ev.responseLength; s.lastTs = ev.ts;
         addSample(s.ips, ev.ip, 5);
+        addSample(s.templates, template, 5);
         if (ext) addSample(s.fileTypes, ext, 8);
       }
-      if (n === 0) continue;
+    }
+    const out: Finding[] = [];
+    for (const [key, a] of routes) {
+      const { domain, method, route, perCaller, n, bytes, lastTs, uas } = a;
       const s = state.endpoints[key];
       if (s.downloads < t.minDownloads) continue;
       const [topIp, topCount] = [...perCaller].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0];
       const bulk = topCount >= t.bulkPerCaller || bytes >= t.bulkBytes;
       out.push({
-        type: this.definition.id, domain, method, template, count: n, ts: lastTs, severity: bulk ? 'critical' : 'high',
+        type: this.definition.id, domain, method, template: route, count: n, ts: lastTs, severity: bulk ? 'critical' : 'high',
         evidence: {
           bulk, windowDownloads: n, windowBytes: bytes, anonymousCallersInWindow: perCaller.size, topCaller: { ip: topIp, downloads: topCount },
-          totalDownloads: s.downloads, totalBytes: s.bytes, sampleIps: s.ips, fileTypes: s.fileTypes, sampleUserAgents: uas,
+          totalDownloads: s.downloads, totalBytes: s.bytes, sampleIps: s.ips, fileTypes: s.fileTypes, templates: s.templates, sampleUserAgents: uas,
         },
       });
     }
-    capRecord(state.endpoints, t.maxEndpoints, (s) => s.lastTs);
+    if (pruneDue(win)) capRecord(state.endpoints, t.maxEndpoints, (s) => s.lastTs);
     return out;
   },
 };
