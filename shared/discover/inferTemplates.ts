@@ -29,6 +29,8 @@ export const INFERENCE_TUNING = {
   noveltyRatio: 0.6,
   minWordsMerged: 5,
   minEdgesMerged: 12,
+  /** Merged positions: a value word appears under at most this share of the parents (names recur more). */
+  maxValueRecurrence: 0.05,
   /** A word with at most this many requests (per parent) is rare: values are, names of endpoints seldom are. */
   rareHits: 3,
   /** Word-valued positions decided on at least this many words stay parameters (see `stickyParams`). */
@@ -42,7 +44,7 @@ export const INFERENCE_TUNING = {
   /** Share of (word, grandchild) edges whose grandchild recurs under other words. */
   sharedGrandchildren: 0.5,
   /** Leafy single-parent positions (`/users/{username}`): words, share of leaves, share of rare words. */
-  minWordsLeafy: 20,
+  minWordsLeafy: 10,
   leafShare: 0.8,
   rareShare: 0.6,
   /** A word recurring under this share of merged parents is a literal even at a parameter position. */
@@ -125,7 +127,13 @@ function classify(stats: Map<string, ChildStat>, m: number, key: string, hints: 
     if (v === 2) wordParamKeys.add(key);
     wordParam = v > 0;
   }
-  if (!wordParam) return params;
+  if (!wordParam) {
+    if (strongLive > 0 && words.length > 0) {
+      const vocab = valueSubtreeVocabulary(stats);
+      if (vocab.size) for (const w of words) if (!pinned(w.seg) && looksLikeValue(w, vocab)) params.add(w.seg);
+    }
+    return params;
+  }
   for (const s of stats.values()) {
     if (params.has(s.seg) || pinned(s.seg)) continue;
     // A word that recurs under a good share of the merged parents is a name (issues under each repo).
@@ -137,45 +145,83 @@ function classify(stats: Map<string, ChildStat>, m: number, key: string, hints: 
 
 /**
  * 0: names; 1: values; 2: values, with evidence strong enough to keep the position a parameter for good.
- * The first witness is who calls them: an endpoint name is called by many callers, a value (one user's repo,
- * one customer's id) by its owner. Without that (one caller for everything), only the structure is used.
+ * Names: REST collections (their children are identifiers), or words that keep being requested. Values: new
+ * words under almost every merged parent, or many rarely requested words whose subtrees look alike.
  */
 function wordsAreValues(words: ChildStat[], m: number, strongLive: number): 0 | 1 | 2 {
   const T = INFERENCE_TUNING;
   const nW = words.length;
-  let edges = 0, leaves = 0, rare = 0, collections = 0, priv = 0, shared = 0;
-  const union = new Set<number>();
+  let edges = 0, leaves = 0, rare = 0, collections = 0, hits = 0, maxParents = 0;
   for (const w of words) {
     edges += w.nodes.length;
+    if (w.nodes.length > maxParents) maxParents = w.nodes.length;
+    hits += w.g;
     let kids = 0, strongKids = 0;
-    const callers = new Set<number>();
     for (const n of w.nodes) {
-      if (n.u) for (const u of n.u) { callers.add(u); if (union.size < 8) union.add(u); }
       if (!n.c) continue;
       for (const g in n.c) { kids++; if (n.c[g].s === 1) strongKids++; }
     }
     if (kids === 0) leaves++;
     // REST alternates names and identifiers: a word whose children are identifiers names a collection.
     else if (strongKids * 2 > kids) collections++;
-    if (w.h <= T.rareHits * w.nodes.length) rare++;
-    if (callers.size >= 2) shared++;
-    else if (w.g >= T.rareHits) priv++;
+    if (w.g <= T.rareHits * w.nodes.length) rare++;
   }
-  if (collections * 2 >= nW) return 0;
+  const inner = nW - leaves;
+  if (inner >= 2 && collections * 2 >= inner) return 0;
   const novelty = nW / edges;
-  const evidence = priv + shared;
-  if (union.size >= 3 && evidence >= T.minCallerEvidence) {
-    const privShare = priv / evidence;
-    if (privShare < T.privateShare) return 0;
-    if (m >= 3 && novelty < T.noveltyRatio / 2) return 0;
-    return evidence >= T.stickyWords ? 2 : 1;
+  // Names recur: the most used one shows up under many parents. Values seldom repeat across parents.
+  if (m >= 3 && nW >= T.minWordsMerged && edges >= T.minEdgesMerged && novelty >= T.noveltyRatio && maxParents <= Math.max(3, T.maxValueRecurrence * m)) {
+    return edges >= 4 * T.minEdgesMerged && novelty >= 0.8 && rare / nW >= T.rareShare ? 2 : 1;
   }
-  // Without caller evidence: structure only, and never for good.
-  if (m >= 3 && nW >= T.minWordsMerged && edges >= T.minEdgesMerged && novelty >= T.noveltyRatio) return 1;
-  if (rare / nW < T.rareShare) return 0;
+  if (m >= 3) return 0;
+  const rareShare = rare / nW;
+  if (rareShare < T.rareShare) return 0;
+  const sure = (n: number) => (n >= T.stickyWords && rareShare >= 0.8 && hits >= 10 * nW / 4 ? 2 : 1);
   if (strongLive >= 2 && nW >= 4) return 1;
-  if (nW >= T.minWordsLeafy && leaves / nW >= T.leafShare) return 1;
+  if (nW < T.minWordsSingle) return 0;
+  if (nW >= T.minWordsLeafy && leaves / nW >= T.leafShare) return sure(nW);
+  // Rare words whose own children recur under many of them (`/orgs/{org}/teams`) or are values again
+  // (`/repos/{owner}/{repo}`).
+  const under = new Map<string, number>();
+  let gEdges = 0, gNovel = 0;
+  for (const w of words) {
+    const seen = new Set<string>();
+    for (const n of w.nodes) {
+      if (!n.c) continue;
+      for (const g in n.c) {
+        if (seen.has(g) || n.c[g].g === 0) continue;
+        seen.add(g);
+        if (n.c[g].s === 1) continue;
+        under.set(g, (under.get(g) ?? 0) + 1);
+        gEdges++;
+      }
+    }
+  }
+  for (const c of under.values()) if (c === 1) gNovel++;
+  if (gEdges >= nW * 0.5) {
+    let shared = 0;
+    for (const c of under.values()) if (c >= 2) shared += c;
+    if (shared / gEdges >= T.sharedGrandchildren && under.size * 2 <= nW) return sure(nW);
+    if (gNovel / gEdges >= T.noveltyRatio) return sure(nW);
+  }
   return 0;
+}
+
+/** Weak-shaped children of the identifier-valued children at a position (what a value's subtree looks like). */
+function valueSubtreeVocabulary(stats: Map<string, ChildStat>): Set<string> {
+  const vocab = new Set<string>();
+  for (const s of stats.values()) {
+    if (!isStrongShape(s.shape)) continue;
+    for (const n of s.nodes) if (n.c) for (const g in n.c) if (n.c[g].s !== 1 && n.c[g].g > 0) vocab.add(g);
+  }
+  return vocab;
+}
+
+/** A word whose children are mostly among the identifier values' children is a value too (`/project/API/features`). */
+function looksLikeValue(s: ChildStat, vocab: Set<string>): boolean {
+  let kids = 0, inVocab = 0;
+  for (const n of s.nodes) if (n.c) for (const g in n.c) { if (n.c[g].s === 1) continue; kids++; if (vocab.has(g)) inVocab++; }
+  return kids > 0 && inVocab * 2 > kids;
 }
 
 /**
