@@ -77,7 +77,10 @@ export function createDefectsAnalysis(opts: DefectsOptions = {}): Analysis<Defec
       for (const c of checks) {
         const id = c.definition.id;
         state.checks[id] ??= c.initialState();
-        findings.push(...c.evaluate(view, state.checks[id], thresholds.get(id)!));
+        const d = c.definition;
+        for (const f of c.evaluate(view, state.checks[id], thresholds.get(id)!)) {
+          findings.push(f.type === id ? f : { ...f, title: f.title ?? d.title, fix: f.fix ?? d.fix, owasp: f.owasp ?? d.owasp, severity: f.severity ?? d.severity });
+        }
       }
       if (rules.length) findings.push(...evaluateRules(view, state.rules, rules));
       return emit(applyFindings(state.lifecycle, findings, textOf, ctx.windowEnd, lifecycleOpts));

@@ -56,15 +56,16 @@ export const specPosture: Check<SpecPostureState, typeof thresholds> = {
         evidence: { spec: spec.title, server: url },
       });
     }
-    const unsecured = spec.operations.filter((o) => !o.secured);
     const sensitive = (o: SpecOperation) => o.pathParams.filter((p) => SENSITIVE_PARAM.test(p));
+    // Declared public (`security: []`) is a decision, reported only when the path carries personal data or secrets.
+    const unsecured = spec.operations.filter((o) => !o.secured && (!o.publicByDesign || sensitive(o).length > 0));
     const perOp = unsecured.length <= t.maxPerOperationFindings ? unsecured : unsecured.filter((o) => sensitive(o).length > 0);
     for (const o of perOp) {
       const sp = sensitive(o);
       out.push({
         type: 'spec_no_security', domain: specDomain, method: o.method, template: o.path, count: c, ts, owasp: 'API2:2023',
         severity: sp.length ? 'high' : 'medium', title: sp.length ? 'Operation with sensitive path parameters has no security requirement' : 'Operation has no security requirement',
-        fix: FIX_NO_SECURITY, evidence: { spec: spec.title, operationId: o.operationId ?? null, sensitivePathParams: sp },
+        fix: FIX_NO_SECURITY, evidence: { spec: spec.title, operationId: o.operationId ?? null, declaredPublic: o.publicByDesign, sensitivePathParams: sp },
       });
     }
     if (perOp.length < unsecured.length) {

@@ -59,10 +59,11 @@ export function parseSpec(doc: unknown): SpecModel | null {
       const pathParams = params.filter((x) => isObj(x) && x.in === 'path' && typeof x.name === 'string').map((x: any) => x.name as string);
       for (const m2 of p.matchAll(/\{([^}]+)\}/g)) if (!pathParams.includes(m2[1])) pathParams.push(m2[1]);
       const secured = 'security' in op ? hasSecurity(op.security) : globalSecured;
+      const publicByDesign = Array.isArray(op.security) && op.security.length === 0;
       for (const base of basePaths) {
         const full = (base + p).replace(/\/{2,}/g, '/');
         operations.push({
-          method: m.toUpperCase(), path: full, shape: shapeOf(full), deprecated: op.deprecated === true, secured,
+          method: m.toUpperCase(), path: full, shape: shapeOf(full), deprecated: op.deprecated === true, secured, publicByDesign,
           pathParams, operationId: typeof op.operationId === 'string' ? op.operationId : undefined,
         });
       }
