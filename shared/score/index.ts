@@ -30,6 +30,7 @@ const ALPHA = 0.05;
 const MAX_STEP_UP = stepForDailyGrowth(0.02, WINDOWS_PER_DAY);
 const MAX_PREV = 12;
 const FLAG_HOLD_MS = 6 * 3600_000;
+const SHORT_TTL_MS = 6 * 3600_000;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -176,7 +177,9 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
       else for (const pr of a.prs) ringAdd(p.prs, pr, RING_SMALL);
       for (const ua of a.uas) ringAdd(p.uas, ua, RING_SMALL);
       for (const c of a.classes.keys()) ringAdd(p.ucls, c, RING_SMALL);
-      for (const id of a.seenIds) ringAdd(p.ids, id, RING_IDS);
+      // Only the most recent RING_IDS ids can survive in the ring anyway.
+      let skip = a.seenIds.size - RING_IDS;
+      for (const id of a.seenIds) { if (skip-- > 0) continue; ringAdd(p.ids, id, RING_IDS); }
       if (a.lastTpl) p.last = a.lastTpl;
     }
     void events;
@@ -230,6 +233,14 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
       for (const [pk, c] of s.prev) topAdd(b.prev, pk, c, MAX_PREV);
       b.ls = now;
     }
+    for (const v of verdicts) {
+      if (v.scenario !== 'low_and_slow_scraping' || !v.actor.startsWith('principal|')) continue;
+      const tpl = v.findings.find((f) => f.detector === 'distributed_scraping')?.evidence.endpoint;
+      if (typeof tpl !== 'string') continue;
+      const c = state.clusters[tpl] ?? (state.clusters[tpl] = { members: [], last: now });
+      ringAdd(c.members, v.actor, 200);
+      c.last = now;
+    }
     const hd = Math.pow(0.5, 1 / WINDOWS_PER_DAY);
     const hist = state.population.ipHist;
     for (let i = 0; i < hist.length; i++) hist[i] *= hd;
@@ -252,8 +263,13 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
   }
 
   function evict(state: ScoringState, now: number): void {
-    const keys = Object.keys(state.profiles);
-    for (const k of keys) if (now - state.profiles[k].ls > profileTtl) { delete state.profiles[k]; state.stats.evicted++; }
+    // One-off anonymous addresses (a handful of requests, no account, not flagged) go after a few hours; others after the TTL.
+    for (const k of Object.keys(state.profiles)) {
+      const p = state.profiles[k];
+      const idle = now - p.ls;
+      if (idle > profileTtl || (idle > SHORT_TTL_MS && p.n < 10 && p.t === 'ip' && p.prs.length === 0 && p.flagged < now)) { delete state.profiles[k]; state.stats.evicted++; }
+    }
+    for (const k of Object.keys(state.clusters)) if (now - state.clusters[k].last > 24 * 3600_000) delete state.clusters[k];
     const left = Object.keys(state.profiles);
     if (left.length > maxProfiles) {
       left.sort((a, b) => state.profiles[a].ls - state.profiles[b].ls);

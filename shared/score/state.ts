@@ -12,6 +12,8 @@ export interface ScoringState {
   endpoints: Record<string, EndpointBaseline>;
   population: PopulationBaseline;
   incidents: Record<string, Incident>;
+  /** Accounts flagged together for sweeping one endpoint (distributed scraping), per endpoint key; bounded. */
+  clusters: Record<string, { members: string[]; last: number }>;
   stats: { events: number; findings: number; riskEvents: number; alerts: number; suppressed: number; evicted: number };
 }
 
@@ -101,7 +103,7 @@ export interface Incident {
 
 export const ACC_HALF_LIFE_MS = 2 * 3600_000;
 export const RING_IPS = 32;
-export const RING_IDS = 128;
+export const RING_IDS = 64;
 export const RING_SMALL = 8;
 export const TOP_TEMPLATES = 16;
 
@@ -114,6 +116,7 @@ export function initialScoringState(): ScoringState {
     endpoints: {},
     population: { ipHist: new Array(24).fill(0), domains: {} },
     incidents: {},
+    clusters: {},
     stats: { events: 0, findings: 0, riskEvents: 0, alerts: 0, suppressed: 0, evicted: 0 },
   };
 }
@@ -138,6 +141,13 @@ export function decayAcc(a: Accumulators, ts: number, halfLife = ACC_HALF_LIFE_M
   a.ts = ts;
 }
 
+/** Short stable digest of an id value (FNV-1a 32-bit, base 36): keeps id rings small in state. */
+export function idDigest(v: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < v.length; i++) { h ^= v.charCodeAt(i); h = Math.imul(h, 0x01000193); }
+  return (h >>> 0).toString(36);
+}
+
 /** Pushes to a ring (most recent last) if absent; returns true when the value was new. */
 export function ringAdd(ring: string[], v: string, cap: number): boolean {
   if (ring.includes(v)) return false;
@@ -149,10 +159,9 @@ export function ringAdd(ring: string[], v: string, cap: number): boolean {
 /** Increments a bounded top-k counter map, evicting the smallest entry when full. */
 export function topAdd(m: Record<string, number>, k: string, by: number, cap: number): void {
   if (m[k] !== undefined) { m[k] += by; return; }
-  const keys = Object.keys(m);
-  if (keys.length >= cap) {
-    let min = keys[0];
-    for (const x of keys) if (m[x] < m[min]) min = x;
+  let size = 0, min: string | null = null;
+  for (const x in m) { size++; if (min === null || m[x] < m[min]) min = x; }
+  if (size >= cap && min !== null) {
     // Space-saving sketch: the newcomer inherits the evicted count so heavy hitters are never lost.
     by += m[min];
     delete m[min];

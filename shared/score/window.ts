@@ -2,7 +2,7 @@ import type { AccessEvent } from '../normalize/types.ts';
 import type { EndpointResolver } from '../engine/types.ts';
 import { classifyUserAgent, type UaClass } from './uaClass.ts';
 import type { ActorType } from './types.ts';
-import type { Profile } from './state.ts';
+import { idDigest, type Profile } from './state.ts';
 
 /** `<type>|<id>`: the key of an actor in state and findings. */
 export function actorKey(t: ActorType, id: string): string {
@@ -70,7 +70,7 @@ export interface ActorWindow {
   first: number;
   last: number;
   samples: string[];
-  /** Ids seen in this window (for new-id checks). */
+  /** Digests of ids seen in this window (for new-id checks). */
   seenIds: Set<string>;
   /** IPs not in the actor's profile ring (principals). */
   newIps: number;
@@ -112,7 +112,7 @@ export interface WindowView {
   events: number;
 }
 
-interface Resolved { key: string | null; method: string; template: string | null; ids: string[] }
+interface Resolved { key: string | null; method: string; template: string | null; ids: string[]; digests: string[] }
 
 const SAMPLE_MAX = 5;
 
@@ -150,7 +150,13 @@ export function buildWindow(
   const endpoints = new Map<string, EndpointWindow>();
   const domains = new Map<string, { n: number; e4: number; refused: number; cls: Map<UaClass, number> }>();
   const resolved = new Map<string, Resolved>();
-  const idSeenBefore = (p: Profile | undefined, a: ActorWindow, id: string) => a.seenIds.has(id) || (p !== undefined && p.ids.includes(id));
+  // Profile id rings as sets, built once per actor per window.
+  const known = new Map<string, Set<string> | null>();
+  const knownIds = (key: string, p: Profile | undefined): Set<string> | null => {
+    let s = known.get(key);
+    if (s === undefined) { s = p && p.ids.length ? new Set(p.ids) : null; known.set(key, s); }
+    return s;
+  };
 
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
@@ -158,7 +164,8 @@ export function buildWindow(
     let r = resolved.get(rk);
     if (!r) {
       const tpl = resolver.templateOf(e.domainName, e.method, e.path);
-      r = { key: tpl === null ? null : `${e.domainName} ${e.method} ${tpl}`, method: e.method, template: tpl, ids: tpl === null ? [] : idsOf(e.path, tpl) };
+      const ids = tpl === null ? [] : idsOf(e.path, tpl);
+      r = { key: tpl === null ? null : `${e.domainName} ${e.method} ${tpl}`, method: e.method, template: tpl, ids, digests: ids.map(idDigest) };
       resolved.set(rk, r);
     }
     const s = e.status;
@@ -226,12 +233,13 @@ export function buildWindow(
       if (r.ids.length) {
         a.idReq++;
         let fresh = true;
-        for (const v of r.ids) if (idSeenBefore(prof, a, v)) { fresh = false; break; }
+        const ks = knownIds(key, prof);
+        for (const v of r.digests) if (a.seenIds.has(v) || (ks !== null && ks.has(v))) { fresh = false; break; }
         if (fresh) { u.newIds++; a.idNew++; }
         const last = r.ids[r.ids.length - 1];
         if (u.ids.size < 4096) u.ids.add(last);
         if (u.nums.length < 2048) { const num = parseNumericId(last); if (num !== null) u.nums.push(num); }
-        for (const v of r.ids) a.seenIds.add(v);
+        for (const v of r.digests) a.seenIds.add(v);
       }
       if (type === 'principal') {
         const prev = a.lastTpl ?? prof?.last ?? null;

@@ -45,7 +45,10 @@ export const credentialStuffing: Detector<{
         for (const [ip, { fails, throttled }] of participants) {
           const prof = state.profiles[actorKey('ip', ip)];
           // An address with an authenticated history (office, carrier NAT) and a typo or two is a user, not the bot.
-          const established = prof !== undefined && prof.fs < window.start - 3600_000 && prof.prs.length > 0 && prof.scen === null;
+          // So is an address whose window did not start with the login and that also acts for an account.
+          const w = window.actors.get(actorKey('ip', ip));
+          const established = (prof !== undefined && prof.fs < window.start - 3600_000 && prof.prs.length > 0 && prof.scen === null)
+            || (w !== undefined && w.firstTpl !== ew.key && w.prs.size > 0);
           if (established && fails + throttled <= t.establishedMaxFailures) continue;
           stuffingIps.set(ip, ew.key);
           out.push({

@@ -59,11 +59,13 @@ export const distributedScraping: Detector<{
     for (const [tpl, group] of byTpl) {
       // Members flagged earlier for the same sweep still count towards the cluster.
       const earlier: string[] = [];
-      for (const [k, p] of Object.entries(state.profiles)) {
-        if (p.t === 'principal' && p.scen === 'low_and_slow_scraping' && p.flagged >= window.start - RECENT_MS && p.tpl[tpl] !== undefined && !group.some((c) => c.a.key === k)) earlier.push(k);
-        if (earlier.length >= 50) break;
+      const cl = state.clusters[tpl];
+      if (cl && cl.last >= window.start - RECENT_MS) {
+        const inGroup = new Set(group.map((c) => c.a.key));
+        for (const k of cl.members) if (!inGroup.has(k)) earlier.push(k);
       }
       const size = group.length + earlier.length;
+      earlier.splice(50);
       const clustered = size >= t.minCluster;
       const related = [...group.map((c) => c.a.key), ...earlier].slice(0, 20);
       for (const c of group) {
