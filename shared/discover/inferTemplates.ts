@@ -120,6 +120,10 @@ function classify(stats: Map<string, ChildStat>, m: number, key: string, hints: 
     if (isStrongShape(s.shape)) { params.add(s.seg); if (s.g > 0) strongLive++; }
     else if (s.g > 0) words.push(s);
   }
+  // File names are documents, not endpoint names, once a few sit side by side.
+  let files = 0;
+  for (const w of words) if (w.shape === 'file') files++;
+  if (files >= 3) for (const w of words) if (w.shape === 'file') params.add(w.seg);
   const forced = hints.forcedParams?.has(key) || hints.stickyParams?.has(key);
   let wordParam = forced === true;
   if (!wordParam && words.length >= 2) {
