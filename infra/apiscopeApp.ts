@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { type App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ApiscopeStack } from './apiscopeStack.ts';
+import { CentralFindingsStack } from './centralStack.ts';
 import { type ApiscopeConfig, loadConfig } from './config.ts';
 import type { CodeLocation } from './constructs/analysisFunctions.ts';
 
@@ -27,14 +28,22 @@ export interface BuildOptions {
  * const app = new App();
  * buildApp(app);
  */
-export function buildApp(app: App, options: BuildOptions = {}): { config: ApiscopeConfig; stack: ApiscopeStack } {
+export function buildApp(app: App, options: BuildOptions = {}): BuiltApp {
   const config = loadConfig((key) => app.node.tryGetContext(key));
   const stackName = options.stackName ?? (app.node.tryGetContext('stackName') as string | undefined) ?? 'Apiscope';
-  const stack = new ApiscopeStack(app, stackName, {
-    config,
-    code: options.code ?? DEFAULT_CODE,
-    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
-  });
+  const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
+  const regional = config.logGroupNames.length > 0 || config.createDemoApi;
+  const stack = regional ? new ApiscopeStack(app, stackName, { config, code: options.code ?? DEFAULT_CODE, env }) : undefined;
+  const central = config.central
+    ? new CentralFindingsStack(app, `${stackName}Central`, { sourceAccountIds: config.central.sourceAccountIds, retentionDays: config.retentionDays, env })
+    : undefined;
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { config, stack };
+  return { config, stack, central };
+}
+
+export interface BuiltApp {
+  config: ApiscopeConfig;
+  /** The regional stack; absent for a central-only config. */
+  stack?: ApiscopeStack;
+  central?: CentralFindingsStack;
 }

@@ -59,6 +59,16 @@ export const configSchema = z
       .optional(),
     /** Account id owning the central bucket (required with centralBucketArn). */
     centralAccountId: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id').optional(),
+    /**
+     * Deploy the central findings stack (in the central account): a lake that accepts replicas from the
+     * regional deployments of these accounts, with one Glue catalog and Athena workgroup over all of them.
+     */
+    central: z
+      .object({
+        sourceAccountIds: z.array(z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id')).min(1, 'list at least one source account'),
+      })
+      .strict()
+      .optional(),
     /** SSM SecureString parameter holding the key for hashing sensitive values (create it before deploying). */
     hashKeyParameterName: z
       .string()
@@ -67,11 +77,11 @@ export const configSchema = z
   })
   .strict()
   .superRefine((c, ctx) => {
-    if (c.logGroupNames.length === 0 && !c.createDemoApi) {
+    if (c.logGroupNames.length === 0 && !c.createDemoApi && !c.central) {
       ctx.addIssue({
         code: 'custom',
         path: ['logGroupNames'],
-        message: 'nothing to analyse: list at least one access-log group in logGroupNames, or set createDemoApi to true',
+        message: 'nothing to analyse: list at least one access-log group in logGroupNames, or set createDemoApi to true (or only deploy the central stack with central.sourceAccountIds)',
       });
     }
     if (new Set(c.logGroupNames).size !== c.logGroupNames.length) {

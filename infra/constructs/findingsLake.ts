@@ -28,7 +28,12 @@ export interface FindingsLakeProps {
   readonly retentionDays: number;
   /** Replicate every table prefix to the central findings bucket of another account. */
   readonly central?: CentralReplication;
+  /** Central lake: accept replicas from the replication roles of these accounts. */
+  readonly acceptReplicationFrom?: readonly string[];
 }
+
+/** Replication roles are named with this prefix so that the central account can trust them by ARN pattern. */
+export const REPLICATION_ROLE_PREFIX = 'apiscope-replication-';
 
 /**
  * The findings lake: gzip NDJSON under `s3://<bucket>/<table prefix>/dt=YYYY-MM-DD/hour=HH/`, one Glue table per
@@ -96,8 +101,9 @@ export class FindingsLake extends Construct {
         // The engine deletes consumed buffers and old snapshots; keep their old versions a week for recovery.
         { id: 'expire-old-state-versions', prefix: `${STATE_PREFIX}/`, noncurrentVersionExpiration: Duration.days(7) },
       ],
-      ...(props.central ? centralReplication(this, props.central) : {}),
     });
+    if (props.central) this.replicateTo(props.central);
+    if (props.acceptReplicationFrom?.length) this.acceptReplicas(props.acceptReplicationFrom);
 
     this.databaseName = glueName(`${stack.stackName}_findings`);
     this.database = new glue.CfnDatabase(this, 'Database', {
@@ -143,6 +149,105 @@ export class FindingsLake extends Construct {
       nq.addResourceDependency(this.database);
       this.namedQueries.push(nq);
     }
+  }
+
+  /**
+   * Replicates every table prefix (not state, not Athena results) to the central account's bucket, re-encrypted
+   * with its key and owned by it. Uses its own role with exactly the replication permissions (the L2
+   * `replicationRules` role would get kms:ReEncrypt* and kms:GenerateDataKey*).
+   */
+  private replicateTo(central: CentralReplication): void {
+    const stack = Stack.of(this);
+    const role = new iam.Role(this, 'ReplicationRole', {
+      // Named, so that the central bucket and key policies can trust it by ARN pattern.
+      roleName: `${REPLICATION_ROLE_PREFIX}${stack.stackName}-${stack.region}`,
+      description: 'apiscope: replicates findings to the central findings account',
+      assumedBy: new iam.ServicePrincipal('s3.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
+    });
+    const prefixes = TABLES.map((t) => `${t.prefix}/*`);
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetReplicationConfiguration', 's3:ListBucket'], resources: [this.bucket.bucketArn] }));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObjectVersionForReplication', 's3:GetObjectVersionAcl', 's3:GetObjectVersionTagging'],
+        resources: prefixes.map((p) => this.bucket.arnForObjects(p)),
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:ReplicateObject', 's3:ReplicateTags', 's3:ObjectOwnerOverrideToBucketOwner'],
+        resources: prefixes.map((p) => `${central.bucketArn}/${p}`),
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:Decrypt'],
+        resources: [this.key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` } },
+      }),
+    );
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Encrypt', 'kms:GenerateDataKey'], resources: [central.kmsKeyArn] }));
+    const bucketId = stack.getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket);
+    for (const p of prefixes) {
+      Validations.of(role).acknowledge(
+        { id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${p}]`, reason: `S3 replication reads every new object version under the ${p} table prefix; object keys are chosen at run time.` },
+        { id: `AwsSolutions-IAM5[Resource::${central.bucketArn}/${p}]`, reason: `S3 replication writes replicas of the ${p} table prefix to the same keys in the central bucket; object keys are chosen at run time.` },
+      );
+    }
+
+    const cfnBucket = this.bucket.node.defaultChild as s3.CfnBucket;
+    cfnBucket.replicationConfiguration = {
+      role: role.roleArn,
+      rules: TABLES.map((t, i) => ({
+        id: `to-central-${t.name}`,
+        priority: i,
+        status: 'Enabled',
+        filter: { prefix: `${t.prefix}/` },
+        deleteMarkerReplication: { status: 'Disabled' },
+        sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: 'Enabled' } },
+        destination: {
+          bucket: central.bucketArn,
+          account: central.accountId,
+          accessControlTranslation: { owner: 'Destination' },
+          encryptionConfiguration: { replicaKmsKeyId: central.kmsKeyArn },
+        },
+      })),
+    };
+  }
+
+  /** Central lake: lets the replication roles of the source accounts write replicas and use the key. */
+  private acceptReplicas(accounts: readonly string[]): void {
+    const principals = accounts.map((a) => new iam.AccountPrincipal(a));
+    const stack = Stack.of(this);
+    const fromReplicationRoles = {
+      ArnLike: { 'aws:PrincipalArn': accounts.map((a) => `arn:${stack.partition}:iam::${a}:role/${REPLICATION_ROLE_PREFIX}*`) },
+    };
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AcceptApiscopeReplicas',
+        principals,
+        actions: ['s3:ReplicateObject', 's3:ReplicateTags', 's3:ObjectOwnerOverrideToBucketOwner'],
+        resources: TABLES.map((t) => this.bucket.arnForObjects(`${t.prefix}/*`)),
+        conditions: fromReplicationRoles,
+      }),
+    );
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'ApiscopeReplicationBucketChecks',
+        principals,
+        actions: ['s3:GetBucketVersioning', 's3:PutBucketVersioning', 's3:ListBucket'],
+        resources: [this.bucket.bucketArn],
+        conditions: fromReplicationRoles,
+      }),
+    );
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'EncryptApiscopeReplicas',
+        principals,
+        actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: fromReplicationRoles,
+      }),
+    );
   }
 
   /**
@@ -272,23 +377,5 @@ export function tableInput(schema: TableSchema, bucketName: string): glue.CfnTab
         parameters: { 'ignore.malformed.json': 'true', 'dots.in.keys': 'false', 'case.insensitive': 'true' },
       },
     },
-  };
-}
-
-/** Replication of every table prefix (not Athena results) to the central account, re-encrypted with its key. */
-function centralReplication(scope: Construct, central: CentralReplication): Pick<s3.BucketProps, 'replicationRules'> {
-  const destination = s3.Bucket.fromBucketAttributes(scope, 'CentralBucket', { bucketArn: central.bucketArn, account: central.accountId });
-  const kmsKey = kms.Key.fromKeyArn(scope, 'CentralKey', central.kmsKeyArn);
-  return {
-    replicationRules: TABLES.map((t, i) => ({
-      id: `to-central-${t.name}`,
-      priority: i,
-      destination,
-      kmsKey,
-      sseKmsEncryptedObjects: true,
-      accessControlTransition: true,
-      deleteMarkerReplication: false,
-      filter: { prefix: `${t.prefix}/` },
-    })),
   };
 }

@@ -15,6 +15,13 @@ const FULL = {
   reputationUri: 's3://apiscope-config/reputation.json',
 };
 const MINIMAL = { logGroupNames: ['/aws/apigateway/orders-access'] };
+const WITH_CENTRAL = {
+  ...MINIMAL,
+  centralBucketArn: 'arn:aws:s3:::apiscope-central-findings',
+  centralKmsKeyArn: 'arn:aws:kms:eu-west-1:999900001111:key/0b5e7c3a-1111-2222-3333-444455556666',
+  centralAccountId: '999900001111',
+  central: { sourceAccountIds: ['111122223333'] },
+};
 
 interface Report {
   pluginReports: Array<{ pluginName: string; conclusion: string; violations: Array<{ ruleName: string; severity: string }> }>;
@@ -48,6 +55,7 @@ describe('cdk-nag AwsSolutions', () => {
   it.each([
     ['every option on', FULL],
     ['minimal config', MINIMAL],
+    ['replication to and the central stack', WITH_CENTRAL],
   ])('has zero unacknowledged findings (%s)', (_name, config) => {
     const { findings } = nagFindings(config);
     expect(findings).toEqual([]);

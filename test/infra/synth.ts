@@ -6,6 +6,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { expect } from 'vitest';
 import { buildApp, REPO_ROOT } from '../../infra/apiscopeApp.ts';
 import type { ApiscopeStack } from '../../infra/apiscopeStack.ts';
+import type { CentralFindingsStack } from '../../infra/centralStack.ts';
 import type { CodeLocation } from '../../infra/constructs/analysisFunctions.ts';
 
 /** Stub handlers, so the infra tests never depend on the real functions being written or bundled. */
@@ -22,6 +23,7 @@ export function cdkJsonContext(): Record<string, unknown> {
 export interface Synth {
   app: App;
   stack: ApiscopeStack;
+  central?: CentralFindingsStack;
   outdir: string;
 }
 
@@ -38,8 +40,9 @@ export function buildTestApp(
     builtinCloudFormationValidation: options.cfnValidate ?? false,
     context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], ...context },
   });
-  const { stack } = buildApp(app, { code: options.code ?? FIXTURE_CODE, nag: options.nag ?? false });
-  return { app, stack, outdir };
+  const { stack, central } = buildApp(app, { code: options.code ?? FIXTURE_CODE, nag: options.nag ?? false });
+  if (!stack) throw new Error('this config has no regional stack');
+  return { app, stack, central, outdir };
 }
 
 export function templateOf(context: Record<string, unknown>): { template: Template; stack: ApiscopeStack } {
