@@ -6,8 +6,6 @@ export type Predicate = (s: RuleSubject) => boolean;
 
 /** Longest pattern accepted; RE2 matching is linear in the input, this bounds the automaton size. */
 export const MAX_REGEX_LENGTH = 1000;
-/** Longest input a regex is run on (longer values are cut). */
-export const MAX_MATCH_INPUT = 8192;
 
 /** Compiles a pattern with re2js; throws a readable message when it is not valid RE2. */
 export function compileRegex(pattern: string, ignoreCase = false): RE2JS {
@@ -33,7 +31,7 @@ function leaf(c: FieldCondition): Predicate {
   else if (c.in !== undefined) { const bs = c.in; test = (v) => bs.some((b) => same(v, b, ic)); }
   else if (c.prefix !== undefined) { const p = str(c.prefix, ic); test = (v) => v !== null && str(v, ic).startsWith(p); }
   else if (c.contains !== undefined) { const p = str(c.contains, ic); test = (v) => v !== null && str(v, ic).includes(p); }
-  else if (c.regex !== undefined) { const re = compileRegex(c.regex, ic); test = (v) => v !== null && re.test(String(v).slice(0, MAX_MATCH_INPUT)); }
+  else if (c.regex !== undefined) { const re = compileRegex(c.regex, ic); test = (v) => v !== null && re.test(String(v)); }
   else {
     const [op, n] = (['gt', 'gte', 'lt', 'lte'] as const).map((k) => [k, c[k]] as const).find(([, x]) => x !== undefined)!;
     const cmp = { gt: (x: number) => x > n!, gte: (x: number) => x >= n!, lt: (x: number) => x < n!, lte: (x: number) => x <= n! }[op];

@@ -44,6 +44,14 @@ const fileShape = z.object({ version: z.literal(1).optional(), rules: z.array(z.
 
 const MAX_DEPTH = 8;
 
+/** A zod issue as a problem: the field it concerns, in words ("required", "unknown key"). */
+function zodProblem(i: z.core.$ZodIssue, base: string, add: (field: string, msg: string) => void): void {
+  const join = (p: ReadonlyArray<PropertyKey>) => (base ? (p.length ? `${base}.${fmt(p)}` : base) : fmt(p));
+  if (i.code === 'unrecognized_keys') { for (const k of i.keys) add(join([...i.path, k]), 'unknown key'); return; }
+  if (i.code === 'invalid_type' && /received undefined/.test(i.message)) { add(join(i.path), 'required'); return; }
+  add(join(i.path), i.message);
+}
+
 const fmt = (path: ReadonlyArray<PropertyKey>): string =>
   path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
 
@@ -62,7 +70,7 @@ function checkCondition(v: unknown, path: string, depth: number, add: (field: st
     return;
   }
   const r = fieldCondition.safeParse(o);
-  if (!r.success) { for (const i of r.error.issues) add(i.path.length ? `${path}.${fmt(i.path)}` : path, i.message); return; }
+  if (!r.success) { for (const i of r.error.issues) zodProblem(i, path, add); return; }
   const c = r.data;
   const ops = OPERATORS.filter((k) => c[k] !== undefined);
   if (ops.length !== 1) add(path, ops.length === 0 ? `needs one operator: ${OPERATORS.join(', ')}` : `has several operators (${ops.join(', ')}); combine them with all`);
@@ -107,15 +115,17 @@ export function parseRules(text: string, sourceName: string): CustomRule[] {
     const label = `rules[${idx}]${id ? ` (id "${id}")` : ''}`;
     const add = (field: string, message: string) => problems.push({ rule: label, field, message });
     const r = ruleShape.safeParse(raw);
-    if (!r.success) { for (const i of r.error.issues) add(fmt(i.path), i.message); }
-    const rule = (raw ?? {}) as Record<string, unknown>;
-    if (!('when' in rule)) { if (r.success) add('when', 'required'); } else checkCondition(rule.when, 'when', 0, add);
-    if (r.success && r.data.threshold) {
-      const w = parseDuration(r.data.threshold.within);
-      if (w === null) add('threshold.within', `"${r.data.threshold.within}" is not a duration like 30s, 10m, 1h, 1d`);
-      else if (w < 1000 || w > 7 * 86_400_000) add('threshold.within', 'must be between 1s and 7d');
-      const g = r.data.threshold.groupBy;
-      if (g !== undefined && !isKnownField(g)) add('threshold.groupBy', `unknown field "${g}"`);
+    if (!r.success) for (const i of r.error.issues) if (i.path[0] !== 'when') zodProblem(i, '', add);
+    const rule = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+    if (rule.when === undefined) add('when', 'required'); else checkCondition(rule.when, 'when', 0, add);
+    const th = rule.threshold as Record<string, unknown> | undefined;
+    if (th && typeof th === 'object') {
+      if (typeof th.within === 'string') {
+        const w = parseDuration(th.within);
+        if (w === null) add('threshold.within', `"${th.within}" is not a duration like 30s, 10m, 1h, 1d`);
+        else if (w < 1000 || w > 7 * 86_400_000) add('threshold.within', 'must be between 1s and 7d');
+      }
+      if (typeof th.groupBy === 'string' && !isKnownField(th.groupBy)) add('threshold.groupBy', `unknown field "${th.groupBy}"`);
     }
     if (id) {
       if (ids.has(id)) add('id', `duplicate id (also rules[${ids.get(id)}])`);

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { compileRegex, parseRules, RuleValidationError } from '../../shared/rules/index.ts';
+import { createDefectsAnalysis } from '../../shared/check/index.ts';
+import { runInMemory } from '../../shared/engine/runInMemory.ts';
+import { fixedDiscovery, readFixture, summarise } from '../check/fixtures.ts';
+
+const here = new URL('./', import.meta.url).pathname;
+
+describe('custom rules: golden fixtures', () => {
+  const root = join(here, 'golden');
+  for (const name of readdirSync(root).sort()) {
+    it(name, () => {
+      const dir = join(root, name);
+      const rules = parseRules(readFileSync(join(dir, 'rules.yaml'), 'utf8'), `${name}/rules.yaml`);
+      const { events, templates } = readFixture(join(dir, 'events.ndjson'));
+      const { outputs } = runInMemory(events, fixedDiscovery(templates), [createDefectsAnalysis({ checks: [], rules })]);
+      const got = summarise(outputs.defects.flatMap((o) => o.defects ?? []));
+      const file = join(dir, 'expected.json');
+      if (process.env.UPDATE_GOLDEN === '1') writeFileSync(file, JSON.stringify(got, null, 2) + '\n');
+      expect(got).toEqual(JSON.parse(readFileSync(file, 'utf8')));
+    });
+  }
+});
+
+describe('custom rules: invalid files are rejected with every problem named', () => {
+  const root = join(here, 'invalid');
+  for (const f of readdirSync(root).filter((x) => x.endsWith('.yaml')).sort()) {
+    it(f, () => {
+      const text = readFileSync(join(root, f), 'utf8');
+      let err: unknown;
+      try { parseRules(text, f); } catch (e) { err = e; }
+      expect(err).toBeInstanceOf(RuleValidationError);
+      const msg = (err as RuleValidationError).message;
+      expect(msg.startsWith(`${f}: `)).toBe(true);
+      const expected = readFileSync(join(root, f.replace(/\.yaml$/, '.expected.txt')), 'utf8').split('\n').filter(Boolean);
+      for (const line of expected) expect(msg).toContain(line);
+      expect((err as RuleValidationError).problems.length).toBeGreaterThanOrEqual(expected.length);
+    });
+  }
+});
+
+describe('custom rules: regexes run in linear time', () => {
+  it('accepts (a+)+$ as RE2 and matches a pathological input quickly', () => {
+    const re = compileRegex('(a+)+$');
+    const input = 'a'.repeat(200_000) + '!';
+    const t = performance.now();
+    expect(re.test(input)).toBe(false);
+    expect(performance.now() - t).toBeLessThan(2000);
+  });
+
+  it('runs a catastrophic-backtracking rule over long values without stalling', () => {
+    const rules = parseRules(JSON.stringify({ rules: [{ id: 'redos', title: 'x', severity: 'low', fix: 'x', when: { field: 'userAgent', regex: '^(a|aa)+$' } }] }), 'redos.json');
+    const ev = { requestId: 'r', ts: Date.parse('2026-11-23T00:00:00Z'), ip: '1', method: 'GET', path: '/x', query: '', resourcePath: '/x', status: 200, protocol: 'HTTP/1.1', responseLength: 1, userAgent: 'a'.repeat(50_000) + 'b', principalId: null, apiKeyId: null, integrationLatency: 1, responseLatency: 1, domainName: 'd', stage: 's', errorMessage: null };
+    const t = performance.now();
+    const { outputs } = runInMemory([ev], fixedDiscovery(new Map([['d GET /x', '/x']])), [createDefectsAnalysis({ checks: [], rules })]);
+    expect(performance.now() - t).toBeLessThan(2000);
+    expect(outputs.defects.flatMap((o) => o.defects ?? [])).toEqual([]);
+  });
+
+  it('rejects overlong patterns', () => {
+    expect(() => parseRules(JSON.stringify([{ id: 'long', title: 'x', severity: 'low', fix: 'x', when: { field: 'path', regex: 'a'.repeat(2000) } }]), 'long.json'))
+      .toThrow(/rules\[0\] \(id "long"\): when.regex: pattern is longer than 1000 characters/);
+  });
+
+  it('accepts a JSON array of rules and a queryParam field', () => {
+    const rules = parseRules('[{"id":"q","title":"t","severity":"low","fix":"f","when":{"field":"queryParam.debug","equals":"true"}}]', 'q.json');
+    expect(rules.map((r) => r.id)).toEqual(['q']);
+    expect(existsSync(join(here, 'golden'))).toBe(true);
+  });
+});
