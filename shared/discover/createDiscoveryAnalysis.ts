@@ -7,7 +7,7 @@ import { addKnownTemplate, alignResourcePath, matchKnown, type KnownNode } from 
 import { overrideHints, parseOverrides, type DiscoveryOverrides, type OverrideHints, type ParsedOverrides } from './overrides.ts';
 import type { ImportedSpec } from './parseOpenApiSpec.ts';
 import { countNodes, insertPath, newTrieNode, splitPath } from './pathTrie.ts';
-import { hash32, histQuantile, kmvAdd, kmvEstimate, sizeBucket, topAdd } from './sketches.ts';
+import { histQuantile, kmvAdd, kmvEstimate, sizeBucket, topAdd } from './sketches.ts';
 import { nameTemplate, paramNames, paramPositions } from './templateNames.ts';
 import { MAX_CHANGES, type DiscoveryState, type DomainState, type EndpointStats, type TemplateChange } from './types.ts';
 import { FILE_ASSET_EXTENSIONS, shapeToParamType, valueShape } from './valueShape.ts';
@@ -250,7 +250,7 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
         }
         if (ds!.known.l || ds!.known.p) { if (matchKnown(ds!.known, segs, ev.method)) continue; }
         const routed = ev.status !== 403 && ev.status !== 404;
-        const created = insertPath(ds!.trie, segs, routed, hash32(ev.principalId ?? ev.apiKeyId ?? ev.ip));
+        const created = insertPath(ds!.trie, segs, routed);
         if (created) {
           ds!.gen++;
           ds!.trieNodes += created;

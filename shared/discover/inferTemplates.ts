@@ -35,10 +35,6 @@ export const INFERENCE_TUNING = {
   rareHits: 3,
   /** Word-valued positions decided on at least this many words stay parameters (see `stickyParams`). */
   stickyWords: 12,
-  /** Words with caller evidence (called by 2+ callers, or 3+ times by one) needed to use it. */
-  minCallerEvidence: 4,
-  /** Share of evidenced words called by a single caller above which the words are values. */
-  privateShare: 0.6,
   /** Single-parent positions: words needed before structure can call them values. */
   minWordsSingle: 8,
   /** Share of (word, grandchild) edges whose grandchild recurs under other words. */

@@ -12,11 +12,7 @@ export interface TrieNode {
   k?: number;
   /** Identifier-shaped segment (set at creation). */
   s?: 1;
-  /** Up to {@link MAX_NODE_CALLERS} caller hashes, kept for word-shaped segments only. */
-  u?: number[];
 }
-
-export const MAX_NODE_CALLERS = 3;
 
 /** Children beyond this number are folded: further identifier-shaped values share one wildcard child. */
 export const MAX_CHILDREN = 1500;
@@ -40,9 +36,9 @@ export function splitPath(path: string): string[] {
  *
  * @example
  * const root = newTrieNode();
- * insertPath(root, ['users', '42'], true, hash32('ip:1.2.3.4')); // 2
+ * insertPath(root, ['users', '42'], true); // 2
  */
-export function insertPath(root: TrieNode, segs: readonly string[], routed: boolean, caller = 0): number {
+export function insertPath(root: TrieNode, segs: readonly string[], routed: boolean): number {
   let node = root;
   let created = 0;
   node.h++;
@@ -64,13 +60,7 @@ export function insertPath(root: TrieNode, segs: readonly string[], routed: bool
       }
     }
     child.h++;
-    if (routed) {
-      child.g++;
-      if (child.s !== 1) {
-        const u = (child.u ??= []);
-        if (u.length < MAX_NODE_CALLERS && !u.includes(caller)) u.push(caller);
-      }
-    }
+    if (routed) child.g++;
     node = child;
   }
   return created;

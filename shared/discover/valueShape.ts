@@ -62,7 +62,7 @@ export function valueShape(seg: string): ValueShape {
     if (n >= 32 && UUID.test(seg)) return 'uuid';
     if (VERSION.test(seg)) return 'version';
     if (FILE_EXT.test(seg) && seg.indexOf('.') > 0) return 'file';
-    if (PREFIXED.test(seg) && isRandomish(seg.slice(seg.indexOf('_') + 1))) return 'prefixed_id';
+    if (PREFIXED.test(seg) && randomStem(seg.slice(seg.indexOf('_') + 1))) return 'prefixed_id';
   } else {
     if (n === 32 && UUID.test(seg)) return 'uuid';
     if (n === 24 && OBJECT_ID.test(seg)) return 'objectid';
@@ -93,6 +93,11 @@ function wordLike(seg: string): boolean {
     return false;
   }
   return digits <= 3;
+}
+
+/** The part after `cus_`: random letters and digits (ten or more mixed-case letters are never a word). */
+function randomStem(stem: string): boolean {
+  return isRandomish(stem) || (stem.length >= 10 && /[a-z]/.test(stem) && /[A-Z].*[A-Z]/.test(stem.slice(1)));
 }
 
 /**
