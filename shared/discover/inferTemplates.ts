@@ -130,7 +130,12 @@ function classify(stats: Map<string, ChildStat>, m: number, key: string, hints: 
   if (!wordParam) {
     if (strongLive > 0 && words.length > 0) {
       const vocab = valueSubtreeVocabulary(stats);
-      if (vocab.size) for (const w of words) if (!pinned(w.seg) && looksLikeValue(w, vocab)) params.add(w.seg);
+      // Upper-case codes among many identifiers are keys of the same things (`/project/10023`, `/project/API`).
+      const codesAreKeys = strongLive >= 2 * words.length && words.length >= 3;
+      for (const w of words) {
+        if (pinned(w.seg)) continue;
+        if ((vocab.size && looksLikeValue(w, vocab)) || (codesAreKeys && w.shape === 'code')) params.add(w.seg);
+      }
     }
     return params;
   }
