@@ -65,7 +65,7 @@ export function propagateToOrigins(
   historyPrincipals: (ipKey: string) => readonly string[],
   propagating: (detector: string) => boolean,
 ): ActorVerdict[] {
-  const have = new Set(verdicts.map((v) => v.actor));
+  const have = new Map(verdicts.map((v) => [v.actor, v]));
   const added: ActorVerdict[] = [];
   for (const v of verdicts) {
     const w = window.actors.get(v.actor);
@@ -73,16 +73,29 @@ export function propagateToOrigins(
     const principal = v.actor.slice(v.actor.indexOf('|') + 1);
     for (const ip of w.ips) {
       const ik = `ip|${ip}`;
-      if (have.has(ik)) continue;
       const iw = window.actors.get(ik);
       // The address must carry most of the account's traffic (not the victim's own phone next to the attacker).
       if (!iw || iw.prs.size !== 1 || !iw.prs.has(principal) || iw.n < 0.5 * w.n) continue;
       if (historyPrincipals(ik).some((p) => p !== principal)) continue;
-      have.add(ik);
-      added.push({
+      const origin: Finding = { detector: 'origin_of_flagged_account', scenario: v.scenario, actor: ik, domain: v.domain, confidence: 1, evidence: { onlyAccountServed: principal } };
+      const existing = have.get(ik);
+      if (existing) {
+        // Already flagged on its own: the account's stronger verdict decides the scenario; evidence is merged.
+        if (existing.score < v.score) {
+          existing.score = Math.round(Math.max(existing.score, v.score * 0.95));
+          existing.scenario = v.scenario;
+          existing.detectors = [...new Set([...existing.detectors, ...v.detectors, 'origin_of_flagged_account'])].sort();
+          existing.findings = [...existing.findings, ...v.findings.filter((f) => !existing.findings.some((x) => x.detector === f.detector)), origin];
+          if (!existing.related.includes(v.actor)) existing.related.push(v.actor);
+        }
+        continue;
+      }
+      const nv: ActorVerdict = {
         ...v, actor: ik, score: Math.round(v.score * 0.95), related: [v.actor], detectors: [...v.detectors, 'origin_of_flagged_account'],
-        findings: [...v.findings, { detector: 'origin_of_flagged_account', scenario: v.scenario, actor: ik, domain: v.domain, confidence: 1, evidence: { onlyAccountServed: principal } }],
-      });
+        findings: [...v.findings, origin],
+      };
+      have.set(ik, nv);
+      added.push(nv);
     }
   }
   return added;

@@ -89,9 +89,9 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
     }
     for (const v of propagateToOrigins(verdicts, view, (k) => state.profiles[k]?.prs ?? [], (d) => defs.get(d)?.originPropagation === true)) {
       if (allowed(v.actor)) { state.stats.suppressed++; continue; }
-      v.severity = severityOf(v.score);
       if (v.score >= flagThreshold) verdicts.push(v);
     }
+    for (const v of verdicts) v.severity = severityOf(v.score);
     const out = emit(verdicts, view, state, ctx);
     observe(view, state, events, ctx);
     learn(view, state, verdicts);

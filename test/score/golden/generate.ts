@@ -1,0 +1,354 @@
+/**
+ * Regenerates the golden cases: `node --import tsx test/score/golden/generate.ts`.
+ * Synthetic traffic from seeded generators (no real log data): an attack case and benign look-alikes per
+ * detector. Each case's expected.json states what a human expects, and the golden test checks the detectors
+ * still agree.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DOMAIN, type CompactEvent, type Expected, type TemplateDef } from './fixtures.ts';
+
+const HERE = new URL('.', import.meta.url).pathname;
+const MIN = 60_000, HOUR = 3600_000;
+
+function mulberry32(seed: number): () => number {
+  return () => {
+    seed |= 0; seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+class Gen {
+  rnd: () => number;
+  out: CompactEvent[] = [];
+  constructor(seed: number) { this.rnd = mulberry32(seed); }
+  int(lo: number, hi: number): number { return lo + Math.floor(this.rnd() * (hi - lo + 1)); }
+  pick<T>(xs: T[]): T { return xs[Math.floor(this.rnd() * xs.length)]; }
+  /** Residential-looking address (not in any default hosting range). */
+  home(): string { return `${this.pick([81, 86, 92, 109, 176, 188])}.${this.int(1, 254)}.${this.int(1, 254)}.${this.int(1, 254)}`; }
+  ev(e: CompactEvent): void { this.out.push(e); }
+  sorted(): CompactEvent[] { return this.out.sort((a, b) => a.t - b.t); }
+}
+
+const APP_UA = ['ExampleApp/4.2 (iPhone; iOS 17.5)', 'ExampleApp/4.2 (Linux; Android 14)', 'ExampleApp/311 CFNetwork/1496 Darwin/23.4.0'];
+const BROWSER_UA = ['Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36', 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15'];
+
+const TEMPLATES: TemplateDef[] = [
+  ['POST', '/v1/oauth/token'], ['GET', '/v1/me'], ['GET', '/v1/projects'], ['GET', '/v1/projects/{project_id}'], ['GET', '/v1/projects/{project_id}/columns'],
+  ['GET', '/v1/teams/{team_id}/members'], ['POST', '/v1/payments'], ['GET', '/v1/payments/{payment_id}'], ['POST', '/v1/payments/{payment_id}/confirm'],
+  ['GET', '/v1/files/{file_id}/content'], ['GET', '/v1/reports'], ['GET', '/v1/invoices/{invoice_id}'], ['GET', '/health'],
+].map(([method, template]) => ({ domain: DOMAIN, method, template }));
+
+/** Ordinary app users: own ids, few IPs, a little 404/401 noise, payment flow create -> fetch -> confirm. */
+function normalUsers(g: Gen, users: number, hours: number, opts: { ua?: string[]; ipPool?: string[] } = {}): void {
+  for (let u = 0; u < users; u++) {
+    const pr = `user-${u}`;
+    const ips = opts.ipPool ? [g.pick(opts.ipPool)] : [g.home(), g.home()];
+    const ua = g.pick(opts.ua ?? APP_UA);
+    const own = Array.from({ length: 4 }, () => String(g.int(10_000, 99_999)));
+    const sessions = g.int(1, 3);
+    for (let s = 0; s < sessions; s++) {
+      let t = g.int(0, hours * HOUR - 10 * MIN);
+      const ip = g.pick(ips);
+      const n = g.int(3, 8);
+      for (let i = 0; i < n; i++) {
+        t += g.int(2_000, 40_000);
+        const r = g.rnd();
+        const id = g.pick(own);
+        if (r < 0.08) {
+          const pay = `pay_${g.int(100000, 999999)}`;
+          g.ev({ t, ip, m: 'POST', p: '/v1/payments', s: 201, ua, pr });
+          g.ev({ t: t + 1500, ip, m: 'GET', p: `/v1/payments/${pay}`, s: 200, ua, pr });
+          g.ev({ t: t + 4000, ip, m: 'POST', p: `/v1/payments/${pay}/confirm`, s: g.rnd() < 0.95 ? 200 : 409, ua, pr });
+          t += 5000;
+          continue;
+        }
+        const [m, p] = g.pick([['GET', '/v1/me'], ['GET', '/v1/projects'], ['GET', `/v1/projects/${id}`], ['GET', `/v1/projects/${id}/columns`], ['GET', `/v1/teams/${id}/members`], ['GET', '/v1/reports']]);
+        const x = g.rnd();
+        g.ev({ t, ip, m, p, s: x < 0.96 ? 200 : x < 0.985 ? 404 : 401, ua, pr: x < 0.985 ? pr : undefined, b: g.int(300, 9000) });
+      }
+    }
+  }
+}
+
+/** Occasional logins: a few per hour, mostly successful. */
+function normalLogins(g: Gen, hours: number): void {
+  for (let h = 0; h < hours; h++) {
+    for (let i = 0; i < 6; i++) {
+      const t = h * HOUR + g.int(0, HOUR - 1), ip = g.home();
+      g.ev({ t, ip, m: 'POST', p: '/v1/oauth/token', s: g.rnd() < 0.9 ? 200 : 401, ua: g.pick(BROWSER_UA) });
+    }
+  }
+}
+
+interface Case { detector: string; name: string; description: string; events: CompactEvent[]; flagged: Expected['flagged']; findings?: string[] }
+const cases: Case[] = [];
+
+// ---------------------------------------------------------------- credential_stuffing
+{
+  const g = new Gen(11);
+  normalUsers(g, 40, 4); normalLogins(g, 4);
+  const bots: string[] = [];
+  const flagged: Expected['flagged'] = [];
+  for (let i = 0; i < 120; i++) bots.push(g.home());
+  const start = 3 * HOUR;
+  let t = start;
+  const victims: Array<{ ip: string; t: number }> = [];
+  for (let i = 0; i < 400; i++) {
+    t += g.int(1000, 4000);
+    const ip = bots[i % bots.length];
+    const ok = i === 150 || i === 300;
+    g.ev({ t, ip, m: 'POST', p: '/v1/oauth/token', s: ok ? 200 : g.rnd() < 0.9 ? 401 : 429, ua: g.pick(BROWSER_UA) });
+    if (ok) victims.push({ ip, t });
+  }
+  victims.forEach((v, k) => {
+    const pr = `victim-${k}`;
+    for (let j = 0; j < 4; j++) g.ev({ t: v.t + 20_000 + j * 3000, ip: v.ip, m: 'GET', p: j % 2 ? '/v1/me' : '/v1/projects', s: 200, ua: BROWSER_UA[0], pr });
+    flagged.push({ actor: `principal|${pr}`, scenario: 'credential_stuffing' });
+  });
+  for (const ip of new Set(bots)) flagged.push({ actor: `ip|${ip}`, scenario: 'credential_stuffing' });
+  cases.push({ detector: 'credential_stuffing', name: 'attack_rotating_ips', description: '120 rotating residential IPs submit 400 logins in ~17 min (90% 401, some 429); two succeed and the accounts are then used from those IPs.', events: g.sorted(), flagged });
+}
+{
+  const g = new Gen(12);
+  normalUsers(g, 40, 6); normalLogins(g, 6);
+  // Typos and forgotten passwords: 1-4 failures then success, spread over the day.
+  for (let i = 0; i < 40; i++) {
+    const ip = g.home(); let t = g.int(0, 6 * HOUR - 10 * MIN);
+    const fails = g.int(1, 4);
+    for (let f = 0; f < fails; f++) { g.ev({ t, ip, m: 'POST', p: '/v1/oauth/token', s: 401, ua: BROWSER_UA[1] }); t += g.int(5000, 30000); }
+    g.ev({ t, ip, m: 'POST', p: '/v1/oauth/token', s: 200, ua: BROWSER_UA[1] });
+  }
+  cases.push({ detector: 'credential_stuffing', name: 'benign_password_typos', description: 'Users mistyping or resetting passwords: 1-4 failures then success, scattered over six hours.', events: g.sorted(), flagged: [] });
+}
+{
+  const g = new Gen(13);
+  const pool = Array.from({ length: 5 }, (_, i) => `172.58.10.${10 + i}`);
+  normalLogins(g, 6);
+  // Carrier NAT: dozens of users behind five addresses; app resumes with an expired token draw 401 bursts, then a refresh.
+  for (let u = 0; u < 50; u++) {
+    const pr = `mobile-${u}`, ua = g.pick(APP_UA);
+    for (let s = 0; s < 3; s++) {
+      let t = g.int(0, 6 * HOUR - 10 * MIN); const ip = g.pick(pool);
+      for (let k = 0; k < 3; k++) g.ev({ t: t + k * 200, ip, m: 'GET', p: g.pick(['/v1/me', '/v1/projects']), s: 401, ua });
+      t += 1500; g.ev({ t, ip, m: 'POST', p: '/v1/oauth/token', s: 200, ua });
+      for (let k = 0; k < 5; k++) g.ev({ t: t + 1000 + k * 2000, ip, m: 'GET', p: g.pick(['/v1/me', '/v1/projects']), s: 200, ua, pr });
+    }
+  }
+  cases.push({ detector: 'credential_stuffing', name: 'benign_carrier_nat', description: 'Many app users behind five carrier NAT addresses; expired-token 401 bursts followed by a token refresh.', events: g.sorted(), flagged: [] });
+}
+
+// ---------------------------------------------------------------- enumeration
+{
+  const g = new Gen(21);
+  normalUsers(g, 40, 3);
+  const ip = '2a01:4f8:10a:1::77', pr = 'user-prober';
+  let t = 2 * HOUR;
+  for (let id = 11080; id < 11380; id++) {
+    t += g.int(800, 2500);
+    const x = g.rnd();
+    g.ev({ t, ip, m: 'GET', p: `/v1/projects/${id}/columns`, s: x < 0.55 ? 403 : x < 0.85 ? 404 : 200, ua: 'go-example/v62', pr, b: x < 0.85 ? 120 : 3000 });
+  }
+  cases.push({ detector: 'enumeration', name: 'attack_bola_walk', description: 'One account walks 300 sequential project ids, 85% refused (403/404): BOLA probing.', events: g.sorted(), flagged: [{ actor: `principal|${pr}`, scenario: 'bola_enumeration' }, { actor: `ip|${ip}`, scenario: 'bola_enumeration' }] });
+}
+{
+  const g = new Gen(22);
+  normalUsers(g, 40, 3);
+  const ip = '81.2.69.160', pr = 'admin-ops';
+  let t = 1 * HOUR;
+  for (let id = 5000; id < 5300; id++) {
+    t += g.int(3000, 9000);
+    g.ev({ t, ip, m: 'GET', p: `/v1/teams/${id}/members`, s: 200, ua: BROWSER_UA[0], pr });
+    if (id % 10 === 0) g.ev({ t: t + 500, ip, m: 'GET', p: '/v1/projects', s: 200, ua: BROWSER_UA[0], pr });
+  }
+  cases.push({ detector: 'enumeration', name: 'benign_admin_paging', description: 'Back-office admin pages through 300 consecutive ids, all 200, list view reloaded in between.', events: g.sorted(), flagged: [] });
+}
+{
+  const g = new Gen(23);
+  normalUsers(g, 40, 3);
+  const ip = '5.9.2.63', pr = 'svc-reconcile';
+  let t = 2 * HOUR;
+  for (let id = 100_000; id < 101_000; id++) { t += g.int(200, 500); g.ev({ t, ip, m: 'GET', p: `/v1/invoices/${id}`, s: g.rnd() < 0.995 ? 200 : 404, ua: 'Apache-HttpClient/4.5.14 (Java/17.0.10)', pr, k: 'key-recon' }); }
+  cases.push({ detector: 'enumeration', name: 'benign_nightly_reconciliation', description: 'Service account walks its own 1000 invoices in id order at a steady rate, ~all 200.', events: g.sorted(), flagged: [] });
+}
+
+// ---------------------------------------------------------------- distributed_scraping
+{
+  const g = new Gen(31);
+  normalUsers(g, 60, 8);
+  const accounts = Array.from({ length: 20 }, (_, i) => `fresh-${i}`);
+  const flagged: Expected['flagged'] = accounts.map((a) => ({ actor: `principal|${a}`, scenario: 'low_and_slow_scraping' }));
+  let t = 1 * HOUR, id = 200_000;
+  const usedIps = new Set<string>();
+  for (let i = 0; i < 900; i++) {
+    t += g.int(10_000, 35_000);
+    const pr = accounts[i % accounts.length], ip = g.home();
+    usedIps.add(ip);
+    g.ev({ t, ip, m: 'GET', p: `/v1/teams/${id++}/members`, s: g.rnd() < 0.7 ? 200 : 404, ua: g.pick(BROWSER_UA), pr, b: 4000 });
+  }
+  // The addresses served only these accounts: flagged with them (tied by behaviour, not by IP).
+  for (const ip of usedIps) flagged.push({ actor: `ip|${ip}`, scenario: 'low_and_slow_scraping' });
+  cases.push({
+    detector: 'distributed_scraping', name: 'attack_low_and_slow', description: '20 fresh accounts over 900 residential IPs sweep a contiguous id range of one endpoint for 6 h; every IP sends one request.',
+    events: g.sorted(), flagged, findings: accounts.map((a) => `principal|${a}`),
+  });
+}
+{
+  const g = new Gen(32);
+  normalUsers(g, 100, 8);
+  cases.push({ detector: 'distributed_scraping', name: 'benign_app_population', description: '150 app users on their own ids from one or two IPs each.', events: g.sorted(), flagged: [] });
+}
+
+// ---------------------------------------------------------------- sequence_anomaly
+{
+  const g = new Gen(41);
+  normalUsers(g, 120, 6);
+  const ip = '109.40.62.30', pr = 'user-skipper';
+  let t = 5 * HOUR;
+  for (let i = 0; i < 40; i++) { t += g.int(2000, 9000); const x = g.rnd(); g.ev({ t, ip, m: 'POST', p: `/v1/payments/pay_${g.int(100000, 999999)}/confirm`, s: x < 0.5 ? 404 : x < 0.75 ? 409 : x < 0.85 ? 400 : 200, ua: BROWSER_UA[1], pr }); }
+  cases.push({ detector: 'sequence_anomaly', name: 'attack_confirm_unseen_ids', description: 'After 5 h of normal create -> fetch -> confirm flows, one account confirms 40 payments it never created or fetched.', events: g.sorted(), flagged: [{ actor: `principal|${pr}`, scenario: 'sequence_anomaly' }, { actor: `ip|${ip}`, scenario: 'sequence_anomaly' }] });
+}
+{
+  const g = new Gen(42);
+  normalUsers(g, 120, 6);
+  cases.push({ detector: 'sequence_anomaly', name: 'benign_normal_flows', description: 'Only normal create -> fetch -> confirm flows.', events: g.sorted(), flagged: [] });
+}
+
+// ---------------------------------------------------------------- scripted_user_agent
+{
+  const g = new Gen(51);
+  normalUsers(g, 60, 6, { ua: [...APP_UA, ...BROWSER_UA] });
+  const pr = 'user-7', ip = '161.35.140.180';
+  // The victim uses the app first; then the stolen token is replayed from a cloud server with curl.
+  g.ev({ t: 10 * MIN, ip: '92.40.1.5', m: 'GET', p: '/v1/me', s: 200, ua: APP_UA[0], pr });
+  let t = 3 * HOUR;
+  for (let i = 0; i < 150; i++) {
+    t += g.int(5000, 30000);
+    const [m, p] = g.pick([['GET', '/v1/me'], ['GET', '/v1/projects'], ['GET', `/v1/projects/${g.int(10000, 99999)}`], ['GET', '/v1/reports'], ['GET', `/v1/invoices/${g.int(10000, 99999)}`]]);
+    const x = g.rnd();
+    g.ev({ t, ip, m, p, s: x < 0.7 ? 200 : x < 0.85 ? 403 : x < 0.95 ? 404 : 401, ua: 'curl/8.4.0', pr: x < 0.95 ? pr : undefined });
+  }
+  cases.push({ detector: 'scripted_user_agent', name: 'attack_session_replay_curl', description: 'A stolen app session replayed with curl from a hosting-provider IP across five endpoints, 15% refused.', events: g.sorted(), flagged: [{ actor: `principal|${pr}`, scenario: 'scripted_user_agents' }, { actor: `ip|${ip}`, scenario: 'scripted_user_agents' }] });
+}
+{
+  const g = new Gen(52);
+  normalUsers(g, 60, 6);
+  const pr = 'partner-ledger', ip = '3.120.44.10';
+  for (let t = 0; t < 6 * HOUR; t += 20_000) g.ev({ t, ip, m: 'GET', p: g.pick([`/v1/invoices/${g.int(1, 5000)}`, '/v1/reports', `/v1/projects/${g.int(1, 5000)}`]), s: g.rnd() < 0.99 ? 200 : 404, ua: 'Go-http-client/2.0', pr, k: 'key-partner' });
+  cases.push({ detector: 'scripted_user_agent', name: 'benign_partner_go_client', description: 'Partner integration: plain Go client from a cloud IP, steady all day, 99% 200.', events: g.sorted(), flagged: [] });
+}
+{
+  const g = new Gen(53);
+  normalUsers(g, 60, 6);
+  const pr = 'dev-anna', ip = '81.20.30.40';
+  let t = 2 * HOUR;
+  for (let i = 0; i < 120; i++) { t += g.int(5000, 40000); const x = g.rnd(); const [m, p] = g.pick([['GET', '/v1/projects'], ['POST', '/v1/payments'], ['GET', `/v1/projects/${g.int(1, 99)}`], ['GET', '/v1/reports']]); g.ev({ t, ip, m, p, s: x < 0.75 ? 200 : x < 0.9 ? 400 : 404, ua: 'PostmanRuntime/7.39.0', pr }); }
+  cases.push({ detector: 'scripted_user_agent', name: 'benign_developer_postman', description: 'A developer testing with Postman: validation errors (400/404), no refused requests.', events: g.sorted(), flagged: [] });
+}
+
+// ---------------------------------------------------------------- volume_spike
+{
+  const g = new Gen(61);
+  normalUsers(g, 80, 3);
+  const ip = '148.251.30.180';
+  for (let i = 0; i < 1200; i++) g.ev({ t: 2 * HOUR + Math.floor(i * 200), ip, m: 'GET', p: g.pick(['/v1/reports', `/v1/invoices/${g.int(1, 50)}`]), s: i % 3 === 0 ? 200 : 429, ua: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:123.0) Gecko/20100101 Firefox/123.0' });
+  cases.push({ detector: 'volume_spike', name: 'attack_single_ip_flood', description: 'One IP sends 1200 requests in 4 minutes, two thirds throttled (429).', events: g.sorted(), flagged: [{ actor: `ip|${ip}`, scenario: 'traffic_spike' }] });
+}
+{
+  const g = new Gen(62);
+  normalUsers(g, 80, 3);
+  // Upstream incident: machine clients retry with backoff, answers are 503/502; the busiest also meets its throttle.
+  for (let c = 0; c < 3; c++) {
+    const ip = `101.132.241.${120 + c}`, pr = `svc-consumer-${c}`;
+    for (let t = 0; t < 3 * HOUR; t += 30_000) g.ev({ t, ip, m: 'GET', p: '/v1/reports', s: 200, ua: 'example-java-sdk/25.1.0', pr, k: `key-${c}` });
+    for (let i = 0; i < 400; i++) { const t = 2 * HOUR + i * 600; g.ev({ t, ip, m: 'GET', p: '/v1/reports', s: i % 10 === 0 ? 429 : g.rnd() < 0.7 ? 503 : 502, ua: 'example-java-sdk/25.1.0', pr, k: `key-${c}` }); }
+  }
+  cases.push({ detector: 'volume_spike', name: 'benign_sdk_retry_storm', description: 'Three queue consumers retry through a 15-minute upstream outage (503/502, some 429).', events: g.sorted(), flagged: [] });
+}
+{
+  const g = new Gen(63);
+  normalUsers(g, 80, 3);
+  // Push campaign: 300 app users open the app within three minutes, each start fires a ~2 s burst.
+  for (let u = 0; u < 300; u++) {
+    const ip = g.home(), pr = `push-${u}`, t = 2 * HOUR + g.int(0, 3 * MIN), ua = g.pick(APP_UA);
+    for (let k = 0; k < 3; k++) g.ev({ t: t + k * 400, ip, m: 'GET', p: g.pick(['/v1/me', '/v1/projects', '/v1/reports']), s: 200, ua, pr });
+  }
+  cases.push({ detector: 'volume_spike', name: 'benign_mobile_app_burst', description: 'Push notification: 300 users open the app within minutes; aggregate spike, normal per user.', events: g.sorted(), flagged: [] });
+}
+
+// ---------------------------------------------------------------- forced_browsing
+{
+  const g = new Gen(71);
+  normalUsers(g, 40, 2);
+  const ip = '206.189.124.231';
+  const probes = ['/.env', '/.git/config', '/.git/HEAD', '/admin', '/admin/login', '/wp-login.php', '/actuator/env', '/actuator/health', '/phpmyadmin/', '/server-status', '/config.json', '/backup.zip', '/api-docs', '/swagger.json', '/v1/.env', '/v2/admin', '/console', '/debug/vars', '/cgi-bin/luci', '/owa/auth/logon.aspx'];
+  let t = 1 * HOUR;
+  for (let r = 0; r < 3; r++) for (const p of probes) { t += g.int(1500, 3000); g.ev({ t, ip, m: 'GET', p: r ? `/static${p}` : p, s: 403, ua: 'Mozilla/5.0 zgrab/0.x', b: 42 }); }
+  cases.push({ detector: 'forced_browsing', name: 'attack_probe_scan', description: 'Scanner requests 60 paths matching no endpoint (dotfiles, admin consoles, actuator).', events: g.sorted(), flagged: [{ actor: `ip|${ip}`, scenario: 'forced_browsing' }] });
+}
+{
+  const g = new Gen(72);
+  normalUsers(g, 40, 6);
+  for (let i = 0; i < 20; i++) {
+    const ip = `66.249.66.${g.int(1, 250)}`, t = g.int(0, 6 * HOUR);
+    g.ev({ t, ip, m: 'GET', p: g.pick(['/robots.txt', '/favicon.ico', '/sitemap.xml']), s: 404, ua: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' });
+    g.ev({ t: t + 2000, ip, m: 'GET', p: `/v1/projects/${g.int(10000, 99999)}`, s: 401, ua: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' });
+  }
+  cases.push({ detector: 'forced_browsing', name: 'benign_search_crawler', description: 'Search crawler from many addresses: robots.txt and a few public URLs.', events: g.sorted(), flagged: [] });
+}
+
+// ---------------------------------------------------------------- unauth_bulk_download
+{
+  const g = new Gen(81);
+  normalUsers(g, 40, 4);
+  for (let i = 0; i < 200; i++) g.ev({ t: g.int(0, 4 * HOUR), ip: g.home(), m: 'GET', p: `/v1/files/${g.int(1e6, 9e6)}/content`, s: 200, ua: APP_UA[0], pr: `user-${g.int(0, 39)}`, b: g.int(20_000, 200_000) });
+  const ip = '95.216.66.93';
+  let t = 2 * HOUR;
+  for (let i = 0; i < 300; i++) { t += g.int(2000, 6000); g.ev({ t, ip, m: 'GET', p: `/v1/files/${g.int(1e6, 9e6)}/content`, s: g.rnd() < 0.93 ? 200 : 404, ua: 'python-requests/2.31.0', b: g.int(300_000, 2_500_000) }); }
+  cases.push({ detector: 'unauth_bulk_download', name: 'attack_anonymous_file_sweep', description: 'Anonymous client downloads 300 files (~1.4 MB each) from an endpoint others use authenticated.', events: g.sorted(), flagged: [{ actor: `ip|${ip}`, scenario: 'unauth_bulk_download' }] });
+}
+{
+  const g = new Gen(82);
+  normalUsers(g, 40, 4);
+  const ip = '135.181.189.212', pr = 'svc-bi-export';
+  let t = 2 * HOUR;
+  for (let i = 0; i < 900; i++) { t += g.int(300, 1200); g.ev({ t, ip, m: 'GET', p: `/v1/files/${g.int(1e6, 9e6)}/content`, s: g.rnd() < 0.97 ? 200 : 404, ua: 'Apache-HttpClient/4.5.14 (Java/17.0.10)', pr, k: 'key-bi', b: g.int(300_000, 3_000_000) }); }
+  cases.push({ detector: 'unauth_bulk_download', name: 'benign_bulk_export_job', description: 'Nightly BI export with its own API key downloads 900 large files.', events: g.sorted(), flagged: [] });
+}
+{
+  const g = new Gen(83);
+  normalUsers(g, 40, 4);
+  for (let i = 0; i < 30; i++) { const t = g.int(0, 4 * HOUR); for (let k = 0; k < 3; k++) g.ev({ t: t + k * 500, ip: `31.13.${g.int(1, 250)}.${g.int(1, 250)}`, m: 'GET', p: `/v1/invoices/${g.int(1, 99)}`, s: 401, ua: 'facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)', b: 30 }); }
+  cases.push({ detector: 'unauth_bulk_download', name: 'benign_link_preview_bot', description: 'Link-preview fetchers unfurl pasted URLs: a few anonymous GETs each.', events: g.sorted(), flagged: [] });
+}
+
+// ---------------------------------------------------------------- amplifiers
+{
+  const g = new Gen(91);
+  normalUsers(g, 40, 3);
+  const ip = '206.189.124.232';
+  let t = 1 * HOUR;
+  for (let i = 0; i < 40; i++) { t += 2000; g.ev({ t, ip, m: 'GET', p: `/.hidden-${i}`, s: 404, ua: 'Mozilla/5.0 zgrab/0.x', b: 42 }); }
+  g.ev({ t: 2 * HOUR, ip: '3.120.44.11', m: 'GET', p: '/v1/reports', s: 200, ua: 'Go-http-client/2.0', pr: 'partner-x' });
+  cases.push({
+    detector: 'ip_reputation', name: 'hosting_origin_amplifies', description: 'A probe from a hosting range: reputation adds weight to forced browsing; a partner on another hosting IP gets a reputation finding but is not flagged.',
+    events: g.sorted(), flagged: [{ actor: `ip|${ip}`, scenario: 'forced_browsing' }], findings: [`ip|${ip}`, 'ip|3.120.44.11'],
+  });
+}
+{
+  const g = new Gen(92);
+  normalUsers(g, 80, 3);
+  cases.push({ detector: 'behaviour_anomaly', name: 'never_flags_alone', description: 'Ordinary population: the anomaly score may annotate outliers but flags nobody by itself.', events: g.sorted(), flagged: [] });
+}
+
+for (const c of cases) {
+  const dir = join(HERE, c.detector, c.name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'input.ndjson'), c.events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+  writeFileSync(join(dir, 'templates.json'), JSON.stringify(TEMPLATES, null, 1) + '\n');
+  const exp: Expected = { detector: c.detector, description: c.description, flagged: c.flagged.sort((a, b) => a.actor.localeCompare(b.actor)), findings: c.findings };
+  writeFileSync(join(dir, 'expected.json'), JSON.stringify(exp, null, 1) + '\n');
+}
+console.log(`wrote ${cases.length} cases`);
