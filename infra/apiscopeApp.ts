@@ -4,7 +4,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { ApiscopeStack } from './apiscopeStack.ts';
 import { CentralFindingsStack } from './centralStack.ts';
 import { type ApiscopeConfig, loadConfig } from './config.ts';
-import type { CodeLocation } from './constructs/analysisFunctions.ts';
+import type { CodeLocation } from './constructs/apiscopeFunction.ts';
 
 /** The repository root: esbuild runs there and resolves `functions/<name>/index.ts`. */
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -1,12 +1,10 @@
-import { join } from 'node:path';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../../shared/config/env.ts';
@@ -14,7 +12,7 @@ import type { TableName } from '../../shared/emit/rows.ts';
 import type { ApiscopeConfig } from '../config.ts';
 import type { Alerts } from './alerts.ts';
 import type { FindingsLake } from './findingsLake.ts';
-import { logRetentionFor } from './logRetention.ts';
+import { ApiscopeFunction, type CodeLocation } from './apiscopeFunction.ts';
 import type { StateTable } from './stateTable.ts';
 
 export type AnalysisName = 'discovery' | 'defects' | 'scoring';
@@ -65,14 +63,6 @@ export const ANALYSIS_FUNCTIONS: readonly AnalysisFunctionSpec[] = [
 
 const INPUT_ENV: Record<InputUri, string> = { rulesUri: ENV.rulesUri, specUri: ENV.specUri, reputationUri: ENV.reputationUri };
 
-/** Where the function sources and the lockfile are; tests point `functionsDir` at stub handlers. */
-export interface CodeLocation {
-  /** Folder holding `<name>/index.ts` for each function. */
-  readonly functionsDir: string;
-  /** Repository root (esbuild's working directory); holds package-lock.json. */
-  readonly projectRoot: string;
-}
-
 export interface AnalysisFunctionsProps {
   readonly config: ApiscopeConfig;
   readonly code: CodeLocation;
@@ -84,7 +74,7 @@ export interface AnalysisFunctionsProps {
 
 export interface AnalysisFunction {
   readonly spec: AnalysisFunctionSpec;
-  readonly fn: NodejsFunction;
+  readonly fn: lambda.Function;
   readonly role: iam.Role;
   readonly dlq: sqs.Queue;
   readonly logGroup: logs.LogGroup;
@@ -120,12 +110,6 @@ export class AnalysisFunctions extends Construct {
     const { config, state, lake, alerts } = props;
     const scope = new Construct(this, pascal(spec.name));
 
-    const logGroup = new logs.LogGroup(scope, 'Logs', {
-      retention: logRetentionFor(config.retentionDays),
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    const role = lambdaRole(scope, spec.description, logGroup);
-
     const dlq = new sqs.Queue(scope, 'FailedBatches', {
       encryption: sqs.QueueEncryption.KMS,
       encryptionMasterKey: this.dlqKey,
@@ -143,11 +127,6 @@ export class AnalysisFunctions extends Construct {
       [ENV.bucket]: lake.bucket.bucketName,
       [ENV.minAlertSeverity]: config.minAlertSeverity,
       [ENV.hashKeyParam]: config.hashKeyParameterName,
-      // The handlers name their Powertools service after the analysis; keep the env in step.
-      POWERTOOLS_SERVICE_NAME: spec.name,
-      POWERTOOLS_METRICS_NAMESPACE: 'apiscope',
-      POWERTOOLS_LOG_LEVEL: 'INFO',
-      NODE_OPTIONS: '--enable-source-maps',
     };
     if (spec.publishesAlerts) environment[ENV.alertTopicArn] = alerts.alertTopic.topicArn;
     if (config.fieldMapping) environment[ENV.fieldMapping] = JSON.stringify(config.fieldMapping);
@@ -156,21 +135,14 @@ export class AnalysisFunctions extends Construct {
       if (uri) environment[INPUT_ENV[input]] = uri;
     }
 
-    const fn = new NodejsFunction(scope, 'Function', {
+    const { fn, role, logGroup } = new ApiscopeFunction(scope, 'Fn', {
+      name: spec.name,
       description: spec.description,
-      entry: join(props.code.functionsDir, spec.name, 'index.ts'),
-      handler: 'handler',
-      projectRoot: props.code.projectRoot,
-      depsLockFilePath: join(props.code.projectRoot, 'package-lock.json'),
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
+      code: props.code,
+      environment,
+      retentionDays: config.retentionDays,
       memorySize: 1024,
       timeout: Duration.minutes(5),
-      role,
-      logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
-      environment,
-      bundling: BUNDLING,
     });
 
     fn.addEventSource(
@@ -222,31 +194,6 @@ export class EncryptedSqsDlq implements lambda.IEventSourceDlq {
     );
     return { destination: this.queue.queueArn };
   }
-}
-
-/** esbuild settings shared by every function: ESM, minified, source maps, SDK and DuckDB left out. */
-export const BUNDLING: BundlingOptions = {
-  format: OutputFormat.ESM,
-  target: 'node24',
-  minify: true,
-  sourceMap: true,
-  sourcesContent: false,
-  mainFields: ['module', 'main'],
-  externalModules: ['@aws-sdk/*', '@duckdb/*'],
-  banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-  forceDockerBundling: false,
-};
-
-/**
- * An execution role that may only write to the function's own log group (instead of the AWS managed
- * AWSLambdaBasicExecutionRole, which allows every log group of the account).
- */
-export function lambdaRole(scope: Construct, description: string, logGroup: logs.ILogGroup): iam.Role {
-  const role = new iam.Role(scope, 'Role', { description, assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
-  role.addToPrincipalPolicy(
-    new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
-  );
-  return role;
 }
 
 /** `s3://bucket/key` -> `arn:<partition>:s3:::bucket/key`. */

@@ -7,7 +7,7 @@ import { expect } from 'vitest';
 import { buildApp, REPO_ROOT } from '../../infra/apiscopeApp.ts';
 import type { ApiscopeStack } from '../../infra/apiscopeStack.ts';
 import type { CentralFindingsStack } from '../../infra/centralStack.ts';
-import type { CodeLocation } from '../../infra/constructs/analysisFunctions.ts';
+import type { CodeLocation } from '../../infra/constructs/apiscopeFunction.ts';
 
 /** Stub handlers, so the infra tests never depend on the real functions being written or bundled. */
 export const FIXTURE_CODE: CodeLocation = {
