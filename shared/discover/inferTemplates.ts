@@ -121,9 +121,10 @@ function classify(stats: Map<string, ChildStat>, m: number, key: string, hints: 
   for (const w of words) if (w.shape === 'file') files++;
   if (files >= 3) for (const w of words) if (w.shape === 'file') params.add(w.seg);
   const forced = hints.forcedParams?.has(key) || hints.stickyParams?.has(key);
+  const mixed = strongLive > 0 ? strongProfile(stats) : null;
   let wordParam = forced === true;
   if (!wordParam && words.length >= 2) {
-    const v = wordsAreValues(words, m, strongLive);
+    const v = wordsAreValues(words, m, mixed);
     if (v === 2) wordParamKeys.add(key);
     wordParam = v > 0;
   }
@@ -131,9 +132,9 @@ function classify(stats: Map<string, ChildStat>, m: number, key: string, hints: 
     if (strongLive > 0 && words.length > 0) {
       const vocab = valueSubtreeVocabulary(stats);
       // Upper-case codes among many identifiers are keys of the same things (`/project/10023`, `/project/API`).
-      const codesAreKeys = strongLive >= 2 * words.length && words.length >= 3;
+      const codesAreKeys = strongLive >= Math.max(4, 2 * words.length);
       for (const w of words) {
-        if (pinned(w.seg)) continue;
+        if (pinned(w.seg) || (mixed && isHeavy(w, mixed) && w.shape !== 'code')) continue;
         if ((vocab.size && looksLikeValue(w, vocab)) || (codesAreKeys && w.shape === 'code')) params.add(w.seg);
       }
     }
@@ -143,6 +144,8 @@ function classify(stats: Map<string, ChildStat>, m: number, key: string, hints: 
     if (params.has(s.seg) || pinned(s.seg)) continue;
     // A word that recurs under a good share of the merged parents is a name (issues under each repo).
     if (m >= 4 && s.nodes.length >= 3 && s.nodes.length >= T.literalRecurrence * m) continue;
+    // Beside identifiers, a word requested far more than any identifier is an endpoint (`/invoices/upcoming`).
+    if (mixed && !forced && isHeavy(s, mixed)) continue;
     params.add(s.seg);
   }
   return params;
@@ -153,7 +156,34 @@ function classify(stats: Map<string, ChildStat>, m: number, key: string, hints: 
  * Names: REST collections (their children are identifiers), or words that keep being requested. Values: new
  * words under almost every merged parent, or many rarely requested words whose subtrees look alike.
  */
-function wordsAreValues(words: ChildStat[], m: number, strongLive: number): 0 | 1 | 2 {
+interface StrongProfile {
+  /** Distinct identifier values answered by a route. */
+  live: number;
+  /** Median and 90th percentile of requests per identifier value. */
+  medianHits: number;
+  p90Hits: number;
+  /** Share of identifier values without children. */
+  leafShare: number;
+}
+
+function strongProfile(stats: Map<string, ChildStat>): StrongProfile {
+  const hits: number[] = [];
+  let leaves = 0;
+  for (const s of stats.values()) {
+    if (!isStrongShape(s.shape) || s.g === 0) continue;
+    hits.push(s.g);
+    if (s.nodes.every((n) => !n.c)) leaves++;
+  }
+  hits.sort((a, b) => a - b);
+  const n = hits.length;
+  return { live: n, medianHits: n ? hits[n >> 1] : 0, p90Hits: n ? hits[Math.min(n - 1, Math.floor(n * 0.9))] : 0, leafShare: n ? leaves / n : 0 };
+}
+
+function isHeavy(w: ChildStat, p: StrongProfile): boolean {
+  return w.g >= Math.max(8, 4 * p.p90Hits);
+}
+
+function wordsAreValues(words: ChildStat[], m: number, mixed: StrongProfile | null): 0 | 1 | 2 {
   const T = INFERENCE_TUNING;
   const nW = words.length;
   let edges = 0, leaves = 0, rare = 0, collections = 0, hits = 0, maxParents = 0;
@@ -182,7 +212,8 @@ function wordsAreValues(words: ChildStat[], m: number, strongLive: number): 0 | 
   const rareShare = rare / nW;
   if (rareShare < T.rareShare) return 0;
   const sure = (n: number) => (n >= T.stickyWords && rareShare >= 0.8 && hits >= 10 * nW / 4 ? 2 : 1);
-  if (strongLive >= 2 && nW >= 4) return 1;
+  // Identifiers and rare words side by side, shaped alike (`/status/{idOrName}`: both leaves).
+  if (mixed && mixed.live >= 2 && nW >= 4 && Math.abs(leaves / nW - mixed.leafShare) <= 0.3) return 1;
   if (nW < T.minWordsSingle) return 0;
   if (nW >= T.minWordsLeafy && leaves / nW >= T.leafShare) return sure(nW);
   // Rare words whose own children recur under many of them (`/orgs/{org}/teams`) or are values again
@@ -231,14 +262,16 @@ function looksLikeValue(s: ChildStat, vocab: Set<string>): boolean {
 
 /**
  * Walks the tree along `segs`; returns the generalized key (`/users/{}`) or null when the path leaves the
- * known structure on a word (no endpoint) or ends on a node no routed request reached.
+ * known structure on a word (no endpoint) or reaches, through literals only, a node no routed request reached.
  */
 export function templateKeyOf(tree: DecisionNode, segs: readonly string[]): string | null {
   let node = tree;
+  let viaParam = false;
   for (let i = 0; i < segs.length; i++) {
     const seg = segs[i];
-    const next = node.lit.get(seg) ?? node.param;
-    if (next) { node = next; continue; }
+    const lit = node.lit.get(seg);
+    if (lit) { node = lit; continue; }
+    if (node.param) { node = node.param; viaParam = true; continue; }
     if (isStrongShape(valueShape(seg))) {
       // An identifier where only names were seen so far: the endpoint is new, its shape is clear.
       let k = node.key === '/' ? '' : node.key;
@@ -248,5 +281,6 @@ export function templateKeyOf(tree: DecisionNode, segs: readonly string[]): stri
     }
     return null;
   }
-  return node.live ? node.key : null;
+  // Only answered by 403/404 and reached by names alone: a probe, not an endpoint.
+  return node.live || viaParam ? node.key : null;
 }

@@ -78,7 +78,7 @@ export function valueShape(seg: string): ValueShape {
     return upper > 0 && lower === 0 && n >= 6 ? 'code' : 'word';
   }
   if (digits === 0 && n >= 10 && other === 0 && isRandomish(seg)) return 'token';
-  if (lower === 0 && upper >= 4 && other === 0) return 'code';
+  if (lower === 0 && upper >= 2 && other === 0) return 'code';
   return 'word';
 }
 
@@ -118,6 +118,9 @@ export function isRandomish(s: string): boolean {
   if (digits > 0 && upper + lower > 0) return transitions >= 3 || digits >= 3;
   if (digits === 0 && upper > 0 && lower > 0) {
     // camelCase/PascalCase words have few capitals, each followed by lowercase letters.
+    // Long random strings can fall into humps by chance; they then show several odd ones (`FInq`, `Ti`).
+    const odd = (s.match(/[A-Z]{2}/g)?.length ?? 0) + (s.match(/[A-Z][a-z](?=[A-Z])/g)?.length ?? 0);
+    if (n >= 12 && odd >= 3) return true;
     if (/^[A-Z]?[a-z]+(?:[A-Z][a-z]+|[A-Z]{2}[a-z]{2,})*(?:[A-Z]{1,2})?$/.test(s)) return false;
     const capsRatio = upper / n;
     return capsRatio >= 0.2 && transitions >= n * 0.3 || /[A-Z]{3,}[a-z]/.test(s) && capsRatio > 0.3 || /[a-z][A-Z][a-z][A-Z]/.test(s) || /[A-Z]{2}[a-z][A-Z]/.test(s);
