@@ -9,10 +9,10 @@
  * @example
  * boundedEwma(100, 1000, 0.1, 0.02) // 102: a 10x jump moves the baseline by 2 % only
  */
-export function boundedEwma(current: number, sample: number, alpha: number, maxStep: number, floor = 1): number {
+export function boundedEwma(current: number, sample: number, alpha: number, maxStep: number, floor = 1, maxStepDown = maxStep): number {
   const step = alpha * (sample - current);
-  const cap = maxStep * Math.max(current, floor);
-  return current + Math.max(-cap, Math.min(cap, step));
+  const base = Math.max(current, floor);
+  return current + Math.max(-maxStepDown * base, Math.min(maxStep * base, step));
 }
 
 /**
@@ -65,4 +65,23 @@ export function histQuantile(hist: number[], q: number): number {
 /** Shrunk rate estimate: (k + prior*strength) / (n + strength). */
 export function shrunkRate(k: number, n: number, prior: number, strength: number): number {
   return (k + prior * strength) / (n + strength);
+}
+
+/** Windows per day at the engine's 5-minute windows. */
+export const WINDOWS_PER_DAY = 288;
+/** An actor's learned rate may rise by at most this much per day, however fast its traffic grows. */
+export const RATE_MAX_DAILY_GROWTH = 0.005;
+const RATE_ALPHA = 0.05;
+const RATE_STEP_UP = stepForDailyGrowth(RATE_MAX_DAILY_GROWTH, WINDOWS_PER_DAY);
+
+/**
+ * Learns an actor's requests per active window: a plain running mean over its first day of active windows (so
+ * daily cycles are in it), then an EWMA whose moves are capped at `RATE_MAX_DAILY_GROWTH` per day either way.
+ * A caller ramping a few % a day drifts away from its own baseline and is caught as a slow ramp.
+ * @example
+ * let r = 10; for (let i = 0; i < 288; i++) r = learnActorRate(r, 288 + i, 20); // r ~ 10.05
+ */
+export function learnActorRate(rate: number, rateN: number, n: number): number {
+  if (rateN < WINDOWS_PER_DAY) return (rate * rateN + n) / (rateN + 1);
+  return boundedEwma(rate, n, RATE_ALPHA, RATE_STEP_UP, 1);
 }

@@ -7,7 +7,7 @@ import type { Detector, DetectorInput } from './detector.ts';
 import { DETECTORS } from './detectors/index.ts';
 import { combineFindings, propagateToOrigins, severityOf, type ActorVerdict } from './combine.ts';
 import { createIpReputation, type IpReputation } from './ipReputation.ts';
-import { boundedEwma, log2Bucket, stepForDailyGrowth } from './baselines.ts';
+import { boundedEwma, learnActorRate, log2Bucket, WINDOWS_PER_DAY } from './baselines.ts';
 import {
   ACC_HALF_LIFE_MS, decayAcc, initialScoringState, newProfile, ringAdd, topAdd, RING_IDS, RING_IPS, RING_SMALL, TOP_TEMPLATES,
   type EndpointBaseline, type ScoringState,
@@ -24,10 +24,8 @@ export { classifyUserAgent } from './uaClass.ts';
 export { createIpReputation, DEFAULT_IP_LISTS } from './ipReputation.ts';
 export { CidrSet } from './cidr.ts';
 
-const WINDOWS_PER_DAY = 288;
-/** Baselines may grow by at most 2 % a day (poisoning by slow ramp), learn at alpha 0.05 otherwise. */
+/** Endpoint baselines learn at alpha 0.05, a step never more than 25 % of the current value. */
 const ALPHA = 0.05;
-const MAX_STEP_UP = stepForDailyGrowth(0.02, WINDOWS_PER_DAY);
 const MAX_PREV = 12;
 const FLAG_HOLD_MS = 6 * 3600_000;
 const SHORT_TTL_MS = 6 * 3600_000;
@@ -94,11 +92,12 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
     for (const v of verdicts) v.severity = severityOf(v.score);
     const out = emit(verdicts, view, state, ctx);
     observe(view, state, events, ctx);
+    for (const v of verdicts) { const w = view.actors.get(v.actor); if (w) out.actors.push(actorRow(v.actor, state, w.last, ctx.windowEnd)); }
     learn(view, state, verdicts);
     state.windows++;
     state.lastWindowEnd = now;
-    if (state.windows % 12 === 0) evict(state, now);
-    if (snapshotEvery > 0 && state.windows % snapshotEvery === 0) out.actors!.push(...snapshot(state, view, now, 50));
+    if (state.windows % 12 === 0 || Object.keys(state.profiles).length > maxProfiles) evict(state, now);
+    if (snapshotEvery > 0 && state.windows % snapshotEvery === 0) out.actors.push(...snapshot(state, view, now, 50));
     return out;
   }
 
@@ -152,8 +151,6 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
           },
         });
       }
-      const w = view.actors.get(v.actor);
-      if (w) actors.push(actorRow(v.actor, state, w.last, ctx.windowEnd));
     }
     // Close incidents that have been quiet for the cooldown (bounded map).
     for (const [k, inc] of Object.entries(state.incidents)) if (ctx.windowStart - inc.last > cooldown) delete state.incidents[k];
@@ -198,7 +195,7 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
         if (clean) {
           // Per-actor rate (bounded) and the population histogram of per-IP windows.
           const p = state.profiles[a.key];
-          if (p) { p.rate = p.rateN === 0 ? a.n : boundedEwma(p.rate, a.n, ALPHA, MAX_STEP_UP * 12 * 24); p.rateN++; }
+          if (p) { p.rate = learnActorRate(p.rate, p.rateN, a.n); p.rateN++; }
           state.population.ipHist[log2Bucket(a.n, state.population.ipHist.length)] += 1;
         }
         if (!clean) continue;
@@ -209,7 +206,7 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
         }
       } else if (clean) {
         const p = state.profiles[a.key];
-        if (p) { p.rate = p.rateN === 0 ? a.n : boundedEwma(p.rate, a.n, ALPHA, MAX_STEP_UP * 12 * 24); p.rateN++; }
+        if (p) { p.rate = learnActorRate(p.rate, p.rateN, a.n); p.rateN++; }
         for (const u of a.tpls.values()) {
           let s = epN.get(u.key);
           if (!s) { s = { n: 0, fail: 0, e4: 0, e404: 0, bytes: 0, idReq: 0, idNew: 0, prev: new Map() }; epN.set(u.key, s); }

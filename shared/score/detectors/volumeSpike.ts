@@ -1,23 +1,33 @@
 import type { Detector } from '../detector.ts';
 import { r3 } from '../detector.ts';
 import { histQuantile } from '../baselines.ts';
+import { accWithWindow, ACC_HALF_LIFE_MS } from '../state.ts';
 import type { Finding } from '../types.ts';
 
-export const volumeSpike: Detector<{ minRequests: number; populationMultiple: number; selfMultiple: number; minThrottledShare: number; extremeMultiple: number; max5xxShare: number; minSelfWindows: number }> = {
+/** Steady-state decayed count for one request per window: acc.n / this = recent requests per window. */
+const ACC_WINDOWS = ACC_HALF_LIFE_MS / 300_000 / Math.LN2;
+
+export const volumeSpike: Detector<{
+  minRequests: number; populationMultiple: number; selfMultiple: number; minThrottledShare: number; extremeMultiple: number; max5xxShare: number; minSelfWindows: number;
+  rampMultiple: number; rampMinWindows: number; rampMinRequests: number;
+}> = {
   definition: {
     id: 'volume_spike',
     role: 'primary',
-    description: 'One caller sends far more requests in a window than any normal caller (population p99 of per-caller windows) and than its own learned rate, and is throttled (429) or extreme. Upstream incidents (5xx retries) do not count.',
+    description: 'One caller sends far more requests in a window than any normal caller (population p99 of per-caller windows) and than its own learned rate, and is throttled (429) or extreme. Upstream incidents (5xx retries) do not count. Slow ramps: a caller with a week of history whose window and recent (2 h) rate are both several times the rate it learned (which may rise only 0.5 %/day).',
     scenario: 'traffic_spike',
     owasp: 'API4:2023 Unrestricted Resource Consumption',
     labels: { behaviour: 'http:dos', mitre: 'T1498', confidence: 'high' },
     weight: 85,
-    thresholds: { minRequests: 300, populationMultiple: 10, selfMultiple: 8, minThrottledShare: 0.1, extremeMultiple: 50, max5xxShare: 0.2, minSelfWindows: 6 },
+    thresholds: { minRequests: 300, populationMultiple: 10, selfMultiple: 8, minThrottledShare: 0.1, extremeMultiple: 50, max5xxShare: 0.2, minSelfWindows: 6, rampMultiple: 3, rampMinWindows: 2016, rampMinRequests: 30 },
   },
   detect({ window, state }, t) {
     const out: Finding[] = [];
     const p99 = Math.max(1, histQuantile(state.population.ipHist, 0.99));
     for (const a of window.actors.values()) {
+      if (a.type === 'api_key') continue;
+      const ramp = slowRamp(a, state.profiles[a.key], window.end, t);
+      if (ramp) { out.push(ramp); continue; }
       if (a.n < t.minRequests || a.n < t.populationMultiple * p99) continue;
       if (a.e5 / a.n > t.max5xxShare) continue;
       const p = state.profiles[a.key];
@@ -39,3 +49,21 @@ export const volumeSpike: Detector<{ minRequests: number; populationMultiple: nu
     return out;
   },
 };
+
+function slowRamp(
+  a: Parameters<typeof accWithWindow>[1] & { key: string; domains: Map<string, number>; samples: string[] },
+  p: Parameters<typeof accWithWindow>[0],
+  end: number,
+  t: { rampMultiple: number; rampMinWindows: number; rampMinRequests: number },
+): Finding | null {
+  if (!p || p.rateN < t.rampMinWindows || a.n < t.rampMinRequests || a.n < t.rampMultiple * p.rate) return null;
+  const recent = accWithWindow(p, a, 0, end).n / ACC_WINDOWS;
+  if (recent < t.rampMultiple * p.rate) return null;
+  return {
+    detector: 'volume_spike', scenario: 'traffic_spike', actor: a.key, domain: [...a.domains.keys()][0], confidence: 0.75,
+    evidence: {
+      kind: 'slow_ramp', requests: a.n, recentPerWindow: r3(recent), baseline: { ownRatePerWindow: r3(p.rate), learnedOverWindows: p.rateN, maxDailyGrowth: '0.5%' },
+      samples: a.samples,
+    },
+  };
+}
