@@ -61,9 +61,14 @@ const { d, kind } = await discovery(events);
 const defects = createDefectsAnalysis();
 const timed = { ms: 0 };
 const inner = defects.closeWindow.bind(defects);
-defects.closeWindow = (evs, st, ctx) => { const s = performance.now(); const o = inner(evs, st, ctx); timed.ms += performance.now() - s; return o; };
+const resolveMs = { ms: 0 };
+defects.closeWindow = (evs, st, ctx) => {
+  const r = ctx.endpoints;
+  const endpoints = { templateOf: (a: string, b: string, c: string) => { const s = performance.now(); const t = r.templateOf(a, b, c); resolveMs.ms += performance.now() - s; return t; }, endpointInfo: r.endpointInfo.bind(r) };
+  const s = performance.now(); const o = inner(evs, st, { ...ctx, endpoints }); timed.ms += performance.now() - s; return o;
+};
 const tRun0 = performance.now();
-const { outputs } = runInMemory(events, d, [defects]);
+const { outputs, states } = runInMemory(events, d, [defects]);
 const tRun = performance.now();
 
 const rows: DefectRow[] = outputs.defects.flatMap((o) => o.defects ?? []);
@@ -111,4 +116,8 @@ const others = defectsNow.filter((r) => !['sensitive_data_in_url', 'unauthentica
 if (process.env.APISCOPE_EVAL_VERBOSE !== '0') show('Other findings', others);
 
 const secs = (ms: number) => (ms / 1000).toFixed(2);
-console.log(`\nThroughput: load+normalize ${secs(tLoad - t0)} s; discovery+defects ${secs(tRun - tRun0)} s; defects alone ${secs(timed.ms)} s = ${Math.round(events.length / (timed.ms / 1000)).toLocaleString('en')} events/s`);
+const st = states.defects as { checks: Record<string, unknown>; lifecycle: unknown; rules: unknown };
+console.log(`\nDefects state after the run: ${(JSON.stringify(st).length / 1024).toFixed(0)} KiB of JSON (` +
+  [...Object.entries(st.checks), ['lifecycle', st.lifecycle] as const].map(([k, v]) => `${k} ${(JSON.stringify(v).length / 1024).toFixed(0)}`).join(', ') + ')');
+console.log(`\nThroughput: load+normalize ${secs(tLoad - t0)} s; discovery+defects ${secs(tRun - tRun0)} s; defects alone ${secs(timed.ms)} s = ${Math.round(events.length / (timed.ms / 1000)).toLocaleString('en')} events/s, ` +
+  `of which resolving paths through discovery ${secs(resolveMs.ms)} s; checks without resolution ${Math.round(events.length / ((timed.ms - resolveMs.ms) / 1000)).toLocaleString('en')} events/s`);

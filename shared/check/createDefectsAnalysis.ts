@@ -14,7 +14,11 @@ import { isAuthenticated } from './util.ts';
 export interface DefectsOptions {
   /** Custom rules, from `parseRules`. */
   rules?: CustomRule[];
-  /** An OpenAPI 3 / Swagger 2 document (parsed JSON/YAML object) to compare traffic with. */
+  /**
+   * An OpenAPI 3 / Swagger 2 document (parsed JSON/YAML object) to compare traffic with. It applies to the hosts
+   * named in its `servers` / `host`, or to every domain when it names none; pass `{ domainName, document }` to
+   * bind it to one API Gateway domain explicitly.
+   */
   spec?: unknown;
   /** A defect not seen for this long (event time) is resolved. Default 24 h. */
   resolveAfterMs?: number;
@@ -45,7 +49,7 @@ export interface DefectsState {
  * outputs.defects.flatMap((o) => o.defects ?? []);
  */
 export function createDefectsAnalysis(opts: DefectsOptions = {}): Analysis<DefectsState> {
-  const spec: SpecModel | null = opts.spec === undefined ? null : parseSpec(opts.spec);
+  const spec: SpecModel | null = opts.spec === undefined ? null : loadSpec(opts.spec);
   if (opts.spec !== undefined && !spec) throw new Error('spec: not an OpenAPI 3 / Swagger 2 document (no "paths" object)');
   const checks: Check[] = BUILTIN_CHECKS.filter((c) => (!opts.checks || opts.checks.includes(c.definition.id)) && (!c.definition.needsSpec || spec));
   const thresholds = new Map(checks.map((c) => [c.definition.id, { ...c.definition.thresholds, ...(opts.thresholds?.[c.definition.id] ?? {}) }]));
@@ -110,4 +114,13 @@ export function buildView(events: readonly AccessEvent[], ctx: WindowContext, sp
     }
   }
   return { windowStart: ctx.windowStart, windowEnd: ctx.windowEnd, events: resolved, byEndpoint, endpoints: ctx.endpoints, spec };
+}
+
+function loadSpec(v: unknown): SpecModel | null {
+  const o = v as { domainName?: unknown; document?: unknown };
+  if (o && typeof o === 'object' && typeof o.domainName === 'string' && o.document !== undefined) {
+    const m = parseSpec(o.document);
+    return m && { ...m, hosts: [o.domainName.toLowerCase()] };
+  }
+  return parseSpec(v);
 }

@@ -1,7 +1,7 @@
 import type { Check, Finding } from '../types.ts';
 import { capRecord, pruneDue, is5xx, percentile } from '../util.ts';
 
-interface LatencyBaseline { p50: number; windows: number; regressed: boolean; lastTs: number }
+interface LatencyBaseline { p50: number; windows: number; regressed: boolean; regressedWindows: number; lastTs: number }
 export interface LatencyRegressionState { endpoints: Record<string, LatencyBaseline> }
 
 const thresholds = {
@@ -14,6 +14,8 @@ const thresholds = {
   /** ...and at least this many milliseconds slower. */
   minDeltaMs: 250,
   baselineAlpha: 0.1,
+  /** Judged windows of continuous regression after which the slower level becomes the baseline (288 x 5 min = 1 day). */
+  relearnAfterWindows: 288,
   domainFanout: 5,
   maxEndpoints: 20_000,
 };
@@ -41,12 +43,18 @@ export const latencyRegression: Check<LatencyRegressionState, typeof thresholds>
         const l = r.ev.integrationLatency ?? r.ev.responseLatency;
         if (l !== null && !is5xx(r.ev.status)) lat.push(l);
       }
-      const b = (state.endpoints[key] ??= { p50: 0, windows: 0, regressed: false, lastTs: 0 });
+      const b = (state.endpoints[key] ??= { p50: 0, windows: 0, regressed: false, regressedWindows: 0, lastTs: 0 });
       b.lastTs = evs[evs.length - 1].ev.ts;
       if (lat.length < t.minRequests) continue;
       const p50 = percentile(lat, 50);
       const regressed = b.windows >= t.minBaselineWindows && p50 >= b.p50 * t.factor && p50 - b.p50 >= t.minDeltaMs;
       b.regressed = regressed;
+      b.regressedWindows = regressed ? b.regressedWindows + 1 : 0;
+      if (regressed && b.regressedWindows > t.relearnAfterWindows) {
+        // Slow for this long is the new normal: learn it (the defect then resolves after the quiet period).
+        b.p50 = p50; b.regressedWindows = 0; b.regressed = false;
+        continue;
+      }
       if (!regressed) {
         b.p50 = b.windows === 0 ? p50 : b.p50 + t.baselineAlpha * (p50 - b.p50);
         b.windows++;

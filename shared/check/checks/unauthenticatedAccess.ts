@@ -4,7 +4,7 @@ import { isFileEndpoint, isLoginEndpoint } from '../classifyEndpoint.ts';
 
 interface EndpointAuthStats {
   authRequests: number;
-  /** Distinct authenticated callers (capped at 50). */
+  /** Distinct authenticated callers (capped at 10: only "at least minAuthCallers" matters). */
   authCallers: string[];
   unauthRequests: number;
   unauthSuccess: number;
@@ -53,7 +53,9 @@ export const unauthenticatedAccess: Check<UnauthenticatedAccessState, typeof thr
     for (const [key, evs] of win.byEndpoint) {
       const { domainName: domain, method } = evs[0].ev;
       const template = evs[0].template!;
-      if (isLoginEndpoint(method, template) || isFileEndpoint(template, win.endpoints.endpointInfo(domain, method, template))) continue;
+      if (isLoginEndpoint(method, template)) continue;
+      // Discovery's attributes are only looked up for endpoints with anonymous successes in this window.
+      if (evs.some((r) => !r.authenticated && is2xx(r.ev.status)) && isFileEndpoint(template, win.endpoints.endpointInfo(domain, method, template))) continue;
       const s = (state.endpoints[key] ??= { authRequests: 0, authCallers: [], unauthRequests: 0, unauthSuccess: 0, unauthRejected: 0, unauthBytes: 0, sensitiveKinds: [], ips: [], userAgents: [], lastTs: 0 });
       let winSuccess = 0, lastTs = 0;
       for (const r of evs) {
@@ -62,7 +64,7 @@ export const unauthenticatedAccess: Check<UnauthenticatedAccessState, typeof thr
         if (ev.path.includes('*') || ev.query.includes('*')) for (const m of (ev.path + '/' + ev.query).matchAll(/\*([a-z_0-9]+):/g)) addSample(s.sensitiveKinds, m[1], 8);
         if (r.authenticated) {
           s.authRequests++;
-          addSample(s.authCallers, ev.principalId ?? ev.apiKeyId!, 50);
+          addSample(s.authCallers, ev.principalId ?? ev.apiKeyId!, 10);
           continue;
         }
         s.unauthRequests++;
@@ -82,7 +84,7 @@ export const unauthenticatedAccess: Check<UnauthenticatedAccessState, typeof thr
         severity: sensitive || bulk ? 'critical' : 'high',
         evidence: {
           reason: [mixed && 'other callers use this endpoint authenticated', sensitive && 'its URLs carry sensitive data', bulk && 'it returns bulk data'].filter(Boolean),
-          authenticatedRequests: s.authRequests, authenticatedCallers: s.authCallers.length >= 50 ? '50+' : s.authCallers.length,
+          authenticatedRequests: s.authRequests, authenticatedCallers: s.authCallers.length >= 10 ? '10+' : s.authCallers.length,
           anonymousRequests: s.unauthRequests, anonymous2xx: s.unauthSuccess, anonymousRejected401or403: s.unauthRejected,
           anonymousBytes: s.unauthBytes, sensitiveKinds: s.sensitiveKinds, sampleIps: s.ips, sampleUserAgents: s.userAgents,
         },

@@ -39,14 +39,13 @@ export const unauthenticatedFileDownload: Check<UnauthenticatedFileDownloadState
       const { domainName: domain, method } = evs[0].ev;
       const template = evs[0].template!;
       if (method !== 'GET' && method !== 'HEAD' && method !== 'POST') continue;
-      const info = win.endpoints.endpointInfo(domain, method, template);
       const route = downloadRouteOf(template);
       const key = `${domain} ${method} ${route}`;
       let fileLike: boolean | null = null;
       for (const r of evs) {
         const ev = r.ev;
         if (r.authenticated || !is2xx(ev.status)) continue;
-        if (fileLike === null) fileLike = isFileEndpoint(template, info);
+        if (fileLike === null) fileLike = isFileEndpoint(template, win.endpoints.endpointInfo(domain, method, template));
         const ext = fileExtensionOf(ev.path);
         if (!fileLike && !ext) continue;
         let a = routes.get(key);
