@@ -26,7 +26,7 @@ export const missingRateLimit: Check<MissingRateLimitState, typeof thresholds> =
     owasp: 'API4:2023',
     severity: 'medium',
     fix: 'Add method-level throttling in the API Gateway stage or a usage plan per API key, and an AWS WAF rate-based rule per IP; for sensitive lookups also limit per principal.',
-    evidence: 'top caller (principal, API key or IP) and its request count, its 2xx/4xx split, the endpoint typical per-caller volume, whether a 429 was ever returned',
+    evidence: 'top caller (principal, else IP) and its request count, its 2xx/4xx split, the endpoint typical per-caller volume, whether a 429 was ever returned',
     thresholds,
   },
   initialState: () => ({ endpoints: {} }),

@@ -25,7 +25,7 @@ export const verboseError: Check<VerboseErrorState, typeof thresholds> = {
     owasp: 'API8:2023',
     severity: 'medium',
     fix: 'Return generic error bodies (a code and a correlation id) through Gateway Responses / integration response mapping, and log details server-side only. Never pass exception text, SQL or host names to clients.',
-    evidence: 'kinds of leak found, number of messages, one truncated message sample (sensitive values already masked)',
+    evidence: 'kinds of leak found, number of messages, one truncated sample with secrets and long tokens blanked (phones, emails already masked)',
     thresholds,
   },
   initialState: () => ({ reported: 0 }),
