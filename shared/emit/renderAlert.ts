@@ -6,7 +6,8 @@ import type { Alert } from './rows.ts';
  * or user agent cannot inject text into an e-mail subject.
  */
 export function renderAlert(a: Alert): { subject: string; message: string; attributes: Record<string, string> } {
-  const subject = ('[apiscope] ' + a.severity.toUpperCase() + ' ' + a.subject)
+  const what = a.subject.replace(/^\[apiscope\]\s*/i, '').replace(new RegExp('^\\[?' + a.severity + '\\]?\\s+', 'i'), '');
+  const subject = ('[apiscope] ' + a.severity.toUpperCase() + ' ' + what)
     .replace(/[^\x20-\x7e]/g, '?')
     .slice(0, 100);
   const message = JSON.stringify({ kind: a.kind, severity: a.severity, dedupKey: a.dedupKey, time: new Date(a.ts).toISOString(), ...a.body }, null, 2);

@@ -1,11 +1,16 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 
+/**
+ * Engine state (window buffers, snapshots) is plain JSON: it is rewritten every window and deleted soon
+ * after, so the CPU of compressing it costs more than the bytes it would save. Gzip input is still read.
+ */
 export function encodeJson(value: unknown): Uint8Array {
-  return gzipSync(JSON.stringify(value), { level: 6 });
+  return Buffer.from(JSON.stringify(value), 'utf8');
 }
 
 export function decodeJson<T>(buf: Uint8Array): T {
-  return JSON.parse(gunzipSync(buf).toString('utf8')) as T;
+  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  return JSON.parse((b[0] === 0x1f && b[1] === 0x8b ? gunzipSync(b) : b).toString('utf8')) as T;
 }
 
 /** Rows as gzip NDJSON, the format the Glue tables read. */

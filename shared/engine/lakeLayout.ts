@@ -17,9 +17,9 @@ const pad = (n: number) => String(n).padStart(15, '0');
 /** Keys of the engine's own state objects (window buffers and analysis snapshots). */
 export const stateKeys = {
   bufferPrefix: (analysis: string, ws: number) => `state/${analysis}/buffer/w=${pad(ws)}/`,
-  buffer: (analysis: string, ws: number, batchId: string) => `state/${analysis}/buffer/w=${pad(ws)}/${batchId}.json.gz`,
-  snapshot: (analysis: string, ws: number) => `state/${analysis}/snapshot/${pad(ws)}.json.gz`,
-  late: (analysis: string, batchId: string) => `state/${analysis}/late/${batchId}.json.gz`,
+  buffer: (analysis: string, ws: number, batchId: string) => `state/${analysis}/buffer/w=${pad(ws)}/${batchId}.json`,
+  snapshot: (analysis: string, ws: number) => `state/${analysis}/snapshot/${pad(ws)}.json`,
+  late: (analysis: string, batchId: string) => `state/${analysis}/late/${batchId}.json`,
 };
 
 export const padTs = pad;

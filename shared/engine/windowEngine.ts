@@ -70,6 +70,7 @@ export class WindowEngine {
   private readonly opts: EngineOptions;
   private snapCache = new Map<string, unknown>();
   private written: Array<{ ws: number; key: string }> = [];
+  private live: { key: string; snap: Snapshot } | null = null;
 
   constructor(
     readonly analysis: Analysis<any>,
@@ -169,22 +170,35 @@ export class WindowEngine {
     return closed;
   }
 
+  /**
+   * Reads a snapshot for read-only use (discovery's view for the other analyses). Decoded snapshots are
+   * cached and shared, never mutated.
+   */
   private async loadSnapshot(analysisName: string, ws: number | null, init: () => unknown): Promise<Snapshot> {
     if (ws === null) return { analysis: init(), pending: {}, pendingHour: null };
     const key = stateKeys.snapshot(analysisName, ws);
     const cached = this.snapCache.get(key);
-    // Analyses mutate their state; hand out a private copy of cached snapshots.
-    if (cached) return structuredClone(cached) as Snapshot;
+    if (cached) return cached as Snapshot;
     const buf = await this.ports.blobs.get(key);
     if (!buf) throw new Error(`state snapshot ${key} is missing; restore it from the bucket's versions`);
     const snap = decodeJson<Snapshot>(buf);
-    this.remember(key, snap);
-    return structuredClone(snap);
+    this.snapCache.set(key, snap);
+    while (this.snapCache.size > 3) this.snapCache.delete(this.snapCache.keys().next().value as string);
+    return snap;
   }
 
-  private remember(key: string, snap: unknown) {
-    this.snapCache.set(key, snap);
-    while (this.snapCache.size > 4) this.snapCache.delete(this.snapCache.keys().next().value as string);
+  /**
+   * This analysis's own state after window `ws`, for mutation. The live object from the previous close is
+   * reused when it is still the committed one (no decode, no copy); otherwise it is read from the store.
+   */
+  private async ownSnapshot(ws: number | null): Promise<Snapshot> {
+    if (ws === null) return { analysis: this.analysis.initialState(), pending: {}, pendingHour: null };
+    const key = stateKeys.snapshot(this.analysis.name, ws);
+    if (this.live?.key === key) return this.live.snap;
+    this.live = null;
+    const buf = await this.ports.blobs.get(key);
+    if (!buf) throw new Error(`state snapshot ${key} is missing; restore it from the bucket's versions`);
+    return decodeJson<Snapshot>(buf);
   }
 
   private async resolverFor(ws: number): Promise<EndpointResolver> {
@@ -214,7 +228,9 @@ export class WindowEngine {
     const name = this.analysis.name;
     const close = await this.readClose();
     if (close.closedUpTo !== null && ws <= close.closedUpTo) return false;
-    const snap = await this.loadSnapshot(name, close.closedUpTo, () => this.analysis.initialState());
+    const snap = await this.ownSnapshot(close.closedUpTo);
+    // From here the state object is being changed: it is live again only if this close commits.
+    this.live = null;
     const bufferKeys = await blobs.list(stateKeys.bufferPrefix(name, ws));
     const events = await this.windowEvents(ws, bufferKeys);
     const we = ws + this.opts.windowMs;
@@ -229,7 +245,7 @@ export class WindowEngine {
     await blobs.put(key, encodeJson(snap), 'application/json');
     const ok = await kv.putIfVersion(this.pk, 'CLOSE', { closedUpTo: ws, version: (close.version ?? 0) + 1, snapshotKey: key }, 'version', close.version);
     if (ok) {
-      this.remember(key, snap);
+      this.live = { key, snap };
       metrics.count('WindowsClosed', 1);
       // The window is closed for good: its buffers are garbage, and so are snapshots older than the
       // retention that the other analyses (which read discovery's per-window snapshots) may still need.
@@ -288,7 +304,8 @@ export class WindowEngine {
   async finish(): Promise<void> {
     const close = await this.readClose();
     if (close.closedUpTo === null) return;
-    const snap = await this.loadSnapshot(this.analysis.name, close.closedUpTo, () => this.analysis.initialState());
+    const snap = await this.ownSnapshot(close.closedUpTo);
+    this.live = null;
     const we = close.closedUpTo + this.opts.windowMs;
     const ctx: WindowContext = {
       windowStart: close.closedUpTo,
@@ -302,13 +319,13 @@ export class WindowEngine {
     await this.flushPending(snap);
     const key = stateKeys.snapshot(this.analysis.name, close.closedUpTo);
     await this.ports.blobs.put(key, encodeJson(snap), 'application/json');
-    this.snapCache.delete(key);
+    this.live = { key, snap };
   }
 
   /** The analysis state after the last closed window (for CLI exports and tests). */
   async currentState(): Promise<unknown> {
     const close = await this.readClose();
-    return (await this.loadSnapshot(this.analysis.name, close.closedUpTo, () => this.analysis.initialState())).analysis;
+    return (await this.ownSnapshot(close.closedUpTo)).analysis;
   }
 }
 
