@@ -49,3 +49,10 @@ export const truncate = (s: string, n: number): string => (s.length > n ? s.slic
 
 /** State is pruned once per hour of event time (deterministic, and cheap): bounded by the cap plus one hour of growth. */
 export const pruneDue = (win: { windowStart: number }): boolean => win.windowStart % 3_600_000 === 0;
+
+/** 32-bit FNV-1a as 8 hex characters: enough to count distinct values without storing them. */
+export function shortHash(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 0x01000193); }
+  return (h >>> 0).toString(16).padStart(8, '0');
+}

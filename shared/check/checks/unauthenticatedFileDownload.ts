@@ -2,9 +2,12 @@ import type { Check, Finding } from '../types.ts';
 import { addSample, capRecord, pruneDue, is2xx, truncate } from '../util.ts';
 import { downloadRouteOf, fileExtensionOf, isFileEndpoint } from '../classifyEndpoint.ts';
 
+/** File types that hold data exports, dumps or keys rather than published documents. */
+const DATA_FILE_TYPES = new Set(['csv', 'tsv', 'xls', 'xlsx', 'xlsm', 'ods', 'sql', 'dump', 'bak', 'db', 'sqlite', 'mdb', 'pem', 'key', 'p12', 'pfx', 'eml', 'msg', 'log']);
+
 export interface UnauthenticatedFileDownloadState {
   /** Per download route (`domain method route`). */
-  endpoints: Record<string, { downloads: number; bytes: number; ips: string[]; fileTypes: string[]; templates: string[]; lastTs: number }>;
+  endpoints: Record<string, { downloads: number; authDownloads: number; bytes: number; ips: string[]; fileTypes: string[]; templates: string[]; lastTs: number }>;
 }
 
 const thresholds = {
@@ -14,6 +17,8 @@ const thresholds = {
   bulkPerCaller: 20,
   /** ...or this many bytes in a window. */
   bulkBytes: 100_000_000,
+  /** Authenticated 2xx on the route that show it is not meant to be public. */
+  minAuthDownloads: 1,
   maxEndpoints: 20_000,
 };
 
@@ -44,7 +49,16 @@ export const unauthenticatedFileDownload: Check<UnauthenticatedFileDownloadState
       let fileLike: boolean | null = null;
       for (const r of evs) {
         const ev = r.ev;
-        if (r.authenticated || !is2xx(ev.status)) continue;
+        if (!is2xx(ev.status)) continue;
+        if (r.authenticated) {
+          // Remember that the route is used with credentials (only for routes already known as file routes).
+          const known = state.endpoints[key];
+          if (known) { known.authDownloads++; known.lastTs = ev.ts; }
+          else if (fileLike !== false && (fileLike = fileLike ?? isFileEndpoint(template, win.endpoints.endpointInfo(domain, method, template)))) {
+            state.endpoints[key] = { downloads: 0, authDownloads: 1, bytes: 0, ips: [], fileTypes: [], templates: [], lastTs: ev.ts };
+          }
+          continue;
+        }
         if (fileLike === null) fileLike = isFileEndpoint(template, win.endpoints.endpointInfo(domain, method, template));
         const ext = fileExtensionOf(ev.path);
         if (!fileLike && !ext) continue;
@@ -53,7 +67,7 @@ export const unauthenticatedFileDownload: Check<UnauthenticatedFileDownloadState
         a.n++; a.bytes += ev.responseLength; a.lastTs = ev.ts;
         a.perCaller.set(ev.ip, (a.perCaller.get(ev.ip) ?? 0) + 1);
         addSample(a.uas, truncate(ev.userAgent, 80), 3);
-        const s = (state.endpoints[key] ??= { downloads: 0, bytes: 0, ips: [], fileTypes: [], templates: [], lastTs: 0 });
+        const s = (state.endpoints[key] ??= { downloads: 0, authDownloads: 0, bytes: 0, ips: [], fileTypes: [], templates: [], lastTs: 0 });
         s.downloads++; s.bytes += ev.responseLength; s.lastTs = ev.ts;
         addSample(s.ips, ev.ip, 5);
         addSample(s.templates, template, 5);
@@ -67,11 +81,15 @@ export const unauthenticatedFileDownload: Check<UnauthenticatedFileDownloadState
       if (s.downloads < t.minDownloads) continue;
       const [topIp, topCount] = [...perCaller].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0];
       const bulk = topCount >= t.bulkPerCaller || bytes >= t.bulkBytes;
+      // Anonymous fetches of documents nobody fetches with credentials may be public content (a brochure PDF):
+      // reported only in bulk, when the same route is also used authenticated, or for data-export file types.
+      const dataFile = s.fileTypes.some((x) => DATA_FILE_TYPES.has(x));
+      if (!bulk && s.authDownloads < t.minAuthDownloads && !dataFile) continue;
       out.push({
         type: this.definition.id, domain, method, template: route, count: n, ts: lastTs, severity: bulk ? 'critical' : 'high',
         evidence: {
           bulk, windowDownloads: n, windowBytes: bytes, anonymousCallersInWindow: perCaller.size, topCaller: { ip: topIp, downloads: topCount },
-          totalDownloads: s.downloads, totalBytes: s.bytes, sampleIps: s.ips, fileTypes: s.fileTypes, templates: s.templates, sampleUserAgents: uas,
+          totalDownloads: s.downloads, authenticatedDownloads: s.authDownloads, totalBytes: s.bytes, sampleIps: s.ips, fileTypes: s.fileTypes, templates: s.templates, sampleUserAgents: uas,
         },
       });
     }
