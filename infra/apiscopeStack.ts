@@ -3,7 +3,9 @@ import type { Construct } from 'constructs';
 import type { ApiscopeConfig } from './config.ts';
 import { Alerts } from './constructs/alerts.ts';
 import { AnalysisFunctions } from './constructs/analysisFunctions.ts';
-import type { CodeLocation } from './constructs/apiscopeFunction.ts';
+import { type CodeLocation, hasEntry } from './constructs/apiscopeFunction.ts';
+import { DailyReport } from './constructs/dailyReport.ts';
+import { FindingsApi } from './constructs/findingsApi.ts';
 import { FindingsLake } from './constructs/findingsLake.ts';
 import { IngestStream } from './constructs/ingestStream.ts';
 import { Observability } from './constructs/observability.ts';
@@ -28,6 +30,12 @@ export class ApiscopeStack extends Stack {
   readonly alerts: Alerts;
   readonly analysis: AnalysisFunctions;
   readonly observability: Observability;
+  /** Deployed when functions/report/index.ts exists. */
+  readonly report?: DailyReport;
+  /** Deployed when functions/api/index.ts exists. */
+  readonly findingsApi?: FindingsApi;
+  /** Optional functions left out because their entry file does not exist yet. */
+  readonly skippedFunctions: string[] = [];
 
   constructor(scope: Construct, id: string, props: ApiscopeStackProps) {
     super(scope, id, { description: 'apiscope: API security analysis of API Gateway access logs', ...props });
@@ -61,6 +69,15 @@ export class ApiscopeStack extends Stack {
       functions: this.analysis.functions,
       opsTopic: this.alerts.opsTopic,
     });
+
+    if (hasEntry(props.code, 'report')) {
+      this.report = new DailyReport(this, 'Report', { config, code: props.code, state: this.state, lake: this.lake, alerts: this.alerts, opsTopic: this.alerts.opsTopic });
+    } else this.skippedFunctions.push('report');
+    if (hasEntry(props.code, 'api')) {
+      this.findingsApi = new FindingsApi(this, 'FindingsApi', { config, code: props.code, state: this.state, lake: this.lake });
+      new CfnOutput(this, 'FindingsApiUrl', { value: this.findingsApi.api.url });
+      new CfnOutput(this, 'FindingsApiReaderPolicyArn', { value: this.findingsApi.readerPolicy.managedPolicyArn });
+    } else this.skippedFunctions.push('api');
 
     new CfnOutput(this, 'StreamName', { value: this.ingest.stream.streamName });
     new CfnOutput(this, 'FindingsBucket', { value: this.lake.bucket.bucketName });

@@ -293,40 +293,55 @@ export class FindingsLake extends Construct {
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [this.key.keyArn] }));
   }
 
-  private acknowledgePrefix(role: iam.Role, prefix: string, reason: string): void {
+  /** Acknowledges cdk-nag IAM5 for the object wildcard under `prefix` on `role`, with the reason. */
+  acknowledgePrefix(role: iam.Role, prefix: string, reason: string): void {
     const bucketId = Stack.of(this).getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket);
     Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}/*]`, reason });
   }
 
   /**
-   * Lets `grantee` run queries in the workgroup: Athena query actions on it, read-only Glue catalog access to the
+   * Lets `role` run queries in the workgroup: Athena query actions on it, read-only Glue catalog access to the
    * database and its tables, read of the table prefixes, write/read of the results prefix, use of the key.
    */
-  grantQuery(grantee: iam.IGrantable): void {
+  grantQuery(role: iam.Role): void {
     const stack = Stack.of(this);
     const workGroupArn = stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: this.workGroup.name });
-    iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution', 'athena:GetWorkGroup'],
-      resourceArns: [workGroupArn],
-    });
-    iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartitions'],
-      resourceArns: [
-        stack.formatArn({ service: 'glue', resource: 'catalog' }),
-        stack.formatArn({ service: 'glue', resource: 'database', resourceName: this.databaseName }),
-        stack.formatArn({ service: 'glue', resource: 'table', resourceName: `${this.databaseName}/*` }),
-      ],
-    });
-    iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['s3:GetObject'],
-      resourceArns: [...TABLES.map((t) => this.bucket.arnForObjects(`${t.prefix}/*`)), this.bucket.arnForObjects(`${ATHENA_RESULTS_PREFIX}/*`)],
-    });
-    iam.Grant.addToPrincipal({ grantee, actions: ['s3:PutObject', 's3:AbortMultipartUpload'], resourceArns: [this.bucket.arnForObjects(`${ATHENA_RESULTS_PREFIX}/*`)] });
-    iam.Grant.addToPrincipal({ grantee, actions: ['s3:ListBucket', 's3:GetBucketLocation'], resourceArns: [this.bucket.bucketArn] });
-    iam.Grant.addToPrincipal({ grantee, actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resourceArns: [this.key.keyArn] });
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution', 'athena:GetWorkGroup', 'athena:GetNamedQuery', 'athena:ListNamedQueries'],
+        resources: [workGroupArn],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartitions'],
+        resources: [
+          stack.formatArn({ service: 'glue', resource: 'catalog' }),
+          stack.formatArn({ service: 'glue', resource: 'database', resourceName: this.databaseName }),
+          ...TABLES.map((t) => stack.formatArn({ service: 'glue', resource: 'table', resourceName: `${this.databaseName}/${t.name}` })),
+        ],
+      }),
+    );
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: TABLES.map((t) => this.bucket.arnForObjects(`${t.prefix}/*`)) }));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [this.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [...TABLES.map((t) => `${t.prefix}/*`), `${ATHENA_RESULTS_PREFIX}/*`] } },
+      }),
+    );
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetBucketLocation'], resources: [this.bucket.bucketArn] }));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload'],
+        resources: [this.bucket.arnForObjects(`${ATHENA_RESULTS_PREFIX}/*`)],
+      }),
+    );
+    this.grantKey(role);
+    for (const t of TABLES) {
+      this.acknowledgePrefix(role, t.prefix, `Athena reads every object of the ${t.name} table (keys dt=…/hour=…/<batch>.json.gz); read-only, limited to that table prefix.`);
+    }
+    this.acknowledgePrefix(role, ATHENA_RESULTS_PREFIX, 'Athena writes and reads query results under names it chooses (<query id>.csv); limited to the results prefix, which expires after 7 days.');
   }
 }
 

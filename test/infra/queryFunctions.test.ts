@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CfnElement } from 'aws-cdk-lib';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { parse } from 'yaml';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ENV } from '../../shared/config/env.ts';
+import { TABLES } from '../../shared/emit/tableSchemas.ts';
+import { accessLogFormatString } from '../../shared/normalize/accessLogFormat.ts';
+import { REPO_ROOT } from '../../infra/apiscopeApp.ts';
+import type { ApiscopeStack } from '../../infra/apiscopeStack.ts';
+import { FINDINGS_API_ROUTES, FINDINGS_API_STAGE } from '../../infra/constructs/findingsApi.ts';
+import { QUERY_ENV } from '../../infra/constructs/queryEnv.ts';
+import { policyOf, templateOf } from './synth.ts';
+
+let template: Template;
+let stack: ApiscopeStack;
+const id = (c: IConstruct) => stack.getLogicalId((CfnElement.isCfnElement(c) ? c : c.node.defaultChild) as CfnElement);
+
+beforeAll(() => {
+  ({ template, stack } = templateOf({ apiscope: { logGroupNames: ['/aws/apigateway/orders-access'], alertEmail: 'soc@bank.example' } }));
+});
+
+describe('daily report', () => {
+  it('runs functions/report every day at 06:00 UTC and alarms to the ops topic when it fails', () => {
+    const report = stack.report!;
+    expect(report).toBeDefined();
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'cron(0 6 * * ? *)',
+      State: 'ENABLED',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [id(report.function.fn), 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 7200 } })],
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Environment: {
+        Variables: Match.objectLike({
+          [ENV.alertTopicArn]: { Ref: id(stack.alerts.alertTopic) },
+          [QUERY_ENV.athenaWorkGroup]: { Ref: id(stack.lake.workGroup) },
+          [QUERY_ENV.glueDatabase]: stack.lake.databaseName,
+        }),
+      },
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: id(report.function.fn) } }],
+      AlarmActions: [{ Ref: id(stack.alerts.opsTopic) }],
+    });
+  });
+
+  it('may query and read but not change findings or state', () => {
+    const perms = policyOf(template, id(stack.report!.function.role));
+    const actions = new Set(perms.map((p) => p.action));
+    expect(actions.has('athena:StartQueryExecution')).toBe(true);
+    expect(actions.has('sns:Publish')).toBe(true);
+    for (const a of actions) expect(a).not.toMatch(/dynamodb:(Put|Update|Delete|BatchWrite)|s3:Delete|\*/);
+    const puts = perms.filter((p) => p.action === 's3:PutObject').map((p) => p.resource);
+    for (const r of puts) expect(r).toMatch(/\/(reports|athena-results)\/\*/);
+  });
+});
+
+describe('read-only findings API', () => {
+  it('exposes exactly the documented routes, GET only, all with IAM authorization and request validation', () => {
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method', { Properties: { RestApiId: { Ref: id(stack.findingsApi!.api) } } })) as any[];
+    expect(methods).toHaveLength(FINDINGS_API_ROUTES.length);
+    for (const m of methods) {
+      expect(m.Properties.HttpMethod).toBe('GET');
+      expect(m.Properties.AuthorizationType).toBe('AWS_IAM');
+      expect(m.Properties.RequestValidatorId).toBeDefined();
+    }
+  });
+
+  it('logs access in the recommended format and throttles the stage', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: FINDINGS_API_STAGE,
+      AccessLogSetting: { Format: accessLogFormatString('rest') },
+      MethodSettings: [Match.objectLike({ ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 })],
+    });
+    const stage = Object.values(template.findResources('AWS::ApiGateway::Stage', { Properties: { StageName: FINDINGS_API_STAGE } }))[0] as any;
+    expect(JSON.stringify(stage.Properties.AccessLogSetting.DestinationArn)).toContain(id(stack.findingsApi!.accessLog));
+  });
+
+  it('runs a function that can only read (state items, lake via Athena) and a reader policy that only invokes GET', () => {
+    const perms = policyOf(template, id(stack.findingsApi!.function.role));
+    for (const p of perms) {
+      expect(p.action).not.toMatch(/dynamodb:(Put|Update|Delete|BatchWrite|Scan)|sns:|sqs:|s3:Delete|\*/);
+      if (p.action === 's3:PutObject') expect(p.resource).toMatch(/\/athena-results\/\*/);
+    }
+    const reader = template.toJSON().Resources[id(stack.findingsApi!.readerPolicy)].Properties.PolicyDocument.Statement;
+    expect(reader).toHaveLength(1);
+    expect(reader[0].Action).toBe('execute-api:Invoke');
+    for (const r of reader[0].Resource) expect(JSON.stringify(r)).toContain(`/${FINDINGS_API_STAGE}/GET/`);
+  });
+
+  describe('docs/openapi-findings-api.yaml', () => {
+    const doc = parse(readFileSync(join(REPO_ROOT, 'docs/openapi-findings-api.yaml'), 'utf8'));
+
+    it('documents every route with its parameters, GET only, SigV4 for all', () => {
+      expect(Object.keys(doc.paths).sort()).toEqual(FINDINGS_API_ROUTES.map((r) => r.path).sort());
+      expect(doc.security).toEqual([{ sigv4: [] }]);
+      expect(doc.components.securitySchemes.sigv4['x-amazon-apigateway-authtype']).toBe('awsSigv4');
+      for (const route of FINDINGS_API_ROUTES) {
+        const item = doc.paths[route.path];
+        expect(Object.keys(item)).toEqual(['get']);
+        const params = item.get.parameters.map((p: any) => (p.$ref ? doc.components.parameters[p.$ref.split('/').pop()] : p));
+        expect(params.filter((p: any) => p.in === 'query').map((p: any) => p.name).sort()).toEqual([...route.query].sort());
+        expect(params.filter((p: any) => p.in === 'path').map((p: any) => p.name)).toEqual([...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]));
+      }
+    });
+
+    it('describes items with the columns of the findings tables', () => {
+      const tableOf: Record<string, string> = { Endpoint: 'endpoints', Defect: 'defects', RiskEvent: 'risk_events', Actor: 'actors' };
+      for (const [schemaName, table] of Object.entries(tableOf)) {
+        const columns = TABLES.find((t) => t.name === table)!.columns.map((c) => c.name);
+        for (const prop of Object.keys(doc.components.schemas[schemaName].properties)) {
+          expect(columns, `${schemaName}.${prop}`).toContain(prop);
+        }
+      }
+    });
+  });
+});
