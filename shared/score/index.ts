@@ -9,7 +9,7 @@ import { combineFindings, propagateToOrigins, severityOf, type ActorVerdict } fr
 import { createIpReputation, type IpReputation } from './ipReputation.ts';
 import { boundedEwma, learnActorRate, log2Bucket, WINDOWS_PER_DAY } from './baselines.ts';
 import {
-  ACC_HALF_LIFE_MS, decayAcc, initialScoringState, newProfile, ringAdd, topAdd, RING_IDS, RING_IPS, RING_SMALL, TOP_TEMPLATES,
+  ACC_HALF_LIFE_MS, decayAcc, initialScoringState, newProfile, ringAdd, roundAcc, topAdd, RING_IDS, RING_IPS, RING_SMALL, RING_UAS, TOP_TEMPLATES,
   type EndpointBaseline, type ScoringState,
 } from './state.ts';
 import type { Finding, ScoringOptions } from './types.ts';
@@ -26,7 +26,7 @@ export { CidrSet } from './cidr.ts';
 
 /** Endpoint baselines learn at alpha 0.05, a step never more than 25 % of the current value. */
 const ALPHA = 0.05;
-const MAX_PREV = 12;
+const MAX_PREV = 6;
 const FLAG_HOLD_MS = 6 * 3600_000;
 const SHORT_TTL_MS = 6 * 3600_000;
 
@@ -105,6 +105,8 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
   function suppressedByContext(v: ActorVerdict, view: WindowView): boolean {
     const w = view.actors.get(v.actor);
     if (!w || w.type !== 'ip') return false;
+    // A verified crawler: crawler user agent only, from the crawler's published ranges.
+    if (reputation.labelOf(w.id) === 'crawler' && w.classes.size === 1 && w.classes.has('crawler')) return true;
     const ids = [...w.prs].map((p) => allowPrincipals.has(p)).concat([...w.keys].map((k) => allowKeys.has(k)));
     return ids.length > 0 && ids.every(Boolean);
   }
@@ -172,7 +174,8 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
       for (const u of a.tpls.values()) topAdd(p.tpl, u.key, u.n, TOP_TEMPLATES);
       if (a.type !== 'ip') for (const ip of a.ips) ringAdd(p.ips, ip, RING_IPS);
       else for (const pr of a.prs) ringAdd(p.prs, pr, RING_SMALL);
-      for (const ua of a.uas) ringAdd(p.uas, ua, RING_SMALL);
+      for (const ua of a.uas) ringAdd(p.uas, ua, RING_UAS);
+      roundAcc(acc);
       for (const c of a.classes.keys()) ringAdd(p.ucls, c, RING_SMALL);
       // Only the most recent RING_IDS ids can survive in the ring anyway.
       let skip = a.seenIds.size - RING_IDS;

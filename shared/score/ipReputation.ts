@@ -13,6 +13,8 @@ export const DEFAULT_IP_LISTS: Required<IpLists> = {
   deny: [],
   tor: [],
   proxy: [],
+  // Published search-engine crawler ranges (Googlebot, Bingbot): a crawler user agent from here is the real crawler.
+  crawler: ['66.249.64.0/19', '157.55.39.0/24', '207.46.13.0/24', '40.77.167.0/24', '13.66.139.0/24', '13.66.144.0/24', '52.167.144.0/24', '2001:4860:4801::/48'],
   datacenter: [
     // Amazon Web Services (large aggregates)
     '3.0.0.0/9', '13.32.0.0/12', '15.177.0.0/16', '18.128.0.0/9', '34.192.0.0/10', '35.152.0.0/13', '44.192.0.0/10',
@@ -52,7 +54,7 @@ export const DEFAULT_IP_LISTS: Required<IpLists> = {
 /** Private, shared and documentation space: internal callers (health checks, VPC links). */
 export const INTERNAL_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', 'fc00::/7', '::1/128'];
 
-export type IpReputationLabel = 'allow' | 'deny' | 'tor' | 'proxy' | 'datacenter' | 'internal';
+export type IpReputationLabel = 'allow' | 'deny' | 'tor' | 'proxy' | 'crawler' | 'datacenter' | 'internal';
 
 export interface IpReputation {
   /** Most specific label for the address, or null for an unremarkable (residential / unknown) one. */
@@ -62,14 +64,14 @@ export interface IpReputation {
 
 /**
  * Builds the lookup from operator lists (merged with defaults unless `replaceDefaults`).
- * Precedence when several lists hold the address: allow > deny > tor > proxy > datacenter > internal.
+ * Precedence when several lists hold the address: allow > deny > tor > proxy > crawler > datacenter > internal.
  * @example
  * const rep = createIpReputation({ allow: ['198.51.100.10'], tor: ['203.0.113.0/24'] });
  * rep.labelOf('203.0.113.9') // 'tor'
  */
 export function createIpReputation(lists: IpLists = {}, replaceDefaults = false): IpReputation {
-  const base = replaceDefaults ? { allow: [], deny: [], tor: [], proxy: [], datacenter: [] } : DEFAULT_IP_LISTS;
-  const order: IpReputationLabel[] = ['allow', 'deny', 'tor', 'proxy', 'datacenter'];
+  const base: IpLists = replaceDefaults ? {} : DEFAULT_IP_LISTS;
+  const order: IpReputationLabel[] = ['allow', 'deny', 'tor', 'proxy', 'crawler', 'datacenter'];
   const sets = new Map<IpReputationLabel, CidrSet>();
   for (const label of order) {
     const s = new CidrSet();

@@ -105,7 +105,8 @@ export const ACC_HALF_LIFE_MS = 2 * 3600_000;
 export const RING_IPS = 32;
 export const RING_IDS = 64;
 export const RING_SMALL = 8;
-export const TOP_TEMPLATES = 16;
+export const TOP_TEMPLATES = 8;
+export const RING_UAS = 4;
 
 export function initialScoringState(): ScoringState {
   return {
@@ -130,6 +131,11 @@ export function newProfile(t: ActorType, ts: number): Profile {
     t, fs: ts, ls: ts, n: 0, rate: 0, rateN: 0, hours: new Array(24).fill(0), tpl: {}, ips: [], prs: [], uas: [], ucls: [], ids: [],
     last: null, acc: emptyAcc(ts), risk: 0, riskTs: ts, flagged: 0, scen: null,
   };
+}
+
+/** Rounds accumulators to 3 decimals (in place): they are persisted every window. */
+export function roundAcc(a: Accumulators): void {
+  for (const k of Object.keys(a) as Array<keyof Accumulators>) if (k !== 'ts') a[k] = Math.round(a[k] * 1000) / 1000;
 }
 
 /** Decays accumulators to time `ts` (in place). */

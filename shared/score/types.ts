@@ -52,6 +52,8 @@ export interface IpLists {
   tor?: string[];
   proxy?: string[];
   deny?: string[];
+  /** Published search-engine crawler ranges: a crawler UA from here is trusted like an allow-listed address. */
+  crawler?: string[];
 }
 
 export interface ScoringOptions {

@@ -28,7 +28,9 @@ export const credentialStuffing: Detector<{
       if (ew.fail < Math.min(t.minFailures, t.bruteForceFailures)) continue;
       const info = resolver.endpointInfo(ew.domain, ew.method, ew.template);
       const unauthShare = info && info.requestCount > 0 ? info.unauthRequests / info.requestCount : ew.unauth / ew.n;
-      const authLike = AUTH_PATH.test(ew.template) || (ew.method === 'POST' && unauthShare >= 0.8);
+      // Credentials are submitted, never fetched: only POST/PUT endpoints take part.
+      if (ew.method !== 'POST' && ew.method !== 'PUT') continue;
+      const authLike = AUTH_PATH.test(ew.template) || unauthShare >= 0.8;
       if (!authLike) continue;
       const base = state.endpoints[ew.key];
       const baseFail = base && base.w >= 12 ? base.fail : 0;
