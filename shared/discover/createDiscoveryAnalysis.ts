@@ -1,6 +1,6 @@
 import type { AccessEvent } from '../normalize/types.ts';
 import type { EndpointRow } from '../emit/rows.ts';
-import type { AnalysisOutput, DiscoveryAnalysis, EndpointInfo, EndpointResolver, WindowContext } from '../engine/types.ts';
+import { DEFAULT_WINDOW_MS, type AnalysisOutput, type DiscoveryAnalysis, type EndpointInfo, type EndpointResolver, type WindowContext } from '../engine/types.ts';
 import { parseMaskToken } from '../sensitive/maskPath.ts';
 import { inferTemplates, templateKeyOf, type DecisionNode } from './inferTemplates.ts';
 import { addKnownTemplate, alignResourcePath, matchKnown, type KnownNode } from './knownTemplates.ts';
@@ -35,6 +35,8 @@ interface Resolved {
   specOp: number;
   /** True when the template came from inference (re-checked after re-inference). */
   inferred: boolean;
+  /** True when it came from a gateway route template (`resourcePath`). */
+  fromRoute: boolean;
   shapes: string[];
   sensitive: string[];
   fileExt: string | null;
@@ -134,7 +136,8 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
     template = matchKnown(d.pins, segs, method);
     if (template) source = 'verified';
     const ds = state.domains[domainName];
-    if (!template && ds) template = matchKnown(ds.known, segs, method);
+    let fromRoute = false;
+    if (!template && ds) { template = matchKnown(ds.known, segs, method); fromRoute = template !== null; }
     if (!template && spec) {
       for (let off = 0; off <= 2 && off < segs.length && !template; off++) {
         const t = matchKnown(specTrie, off ? segs.slice(off) : segs, method);
@@ -164,7 +167,7 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
     const last = segs.length ? segs[segs.length - 1] : '';
     const dot = last.lastIndexOf('.');
     const ext = dot > 0 ? last.slice(dot + 1).toLowerCase() : '';
-    return { key: `${domainName}\t${method}\t${template}`, template, source, specOp, inferred, shapes, sensitive, fileExt: FILE_ASSET_EXTENSIONS.has(ext) ? ext : null };
+    return { key: `${domainName}\t${method}\t${template}`, template, source, specOp, inferred, fromRoute, shapes, sensitive, fileExt: FILE_ASSET_EXTENSIONS.has(ext) ? ext : null };
   };
 
   const resolve = (state: DiscoveryState, r: Runtime, domainName: string, method: string, path: string): Resolved | null => {
@@ -190,7 +193,8 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
       const ep = state.endpoints[key];
       if (ep.source !== 'inferred' || ep.samples.length === 0) continue;
       const res = resolve(state, r, domainName, ep.method, ep.samples[0]);
-      if (!res || res.key === key) continue;
+      if (res?.key === key) continue;
+      if (!res) { delete state.endpoints[key]; continue; } // only probes answered 403/404: not an endpoint
       const target = state.endpoints[res.key];
       let mv = moves.get(res.key);
       if (!mv) { mv = { method: ep.method, to: res.template, from: [], toExisted: !!target }; moves.set(res.key, mv); }
@@ -242,6 +246,8 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
       let d: DomainRuntime | null = null;
       for (const ev of events) {
         if (ev.domainName !== lastDomain) { lastDomain = ev.domainName; ds = domainState(state, lastDomain); d = ensureTree(state, r, lastDomain); }
+        // A path already resolved through a gateway route template has nothing more to teach.
+        if (ev.resourcePath && d!.cache.get(ev.method)?.get(ev.path)?.fromRoute) continue;
         const segs = splitPath(ev.path);
         if (ev.resourcePath) {
           const t = alignResourcePath(segs, ev.resourcePath);
@@ -261,7 +267,12 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
       for (const name of touched) {
         const s = state.domains[name];
         const grown = s.gen - s.inferredGen;
-        if (urgent.has(name) || grown >= Math.max(1, s.trieNodes * 0.02) || ctx.windowStart - s.inferredAt >= HOUR) runInference(state, r, name, ctx.windowStart);
+        // Inference costs a pass over the trie: the bigger the trie, the less often (paths not yet covered
+        // get a provisional template meanwhile, reconciled at the next inference).
+        const since = ctx.windowStart - s.inferredAt;
+        const interval = s.trieNodes < 5_000 ? 0 : s.trieNodes < 50_000 ? 3 * DEFAULT_WINDOW_MS : 6 * DEFAULT_WINDOW_MS;
+        const due = s.inferredGen === 0 || (since >= interval && (urgent.has(name) || grown >= Math.max(1, s.trieNodes * 0.02))) || since >= HOUR;
+        if (due) runInference(state, r, name, ctx.windowStart);
       }
 
       // Pass 2: inventory.
@@ -283,6 +294,8 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
     },
 
     finish(state: DiscoveryState, ctx: WindowContext): AnalysisOutput {
+      const r = rt(state);
+      for (const name in state.domains) if (state.domains[name].gen !== state.domains[name].inferredGen) runInference(state, r, name, ctx.windowStart);
       const at = new Date(ctx.windowEnd).toISOString();
       return { endpoints: Object.values(state.endpoints).map((ep) => endpointRow(ep, at, state)) };
     },

@@ -21,6 +21,9 @@ export interface InferenceHints {
   forcedParams?: ReadonlySet<string>;
   /** `prefix\u0000segment` pairs that must stay literal (pinned by overrides or imported specs). */
   pinnedLiterals?: ReadonlySet<string>;
+  /** Internal: word values found by a first pass, and where to collect them. */
+  knownValues?: ReadonlySet<string>;
+  collectValues?: Set<string>;
 }
 
 /** Tunables of the structure rules; defaults were chosen on synthetic and public API traffic. */
@@ -43,6 +46,8 @@ export const INFERENCE_TUNING = {
   minWordsLeafy: 10,
   leafShare: 0.8,
   rareShare: 0.6,
+  /** Share of a position's words already seen as values elsewhere that makes them values here. */
+  knownValueShare: 0.6,
   /** A word recurring under this share of merged parents is a literal even at a parameter position. */
   literalRecurrence: 0.3,
 };
@@ -68,10 +73,16 @@ const PARAM = '{}';
  * templateKeyOf(tree, ['users', '42']) // '/users/{}'
  */
 export function inferTemplates(root: TrieNode, hints: InferenceHints = {}): InferenceResult {
+  // First pass: the words taken as values somewhere. Second pass: a handful of such words seen again at a
+  // position with too little traffic of its own are values there too (the same user names, the same keys).
+  const values = new Set<string>();
+  build([root], '', { ...hints, collectValues: values }, new Set());
   const wordParamKeys = new Set<string>();
-  const tree = build([root], '', hints, wordParamKeys);
+  const tree = build([root], '', { ...hints, knownValues: values }, wordParamKeys);
   return { tree, wordParamKeys };
 }
+
+const MAX_KNOWN_VALUES = 50_000;
 
 export interface InferenceResult {
   tree: DecisionNode;
@@ -128,6 +139,11 @@ function classify(stats: Map<string, ChildStat>, m: number, key: string, hints: 
     if (v === 2) wordParamKeys.add(key);
     wordParam = v > 0;
   }
+  if (!wordParam && hints.knownValues && words.length >= 2) {
+    let known = 0;
+    for (const w of words) if (hints.knownValues.has(w.seg) && !(mixed && isHeavy(w, mixed))) known++;
+    wordParam = known >= 2 && known >= T.knownValueShare * words.length;
+  }
   if (!wordParam) {
     if (strongLive > 0 && words.length > 0) {
       const vocab = valueSubtreeVocabulary(stats);
@@ -148,6 +164,8 @@ function classify(stats: Map<string, ChildStat>, m: number, key: string, hints: 
     if (mixed && !forced && isHeavy(s, mixed)) continue;
     params.add(s.seg);
   }
+  const cv = hints.collectValues;
+  if (cv) for (const w of words) if (params.has(w.seg) && cv.size < MAX_KNOWN_VALUES) cv.add(w.seg);
   return params;
 }
 
@@ -261,8 +279,9 @@ function looksLikeValue(s: ChildStat, vocab: Set<string>): boolean {
 }
 
 /**
- * Walks the tree along `segs`; returns the generalized key (`/users/{}`) or null when the path leaves the
- * known structure on a word (no endpoint) or reaches, through literals only, a node no routed request reached.
+ * Walks the tree along `segs`; returns the generalized key (`/users/{}`), provisional when the path leaves the
+ * structure seen at the last inference, or null when it reaches, through literals only, a node that no routed
+ * request reached (a probe).
  */
 export function templateKeyOf(tree: DecisionNode, segs: readonly string[]): string | null {
   let node = tree;
@@ -272,14 +291,10 @@ export function templateKeyOf(tree: DecisionNode, segs: readonly string[]): stri
     const lit = node.lit.get(seg);
     if (lit) { node = lit; continue; }
     if (node.param) { node = node.param; viaParam = true; continue; }
-    if (isStrongShape(valueShape(seg))) {
-      // An identifier where only names were seen so far: the endpoint is new, its shape is clear.
-      let k = node.key === '/' ? '' : node.key;
-      k += '/' + PARAM;
-      for (let j = i + 1; j < segs.length; j++) k += '/' + (isStrongShape(valueShape(segs[j])) ? PARAM : segs[j]);
-      return k;
-    }
-    return null;
+    // A path beyond what inference has seen: provisional template, identifiers as parameters.
+    let k = node.key === '/' ? '' : node.key;
+    for (let j = i; j < segs.length; j++) k += '/' + (isStrongShape(valueShape(segs[j])) ? PARAM : segs[j]);
+    return k;
   }
   // Only answered by 403/404 and reached by names alone: a probe, not an endpoint.
   return node.live || viaParam ? node.key : null;
