@@ -1,4 +1,5 @@
 import type { Finding, WindowView } from '../check/types.ts';
+import type { EndpointInfo } from '../engine/types.ts';
 import type { CustomRule } from './types.ts';
 import { compileCondition, type Predicate } from './compileCondition.ts';
 import { parseDuration } from './parseDuration.ts';
@@ -41,7 +42,9 @@ export function evaluateRules(win: WindowView, state: RulesState, rules: readonl
     const hits = new Map<string, Finding>();
     const groups = (state.groups[cr.rule.id] ??= {});
     for (const r of win.events) {
-      const subject = { ev: r.ev, template: r.template, endpoint: r.template ? win.endpoints.endpointInfo(r.ev.domainName, r.ev.method, r.template) : undefined };
+      let info: EndpointInfo | undefined | null = null;
+      const endpoint = () => (info === null ? (info = r.template ? win.endpoints.endpointInfo(r.ev.domainName, r.ev.method, r.template) : undefined) : info);
+      const subject = { ev: r.ev, template: r.template, endpoint };
       if (!cr.match(subject)) continue;
       let fired = true;
       let groupValue: string | null = null, inWindow = 1;

@@ -27,7 +27,8 @@ export function isKnownField(f: string): boolean {
 export interface RuleSubject {
   ev: AccessEvent;
   template: string | null;
-  endpoint: EndpointInfo | undefined;
+  /** Discovery's attributes, looked up only when a rule reads an `endpoint.*` field. */
+  endpoint: () => EndpointInfo | undefined;
 }
 
 /** Reads a field (scalar or list) from the subject. Unknown or missing fields read as null. */
@@ -38,7 +39,7 @@ export function readField(s: RuleSubject, field: string): unknown {
     case 'hourUtc': return new Date(s.ev.ts).getUTCHours();
     case 'sensitiveKinds': return [...(s.ev.path + '&' + s.ev.query).matchAll(/\*([a-z_0-9]+):/g)].map((m) => m[1]);
   }
-  if (field.startsWith('endpoint.')) return s.endpoint ? (s.endpoint as unknown as Record<string, unknown>)[field.slice(9)] ?? null : null;
+  if (field.startsWith('endpoint.')) { const e = s.endpoint(); return e ? (e as unknown as Record<string, unknown>)[field.slice(9)] ?? null : null; }
   if (field.startsWith('queryParam.')) {
     const name = field.slice(11);
     for (const part of s.ev.query.split('&')) {

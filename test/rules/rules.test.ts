@@ -70,3 +70,31 @@ describe('custom rules: regexes run in linear time', () => {
     expect(existsSync(join(here, 'golden'))).toBe(true);
   });
 });
+
+describe('custom rules: endpoint attributes from discovery', () => {
+  it('matches endpoint.* fields and looks them up only when a rule reads them', () => {
+    const rules = parseRules(`
+rules:
+  - id: anon-file
+    title: Anonymous file download
+    severity: high
+    owasp: API2:2023
+    fix: Require auth.
+    when:
+      all:
+        - { field: endpoint.isFileAsset, equals: true }
+        - { field: authenticated, equals: false }
+        - { field: endpoint.fileTypes, in: [pdf, xlsx] }
+`, 'inline.yaml');
+    let lookups = 0;
+    const info = { domainName: 'd', method: 'GET', template: '/f/{id}.pdf', requestCount: 1, authRequests: 0, unauthRequests: 1, sensitiveTypes: [], isFileAsset: true, fileTypes: ['pdf'], source: 'inferred' as const, specStatus: 'no_spec' as const, firstSeen: 0, lastSeen: 0 };
+    const resolver = { templateOf: (_d: string, _m: string, p: string) => (p.startsWith('/f/') ? '/f/{id}.pdf' : '/other'), endpointInfo: (_d: string, _m: string, t: string) => { lookups++; return t === info.template ? info : undefined; } };
+    const discovery = { name: 'discovery' as const, initialState: () => ({}), closeWindow: () => ({}), resolver: () => resolver };
+    const base = { ts: Date.parse('2026-11-23T00:00:00Z'), ip: '1', method: 'GET', query: '', resourcePath: null, status: 200, protocol: 'HTTP/1.1', responseLength: 1, userAgent: 'u', principalId: null, apiKeyId: null, integrationLatency: 1, responseLatency: 1, domainName: 'd', stage: 's', errorMessage: null };
+    const evs = [{ ...base, requestId: 'a', path: '/f/1.pdf' }, { ...base, requestId: 'b', path: '/f/2.pdf', principalId: 'p' }, { ...base, requestId: 'c', path: '/other' }];
+    const { outputs } = runInMemory(evs, discovery, [createDefectsAnalysis({ checks: [], rules })]);
+    const rows = outputs.defects.flatMap((o) => o.defects ?? []);
+    expect(rows.map((r) => [r.defect_type, r.template, r.occurrences])).toEqual([['custom:anon-file', '/f/{id}.pdf', 1]]);
+    expect(lookups).toBe(3); // once per event: the first condition reads endpoint.*; the others short-circuit or reuse
+  });
+});
