@@ -1,16 +1,16 @@
 import type { Check, Finding } from '../types.ts';
-import { addSample, capRecord, pruneDue, is2xx } from '../util.ts';
+import { addSample, capRecord, pruneDue, is2xx, shortHash } from '../util.ts';
 import { isLoginEndpoint } from '../classifyEndpoint.ts';
 
 interface CallerFailures { failures: number; firstTs: number; lastTs: number }
 export interface BruteForceableLoginState {
-  /** `<endpoint key>|<ip>` -> failures since the caller's last success. */
+  /** `<endpoint key>|<ip>|<user agent hash>` -> failures since the caller's last success. */
   callers: Record<string, CallerFailures>;
   throttled: Record<string, boolean>;
 }
 
 const thresholds = {
-  /** Failed attempts (401/403) from one IP on the login endpoint before a success that counts. */
+  /** Failed attempts (401/403) from one caller (IP + user agent) on the login endpoint before a success that counts. */
   minFailures: 10,
   /** Distributed guessing: failed logins in one window across all callers... */
   minWindowFailures: 50,
@@ -54,7 +54,8 @@ export const bruteForceableLogin: Check<BruteForceableLoginState, typeof thresho
         else if (ev.status === 429) winThrottled++;
         else if (is2xx(ev.status) && failedIps.has(ev.ip)) { winSuccessAfterFailure++; lastTs = Math.max(lastTs, ev.ts); addSample(ips, ev.ip, 5); }
         if (ev.status === 429) state.throttled[key] = true;
-        const ck = `${key}|${ev.ip}`;
+        // IP + user agent: users behind one carrier NAT or office IP do not add up into one "caller".
+        const ck = `${key}|${ev.ip}|${shortHash(ev.userAgent)}`;
         let c: CallerFailures | undefined = state.callers[ck];
         if (c && ev.ts - c.lastTs > t.horizonMs) { delete state.callers[ck]; c = undefined; }
         if (ev.status === 401 || ev.status === 403) {

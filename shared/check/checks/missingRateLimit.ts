@@ -5,8 +5,8 @@ interface RateStats { ever429: boolean; typical: number; windows: number; lastTs
 export interface MissingRateLimitState { endpoints: Record<string, RateStats> }
 
 const thresholds = {
-  /** Requests (not counting 5xx) one caller must send to the endpoint in one window (5 min: 150 = 0.5 req/s). */
-  minCallerRequests: 150,
+  /** Requests (not counting 5xx) one caller must send to the endpoint in one window (5 min: 300 = 1 req/s). */
+  minCallerRequests: 300,
   /** ...and how many times the endpoint's typical per-caller volume that must be. */
   normFactor: 20,
   baselineAlpha: 0.1,
