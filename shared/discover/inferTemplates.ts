@@ -24,6 +24,7 @@ export interface InferenceHints {
   /** Internal: word values found by a first pass, and where to collect them. */
   knownValues?: ReadonlySet<string>;
   collectValues?: Set<string>;
+  valueParents?: ReadonlySet<string>;
 }
 
 /** Tunables of the structure rules; defaults were chosen on synthetic and public API traffic. */
@@ -76,10 +77,22 @@ export function inferTemplates(root: TrieNode, hints: InferenceHints = {}): Infe
   // First pass: the words taken as values somewhere. Second pass: a handful of such words seen again at a
   // position with too little traffic of its own are values there too (the same user names, the same keys).
   const values = new Set<string>();
-  build([root], '', { ...hints, collectValues: values }, new Set());
-  const wordParamKeys = new Set<string>();
-  const tree = build([root], '', { ...hints, knownValues: values }, wordParamKeys);
-  return { tree, wordParamKeys };
+  const first: Decisions = { sticky: new Set(), wordParams: new Set() };
+  build([root], '', { ...hints, collectValues: values }, first);
+  // Collections whose items were found to be words (`.../properties/{propertyKey}`): the same collection
+  // name elsewhere in the API holds the same kind of items, even where traffic is too thin to tell.
+  const valueParents = new Set<string>();
+  for (const k of first.wordParams) { const last = k.slice(k.lastIndexOf('/') + 1); if (last && last !== PARAM) valueParents.add(last); }
+  const out: Decisions = { sticky: new Set(), wordParams: new Set() };
+  const tree = build([root], '', { ...hints, knownValues: values, valueParents }, out);
+  return { tree, wordParamKeys: out.sticky };
+}
+
+interface Decisions {
+  /** Word-valued positions decided on strong evidence. */
+  sticky: Set<string>;
+  /** All word-valued positions. */
+  wordParams: Set<string>;
 }
 
 const MAX_KNOWN_VALUES = 50_000;
@@ -90,7 +103,7 @@ export interface InferenceResult {
   wordParamKeys: Set<string>;
 }
 
-function build(members: TrieNode[], key: string, hints: InferenceHints, wordParamKeys: Set<string>): DecisionNode {
+function build(members: TrieNode[], key: string, hints: InferenceHints, out: Decisions): DecisionNode {
   const node: DecisionNode = { key: key || '/', lit: new Map(), param: null, live: members.some((m) => m.g > 0) };
   const stats = new Map<string, ChildStat>();
   for (const m of members) {
@@ -105,18 +118,18 @@ function build(members: TrieNode[], key: string, hints: InferenceHints, wordPara
     }
   }
   if (stats.size === 0) return node;
-  const paramSegs = classify(stats, members.length, key || '/', hints, wordParamKeys);
+  const paramSegs = classify(stats, members.length, key || '/', hints, out);
   const paramNodes: TrieNode[] = [];
   for (const s of stats.values()) {
     if (paramSegs.has(s.seg)) for (const n of s.nodes) paramNodes.push(n);
-    else node.lit.set(s.seg, build(s.nodes, key + '/' + s.seg, hints, wordParamKeys));
+    else node.lit.set(s.seg, build(s.nodes, key + '/' + s.seg, hints, out));
   }
-  if (paramNodes.length) node.param = build(paramNodes, key + '/' + PARAM, hints, wordParamKeys);
+  if (paramNodes.length) node.param = build(paramNodes, key + '/' + PARAM, hints, out);
   return node;
 }
 
 /** Returns the segments at this position that are parameter values. */
-function classify(stats: Map<string, ChildStat>, m: number, key: string, hints: InferenceHints, wordParamKeys: Set<string>): Set<string> {
+function classify(stats: Map<string, ChildStat>, m: number, key: string, hints: InferenceHints, out: Decisions): Set<string> {
   const T = INFERENCE_TUNING;
   const params = new Set<string>();
   const pinned = (seg: string) => hints.pinnedLiterals?.has(key + '\u0000' + seg) ?? false;
@@ -136,8 +149,13 @@ function classify(stats: Map<string, ChildStat>, m: number, key: string, hints: 
   let wordParam = forced === true;
   if (!wordParam && words.length >= 2) {
     const v = wordsAreValues(words, m, mixed);
-    if (v === 2) wordParamKeys.add(key);
+    if (v === 2) out.sticky.add(key);
     wordParam = v > 0;
+  }
+  if (!wordParam && hints.valueParents && words.length > 0 && hints.valueParents.has(key.slice(key.lastIndexOf('/') + 1))) {
+    let rare = 0;
+    for (const w of words) if (w.g <= T.rareHits * w.nodes.length) rare++;
+    wordParam = rare === words.length && !(m >= 4 && words.some((w) => w.nodes.length >= 3 && w.nodes.length >= T.literalRecurrence * m));
   }
   if (!wordParam && hints.knownValues && words.length >= 2) {
     let known = 0;
@@ -164,6 +182,7 @@ function classify(stats: Map<string, ChildStat>, m: number, key: string, hints: 
     if (mixed && !forced && isHeavy(s, mixed)) continue;
     params.add(s.seg);
   }
+  out.wordParams.add(key);
   const cv = hints.collectValues;
   if (cv) for (const w of words) if (params.has(w.seg) && cv.size < MAX_KNOWN_VALUES) cv.add(w.seg);
   return params;
