@@ -45,7 +45,8 @@ export class Alerts extends Construct {
     this.opsKey.addToResourcePolicy(
       new iam.PolicyStatement({
         principals: [cloudwatch],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        // As in the CloudWatch documentation for alarms on encrypted topics (key policy, not an IAM policy).
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
         conditions: { StringEquals: { 'aws:SourceAccount': account } },
       }),

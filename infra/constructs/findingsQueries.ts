@@ -84,12 +84,11 @@ LIMIT 50`,
   WHERE dt >= ${day(1)}
 )
 SELECT domain_name, method, template, dt, hour,
-       request_count - coalesce(lag(request_count) OVER w, 0) AS requests,
-       status_4xx - coalesce(lag(status_4xx) OVER w, 0) AS errors_4xx,
-       status_5xx - coalesce(lag(status_5xx) OVER w, 0) AS errors_5xx,
-       unauth_requests - coalesce(lag(unauth_requests) OVER w, 0) AS unauth_requests
+       request_count - coalesce(lag(request_count) OVER (PARTITION BY domain_name, method, template ORDER BY snapshot_at), 0) AS requests,
+       status_4xx - coalesce(lag(status_4xx) OVER (PARTITION BY domain_name, method, template ORDER BY snapshot_at), 0) AS errors_4xx,
+       status_5xx - coalesce(lag(status_5xx) OVER (PARTITION BY domain_name, method, template ORDER BY snapshot_at), 0) AS errors_5xx,
+       unauth_requests - coalesce(lag(unauth_requests) OVER (PARTITION BY domain_name, method, template ORDER BY snapshot_at), 0) AS unauth_requests
 FROM snapshots
-WINDOW w AS (PARTITION BY domain_name, method, template ORDER BY snapshot_at)
 ORDER BY dt DESC, hour DESC, requests DESC`,
   },
   {
