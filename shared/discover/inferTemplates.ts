@@ -152,7 +152,7 @@ function classify(stats: Map<string, ChildStat>, m: number, key: string, hints: 
     if (v === 2) out.sticky.add(key);
     wordParam = v > 0;
   }
-  if (!wordParam && hints.valueParents && words.length > 0 && hints.valueParents.has(key.slice(key.lastIndexOf('/') + 1))) {
+  if (!wordParam && hints.valueParents && m >= 2 && words.length > 0 && hints.valueParents.has(key.slice(key.lastIndexOf('/') + 1))) {
     let rare = 0;
     for (const w of words) if (w.g <= T.rareHits * w.nodes.length) rare++;
     wordParam = rare === words.length && !(m >= 4 && words.some((w) => w.nodes.length >= 3 && w.nodes.length >= T.literalRecurrence * m));

@@ -13,6 +13,7 @@ export type ValueShape =
   | 'date'
   | 'email'
   | 'masked'
+  | 'encoded'
   | 'prefixed_id'
   | 'token'
   | 'code'
@@ -20,7 +21,7 @@ export type ValueShape =
   | 'version'
   | 'word';
 
-export const STRONG_SHAPES: ReadonlySet<ValueShape> = new Set<ValueShape>(['integer', 'uuid', 'objectid', 'hex', 'date', 'email', 'masked', 'prefixed_id', 'token']);
+export const STRONG_SHAPES: ReadonlySet<ValueShape> = new Set<ValueShape>(['integer', 'uuid', 'objectid', 'hex', 'date', 'email', 'masked', 'encoded', 'prefixed_id', 'token']);
 
 /** Extensions that make a path a downloadable file asset. */
 export const FILE_ASSET_EXTENSIONS: ReadonlySet<string> = new Set(['docx', 'doc', 'xlsx', 'xls', 'pptx', 'ppt', 'pdf', 'csv', 'txt', 'json', 'zip']);
@@ -58,6 +59,8 @@ export function valueShape(seg: string): ValueShape {
   if (digits === n) return n === 8 && DATE.test(seg) && +seg.slice(0, 4) > 1900 && +seg.slice(0, 4) < 2100 && +seg.slice(4, 6) <= 12 ? 'date' : 'integer';
   if (other > 0) {
     if (seg.includes('@')) return 'email';
+    // Percent-encoded bytes (`feature%2Flogin`, `a%20b`) only occur in values, never in endpoint names.
+    if (/%[0-9A-Fa-f]{2}/.test(seg)) return 'encoded';
     if (digits >= 4 && DATE.test(seg)) return 'date';
     if (n >= 32 && UUID.test(seg)) return 'uuid';
     if (VERSION.test(seg)) return 'version';
