@@ -89,7 +89,12 @@ export const credentialStuffing: Detector<{
         let via = stuffingIps.get(ip);
         let successOnly = false;
         if (!via) { const ipProf = state.profiles[actorKey('ip', ip)]; if (ipProf && ipProf.scen === 'credential_stuffing' && ipProf.flagged >= window.start) via = 'recent stuffing flag'; }
-        if (!via && freshOk.has(ip)) { via = freshOk.get(ip)!; successOnly = true; }
+        if (!via && freshOk.has(ip)) {
+          // A login that merely succeeded during the surge: only with a client the account never used
+          // (bots cycle user agents; a returning user keeps theirs, a brand-new one has just one).
+          const uaKnown = prof !== undefined && prof.uas.some((ua) => a.uas.has(ua));
+          if (!uaKnown && (prof !== undefined || a.uas.size >= 2)) { via = freshOk.get(ip)!; successOnly = true; }
+        }
         if (!via) continue;
         if (prof !== undefined && prof.ips.includes(ip)) continue;
         out.push({
