@@ -28,8 +28,11 @@ interface Report {
 }
 
 /** Synthesizes with cdk-nag AwsSolutionsChecks and returns the unacknowledged findings (empty when clean). */
-function nagFindings(config: Record<string, unknown>): { findings: string[]; acknowledgements: Array<[string, string]> } {
-  const { app, outdir } = buildTestApp({ apiscope: config }, { nag: true });
+function nagFindings(
+  config: Record<string, unknown>,
+  cfnValidate = false,
+): { findings: string[]; acknowledgements: Array<[string, string]> } {
+  const { app, outdir } = buildTestApp({ apiscope: config }, { nag: true, cfnValidate });
   let failed: unknown;
   try {
     app.synth();
@@ -52,8 +55,13 @@ function nagFindings(config: Record<string, unknown>): { findings: string[]; ack
 }
 
 describe('cdk-nag AwsSolutions', () => {
+  it('has zero findings with every option on, including the CDK CloudFormation schema validation', () => {
+    const { findings } = nagFindings({ ...WITH_CENTRAL, ...FULL }, true);
+    expect(findings).toEqual([]);
+  });
+
   it.each([
-    ['every option on', FULL],
+    ['every regional option on', FULL],
     ['minimal config', MINIMAL],
     ['replication to and the central stack', WITH_CENTRAL],
   ])('has zero unacknowledged findings (%s)', (_name, config) => {

@@ -36,7 +36,7 @@ export function buildTestApp(
   const app = new App({
     outdir,
     // CDK's built-in CloudFormation schema validation (WASM) takes 10-25 s per synth on this machine; one test
-    // file (cfnValidate.test.ts) runs it, the others skip it.
+    // (nag.test.ts, every option on) runs it, the others skip it.
     builtinCloudFormationValidation: options.cfnValidate ?? false,
     context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], ...context },
   });
