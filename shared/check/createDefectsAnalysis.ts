@@ -55,11 +55,13 @@ export function createDefectsAnalysis(opts: DefectsOptions = {}): Analysis<Defec
   const thresholds = new Map(checks.map((c) => [c.definition.id, { ...c.definition.thresholds, ...(opts.thresholds?.[c.definition.id] ?? {}) }]));
   const rules = compileRules(opts.rules ?? []);
   const byType = new Map<string, FindingText>();
-  for (const c of checks) byType.set(c.definition.id, { title: c.definition.title, fix: c.definition.fix, owasp: c.definition.owasp, severity: c.definition.severity });
+  const quietOf = (c: Check): number | undefined => opts.thresholds?.[c.definition.id]?.resolveAfterMs ?? c.definition.resolveAfterMs;
+  const quiet = new Map(checks.map((c) => [c.definition.id, quietOf(c)]));
+  for (const c of checks) byType.set(c.definition.id, { title: c.definition.title, fix: c.definition.fix, owasp: c.definition.owasp, severity: c.definition.severity, resolveAfterMs: quietOf(c) });
   for (const r of opts.rules ?? []) byType.set(`custom:${r.id}`, { title: r.title, fix: r.fix, owasp: r.owasp, severity: r.severity });
   const textOf = (f: Finding): FindingText => {
     const base = byType.get(f.type) ?? { title: f.type, fix: '', owasp: 'custom', severity: 'medium' as Severity };
-    return { title: f.title ?? base.title, fix: f.fix ?? base.fix, owasp: f.owasp ?? base.owasp, severity: base.severity };
+    return { title: f.title ?? base.title, fix: f.fix ?? base.fix, owasp: f.owasp ?? base.owasp, severity: base.severity, resolveAfterMs: f.resolveAfterMs ?? base.resolveAfterMs };
   };
   const lifecycleOpts = { resolveAfterMs: opts.resolveAfterMs ?? 86_400_000, updateEveryMs: opts.updateEveryMs ?? 3_600_000, maxDefects: 10_000, maxHistory: 3 };
   const minAlert = opts.minAlertSeverity ?? 'high';
@@ -83,7 +85,7 @@ export function createDefectsAnalysis(opts: DefectsOptions = {}): Analysis<Defec
         state.checks[id] ??= c.initialState();
         const d = c.definition;
         for (const f of c.evaluate(view, state.checks[id], thresholds.get(id)!)) {
-          findings.push(f.type === id ? f : { ...f, title: f.title ?? d.title, fix: f.fix ?? d.fix, owasp: f.owasp ?? d.owasp, severity: f.severity ?? d.severity });
+          findings.push(f.type === id ? f : { ...f, title: f.title ?? d.title, fix: f.fix ?? d.fix, owasp: f.owasp ?? d.owasp, severity: f.severity ?? d.severity, resolveAfterMs: quiet.get(id) });
         }
       }
       if (rules.length) findings.push(...evaluateRules(view, state.rules, rules));

@@ -24,9 +24,11 @@ export interface DefectRecord {
   /** Evidence of the latest window plus capped history. */
   evidence: Record<string, unknown>;
   /** Earlier windows' evidence, newest first (capped). */
-  history: Array<{ ts: number; count: number; evidence: Record<string, unknown> }>;
+  history: Array<{ ts: number; evidence: Record<string, unknown> }>;
   lastRowAt: number;
   lastRowOccurrences: number;
+  /** Quiet time before this defect resolves (its check's, else the analysis-wide one). */
+  resolveAfterMs?: number;
 }
 
 export interface LifecycleState { defects: Record<string, DefectRecord> }
@@ -47,7 +49,7 @@ export function defectId(type: string, domain: string, method: string, template:
   return createHash('sha256').update(`${type}\u0000${domain}\u0000${method}\u0000${template}`).digest('hex').slice(0, 16);
 }
 
-export interface FindingText { title: string; fix: string; owasp: OwaspItem | string; severity: Severity }
+export interface FindingText { title: string; fix: string; owasp: OwaspItem | string; severity: Severity; resolveAfterMs?: number }
 
 /**
  * Folds one window's findings into the defect records and returns the lifecycle transitions that need a row:
@@ -67,6 +69,7 @@ export function applyFindings(
       d = state.defects[id] = {
         id, type: f.type, domain: f.domain, method: f.method, template: f.template, severity: sev, owasp: tx.owasp, title: tx.title, fix: tx.fix,
         status: 'open', generation: 1, firstSeen: f.ts, lastSeen: f.ts, occurrences: 0, evidence: f.evidence, history: [], lastRowAt: 0, lastRowOccurrences: -1,
+        ...(tx.resolveAfterMs !== undefined ? { resolveAfterMs: tx.resolveAfterMs } : {}),
       };
       d.occurrences = f.count;
       if (!touched.has(id)) out.push({ record: d, change: 'opened' });
@@ -76,7 +79,7 @@ export function applyFindings(
         if (!touched.has(id)) out.push({ record: d, change: 'reopened' });
       } else d.severity = maxSeverity(d.severity, sev);
       if (d.evidence !== f.evidence) {
-        d.history.unshift({ ts: d.lastSeen, count: 0, evidence: d.evidence });
+        d.history.unshift({ ts: d.lastSeen, evidence: d.evidence });
         if (d.history.length > o.maxHistory) d.history.length = o.maxHistory;
       }
       d.occurrences += f.count;
@@ -90,7 +93,7 @@ export function applyFindings(
   for (const id of ids) {
     const d = state.defects[id];
     if (d.status === 'resolved') continue;
-    if (!touched.has(id) && windowEnd - d.lastSeen >= o.resolveAfterMs) {
+    if (!touched.has(id) && windowEnd - d.lastSeen >= (d.resolveAfterMs ?? o.resolveAfterMs)) {
       d.status = 'resolved';
       out.push({ record: d, change: 'resolved' });
       continue;
@@ -123,7 +126,7 @@ export function toRow(d: DefectRecord): DefectRow {
   return {
     defect_id: d.id, defect_type: d.type, severity: d.severity, status: d.status, domain_name: d.domain, method: d.method, template: d.template,
     first_seen: iso(d.firstSeen), last_seen: iso(d.lastSeen), owasp: d.owasp, occurrences: d.occurrences, title: d.title, fix: d.fix,
-    evidence: JSON.stringify({ ...d.evidence, generation: d.generation, earlier: d.history.slice(0, 3) }),
+    evidence: JSON.stringify({ ...d.evidence, generation: d.generation, earlier: d.history.slice(0, 3).map((h) => ({ at: iso(h.ts), ...h.evidence })) }),
   };
 }
 

@@ -23,6 +23,11 @@ export interface CheckDefinition<T extends Record<string, number> = Record<strin
   /** What the evidence keeps (for the README table and reviewers). */
   evidence: string;
   thresholds: T;
+  /**
+   * Quiet time (event time) after which this check's defects resolve, for incident-like checks (error bursts);
+   * others use the analysis-wide `resolveAfterMs`. Overridable with `thresholds: { <id>: { resolveAfterMs } }`.
+   */
+  resolveAfterMs?: number;
   /** Only runs when an OpenAPI spec was given. */
   needsSpec?: boolean;
 }
@@ -57,6 +62,7 @@ export interface Finding {
   title?: string;
   fix?: string;
   owasp?: OwaspItem;
+  resolveAfterMs?: number;
   /** Overrides the definition's severity when the evidence makes it worse (or milder). */
   severity?: Severity;
   /** Occurrences in this window (requests, callers or windows, as the check defines). */

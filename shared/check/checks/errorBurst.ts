@@ -2,10 +2,11 @@ import type { Check, Finding } from '../types.ts';
 import { capRecord, pruneDue, is5xx, round } from '../util.ts';
 
 interface ErrorBaseline { share: number; windows: number; lastTs: number }
+interface DomainIncident { startTs: number; lastTs: number; endpoints: string[]; endpointCount: number; requests: number; errors: number; peakShare: number }
 export interface ErrorBurstState {
   endpoints: Record<string, ErrorBaseline>;
-  /** Domain -> event time of its last domain-wide burst: bursts right after it belong to the same incident. */
-  domainIncidents: Record<string, number>;
+  /** Domain -> its current domain-wide incident: bursts soon after the last one belong to the same incident. */
+  domainIncidents: Record<string, DomainIncident>;
 }
 
 const thresholds = {
@@ -39,6 +40,8 @@ export const errorBurst: Check<ErrorBurstState, typeof thresholds> = {
     fix: 'Look at the integration (Lambda/HTTP backend) logs for the window in the evidence: a failing dependency, a bad deploy or exhausted capacity. Add alarms on 5XXError, timeouts and retries with backoff, and make sure error responses do not leak internals.',
     evidence: 'requests, 5xx count and share in the window, the endpoint baseline share, status breakdown',
     thresholds,
+    /** Incident-like: an hour without a burst ends the incident. */
+    resolveAfterMs: 3_600_000,
   },
   initialState: () => ({ endpoints: {}, domainIncidents: {} }),
   evaluate(win, state, t) {
@@ -65,21 +68,30 @@ export const errorBurst: Check<ErrorBurstState, typeof thresholds> = {
       });
     }
     if (pruneDue(win)) capRecord(state.endpoints, t.maxEndpoints, (b) => b.lastTs);
-    if (pruneDue(win)) capRecord(state.domainIncidents, t.maxEndpoints, (x) => x);
+    if (pruneDue(win)) capRecord(state.domainIncidents, t.maxEndpoints, (x) => x.lastTs);
     const byDomain = new Map<string, Finding[]>();
     for (const f of bursts) byDomain.set(f.domain, [...(byDomain.get(f.domain) ?? []), f]);
     const out: Finding[] = [];
     for (const [domain, fs] of byDomain) {
-      const last = state.domainIncidents[domain];
-      if (fs.length < t.domainFanout && !(last !== undefined && fs[0].ts - last <= t.incidentGapMs)) { out.push(...fs); continue; }
-      state.domainIncidents[domain] = Math.max(...fs.map((f) => f.ts));
+      const inc = state.domainIncidents[domain];
+      const ongoing = inc !== undefined && fs[0].ts - inc.lastTs <= t.incidentGapMs;
+      if (fs.length < t.domainFanout && !ongoing) { out.push(...fs); continue; }
       const requests = fs.reduce((a, f) => a + (f.evidence.requests as number), 0);
       const errors = fs.reduce((a, f) => a + f.count, 0);
+      const i: DomainIncident = ongoing ? inc : { startTs: Math.min(...fs.map((f) => f.ts)), lastTs: 0, endpoints: [], endpointCount: 0, requests: 0, errors: 0, peakShare: 0 };
+      state.domainIncidents[domain] = i;
+      i.lastTs = Math.max(...fs.map((f) => f.ts));
+      for (const f of fs) {
+        const name = `${f.method} ${f.template}`;
+        if (!i.endpoints.includes(name)) { i.endpointCount++; if (i.endpoints.length < 10) i.endpoints.push(name); }
+      }
+      i.requests += requests; i.errors += errors; i.peakShare = Math.max(i.peakShare, errors / requests);
       out.push({
-        type: this.definition.id, domain, method: '*', template: '*', severity: 'high', count: errors, ts: Math.max(...fs.map((f) => f.ts)),
+        type: this.definition.id, domain, method: '*', template: '*', severity: 'high', count: errors, ts: i.lastTs,
         evidence: {
-          scope: 'domain-wide', endpointsAffected: fs.length, requests, errors5xx: errors, share: round(errors / requests),
-          endpoints: fs.slice(0, 10).map((f) => `${f.method} ${f.template} (${f.count}/${f.evidence.requests as number})`),
+          scope: 'domain-wide', since: new Date(i.startTs).toISOString(), endpointsAffected: i.endpointCount, requests: i.requests, errors5xx: i.errors,
+          share: round(i.errors / i.requests), peakWindowShare: round(i.peakShare), endpoints: i.endpoints,
+          thisWindow: fs.slice(0, 5).map((f) => `${f.method} ${f.template} (${f.count}/${f.evidence.requests as number})`),
         },
       });
     }

@@ -33,6 +33,8 @@ export const latencyRegression: Check<LatencyRegressionState, typeof thresholds>
     fix: 'Compare with the deploys and dependency changes around the first-seen time; profile the integration. Set an integration timeout and a usage plan / throttling so slow requests cannot pile up and exhaust concurrency.',
     evidence: 'window median and p95 integration latency, baseline median, requests',
     thresholds,
+    /** Incident-like: an hour back at normal latency ends the regression. */
+    resolveAfterMs: 3_600_000,
   },
   initialState: () => ({ endpoints: {} }),
   evaluate(win, state, t) {
