@@ -179,7 +179,7 @@ function classify(stats: Map<string, ChildStat>, m: number, key: string, hints: 
     // A word that recurs under a good share of the merged parents is a name (issues under each repo).
     if (m >= 4 && s.nodes.length >= 3 && s.nodes.length >= T.literalRecurrence * m) continue;
     // Beside identifiers, a word requested far more than any identifier is an endpoint (`/invoices/upcoming`).
-    if (mixed && !forced && isHeavy(s, mixed)) continue;
+    if (mixed && !forced && isHeavy(s, mixed) && !(s.shape === 'code' && mixed.live >= 4)) continue;
     params.add(s.seg);
   }
   out.wordParams.add(key);
@@ -240,6 +240,7 @@ function wordsAreValues(words: ChildStat[], m: number, mixed: StrongProfile | nu
   }
   const inner = nW - leaves;
   if (inner >= 2 && collections * 2 >= inner) return 0;
+  if (inner >= 3 && inner >= 0.6 * nW && alikeSubtrees(words)) return 1;
   const novelty = nW / edges;
   // Names recur: the most used one shows up under many parents. Values seldom repeat across parents.
   if (m >= 3 && nW >= T.minWordsMerged && edges >= T.minEdgesMerged && novelty >= T.noveltyRatio && maxParents <= Math.max(3, T.maxValueRecurrence * m)) {
@@ -278,6 +279,26 @@ function wordsAreValues(words: ChildStat[], m: number, mixed: StrongProfile | nu
     if (gNovel / gEdges >= T.noveltyRatio) return sure(nW);
   }
   return 0;
+}
+
+/**
+ * Words whose subtrees are alike (`methods/{cert,duo,sms}/lifecycle`, `roles/{ADMIN,CUSTOM}/subscriptions`):
+ * each child name is shared by at least two of them on average and the most common one is under most of them.
+ */
+function alikeSubtrees(words: ChildStat[]): boolean {
+  const under = new Map<string, number>();
+  let inner = 0, sum = 0;
+  for (const w of words) {
+    const seen = new Set<string>();
+    for (const n of w.nodes) if (n.c) for (const g in n.c) if (n.c[g].s !== 1 && n.c[g].g > 0) seen.add(g);
+    if (seen.size === 0) continue;
+    inner++;
+    sum += seen.size;
+    for (const g of seen) under.set(g, (under.get(g) ?? 0) + 1);
+  }
+  let top = 0;
+  for (const c of under.values()) if (c > top) top = c;
+  return inner >= 3 && sum >= 2 * under.size && top >= 0.6 * inner;
 }
 
 /** Weak-shaped children of the identifier-valued children at a position (what a value's subtree looks like). */
