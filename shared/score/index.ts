@@ -9,7 +9,7 @@ import { combineFindings, propagateToOrigins, severityOf, type ActorVerdict } fr
 import { createIpReputation, type IpReputation } from './ipReputation.ts';
 import { boundedEwma, learnActorRate, log2Bucket, WINDOWS_PER_DAY } from './baselines.ts';
 import {
-  ACC_HALF_LIFE_MS, decayAcc, initialScoringState, newProfile, ringAdd, roundAcc, topAdd, RING_IDS, RING_IPS, RING_SMALL, RING_UAS, TOP_TEMPLATES,
+  ACC_HALF_LIFE_MS, decayAcc, initialScoringState, newProfile, ringAdd, roundAcc, topAdd, topAddAll, RING_IDS, RING_IPS, RING_SMALL, RING_UAS, TOP_TEMPLATES,
   type EndpointBaseline, type ScoringState,
 } from './state.ts';
 import type { Finding, ScoringOptions } from './types.ts';
@@ -171,7 +171,7 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
       acc.n += a.n; acc.e4 += a.e4; acc.e404 += a.e404; acc.e401 += a.e401; acc.e403 += a.e403; acc.unauth += a.unauth; acc.unauthOk += a.unauthOk;
       acc.unauthBytes += a.unauthBytes; acc.scripted += scripted; acc.unmatched += a.unmatched; acc.idReq += a.idReq; acc.idNew += a.idNew; acc.ipNew += a.newIps;
       p.n += a.n; p.ls = a.last; p.hours[hour] += a.n;
-      for (const u of a.tpls.values()) topAdd(p.tpl, u.key, u.n, TOP_TEMPLATES);
+      topAddAll(p.tpl, a.tpls.values(), TOP_TEMPLATES);
       if (a.type !== 'ip') for (const ip of a.ips) ringAdd(p.ips, ip, RING_IPS);
       else for (const pr of a.prs) ringAdd(p.prs, pr, RING_SMALL);
       for (const ua of a.uas) ringAdd(p.uas, ua, RING_UAS);

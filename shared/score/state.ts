@@ -162,6 +162,17 @@ export function ringAdd(ring: string[], v: string, cap: number): boolean {
   return true;
 }
 
+/** Adds a window's counts to a bounded top-k map (one key count per call, not per entry). */
+export function topAddAll(m: Record<string, number>, entries: Iterable<{ key: string; n: number }>, cap: number): void {
+  let size = -1;
+  for (const { key, n } of entries) {
+    if (m[key] !== undefined) { m[key] += n; continue; }
+    if (size < 0) { size = 0; for (const _ in m) size++; }
+    if (size < cap) { m[key] = n; size++; continue; }
+    topAdd(m, key, n, cap);
+  }
+}
+
 /** Increments a bounded top-k counter map, evicting the smallest entry when full. */
 export function topAdd(m: Record<string, number>, k: string, by: number, cap: number): void {
   if (m[k] !== undefined) { m[k] += by; return; }

@@ -66,6 +66,8 @@ export interface ActorWindow {
   uas: Set<string>;
   keys: Set<string>;
   classes: Map<UaClass, number>;
+  /** First domain the actor called in the window (the usual case is one), and counts per domain. */
+  domain: string;
   domains: Map<string, number>;
   first: number;
   last: number;
@@ -116,11 +118,11 @@ interface Resolved { key: string | null; method: string; template: string | null
 
 const SAMPLE_MAX = 5;
 
-function newActor(key: string, type: ActorType, id: string, ts: number): ActorWindow {
+function newActor(key: string, type: ActorType, id: string, ts: number, domain: string): ActorWindow {
   return {
     key, type, id, n: 0, ok: 0, e4: 0, e401: 0, e403: 0, e404: 0, e429: 0, e5: 0, bytes: 0, unauth: 0, unauthOk: 0, unauthBytes: 0,
     unmatched: 0, unmatchedPaths: new Set(), tpls: new Map(), ips: new Set(), prs: new Set(), uas: new Set(), keys: new Set(),
-    classes: new Map(), domains: new Map(), first: ts, last: ts, samples: [], seenIds: new Set(), newIps: 0, idReq: 0, idNew: 0, lastTpl: null, firstTpl: null,
+    classes: new Map(), domain, domains: new Map(), first: ts, last: ts, samples: [], seenIds: new Set(), newIps: 0, idReq: 0, idNew: 0, lastTpl: null, firstTpl: null,
   };
 }
 
@@ -203,7 +205,7 @@ export function buildWindow(
       if (id === null || id === '') continue;
       const key = actorKey(type, id);
       let a = actors.get(key);
-      if (!a) { a = newActor(key, type, id, e.ts); a.firstTpl = r.key; actors.set(key, a); }
+      if (!a) { a = newActor(key, type, id, e.ts, e.domainName); a.firstTpl = r.key; actors.set(key, a); }
       const prof = profiles[key];
       a.n++; a.ok += ok; a.e4 += e4; a.bytes += bytes; a.last = e.ts;
       if (s === 401) a.e401++; else if (s === 403) a.e403++; else if (s === 404) a.e404++; else if (s === 429) a.e429++;

@@ -42,7 +42,7 @@ export const behaviourAnomaly: Detector<{ minRequests: number; minZ: number; min
       if (attributions.length < t.minFeatures) continue;
       attributions.sort((x, y) => y.z - x.z);
       out.push({
-        detector: 'behaviour_anomaly', scenario: 'anomalous_behaviour', actor: pop[i].key, domain: [...pop[i].domains.keys()][0],
+        detector: 'behaviour_anomaly', scenario: 'anomalous_behaviour', actor: pop[i].key, domain: pop[i].domain,
         confidence: Math.min(1, attributions[0].z / 10), evidence: { attributions: attributions.slice(0, 4), population: pop.length },
       });
     }

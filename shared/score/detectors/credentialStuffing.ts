@@ -98,13 +98,13 @@ export const credentialStuffing: Detector<{
         if (!via) continue;
         if (prof !== undefined && prof.ips.includes(ip)) continue;
         out.push({
-          detector: 'credential_stuffing', scenario: 'credential_stuffing', actor: a.key, domain: [...a.domains.keys()][0], confidence: 0.9,
+          detector: 'credential_stuffing', scenario: 'credential_stuffing', actor: a.key, domain: a.domain, confidence: 0.9,
           evidence: { kind: 'account_takeover', fromIp: ip, ipSeenIn: successOnly ? `login succeeded during the surge on ${via} from a never-seen address` : via, requests: a.n, samples: a.samples },
           related: [actorKey('ip', ip)],
         });
         if (successOnly) {
           out.push({
-            detector: 'credential_stuffing', scenario: 'credential_stuffing', actor: actorKey('ip', ip), domain: [...a.domains.keys()][0], confidence: 0.8,
+            detector: 'credential_stuffing', scenario: 'credential_stuffing', actor: actorKey('ip', ip), domain: a.domain, confidence: 0.8,
             evidence: { kind: 'takeover_origin', endpoint: via, account: a.id, note: 'never-seen address logged in during a stuffing surge, then used an account it had never used' },
             related: [a.key],
           });

@@ -30,7 +30,7 @@ export const forcedBrowsing: Detector<{ minUnmatched: number; minDistinctPaths: 
       for (const p of a.unmatchedPaths) if (PROBE_PATH.test(p)) probes++;
       const probeShare = probes / a.unmatchedPaths.size;
       out.push({
-        detector: 'forced_browsing', scenario: 'forced_browsing', actor: a.key, domain: [...a.domains.keys()][0],
+        detector: 'forced_browsing', scenario: 'forced_browsing', actor: a.key, domain: a.domain,
         confidence: Math.min(1, 0.65 + 0.35 * probeShare),
         evidence: {
           unmatchedRequests: a.unmatched, distinctUnmatchedPaths: a.unmatchedPaths.size, unmatchedShare: r3(share), knownProbePatternShare: r3(probeShare),

@@ -20,7 +20,7 @@ export const ipReputationDetector: Detector<Record<string, number>> = {
       if (a.type !== 'ip') continue;
       const label = reputation.labelOf(a.id);
       if (!label || CONF[label] === undefined) continue;
-      out.push({ detector: 'ip_reputation', scenario: 'anomalous_behaviour', actor: a.key, domain: [...a.domains.keys()][0], confidence: CONF[label], evidence: { list: label } });
+      out.push({ detector: 'ip_reputation', scenario: 'anomalous_behaviour', actor: a.key, domain: a.domain, confidence: CONF[label], evidence: { list: label } });
     }
     return out;
   },

@@ -35,7 +35,7 @@ export const scriptedUserAgent: Detector<{ minRequests: number; minScriptedShare
       // Refused = 401/403: the session or token is not (or no longer) entitled. Validation errors (400/404/422)
       // are what developers testing with Postman or curl produce, and are not counted.
       const errShare = (acc.e401 + acc.e403) / acc.n;
-      const dom = [...a.domains.keys()][0];
+      const dom = a.domain;
       const d = state.population.domains[dom];
       const apiErr = d && d.n > 200 ? d.refused / d.n : 0.03;
       if (errShare < t.minErrorShare || errShare < t.minErrorRatioVsApi * apiErr) continue;

@@ -14,7 +14,7 @@ export const volumeSpike: Detector<{
   definition: {
     id: 'volume_spike',
     role: 'primary',
-    description: 'One caller sends far more requests in a window than any normal caller (population p99 of per-caller windows) and than its own learned rate, and is throttled (429) or extreme. Upstream incidents (5xx retries) do not count. Slow ramps: a caller with a week of history whose window and recent (2 h) rate are both several times the rate it learned (which may rise only 0.5 %/day).',
+    description: 'One caller sends far more requests in a window than any normal caller (population p99 of per-caller windows) and than its own learned rate, and is throttled (429), or is a known caller at an extreme volume. Upstream incidents (5xx retries) do not count. Slow ramps: a caller with a week of history whose window and recent (2 h) rate are both several times the rate it learned (which may rise only 0.5 %/day).',
     scenario: 'traffic_spike',
     owasp: 'API4:2023 Unrestricted Resource Consumption',
     labels: { behaviour: 'http:dos', mitre: 'T1498', confidence: 'high' },
@@ -34,12 +34,14 @@ export const volumeSpike: Detector<{
       const own = p && p.rateN >= t.minSelfWindows ? p.rate : null;
       if (own !== null && a.n < t.selfMultiple * own) continue;
       const throttled = a.e429 / a.n;
-      if (throttled < t.minThrottledShare && a.n < t.extremeMultiple * p99) continue;
+      // Without throttling, only a known caller exploding far past its own rate counts: a never-seen caller
+      // sending a large clean batch (a nightly job's first run) is not an attack by volume alone.
+      if (throttled < t.minThrottledShare && (a.n < t.extremeMultiple * p99 || own === null)) continue;
       const perEndpoint = [...a.tpls.values()].sort((x, y) => y.n - x.n).slice(0, 3).map((u) => ({
         endpoint: u.key, requests: u.n, endpointBaselinePerWindow: r3(state.endpoints[u.key]?.n ?? 0),
       }));
       out.push({
-        detector: 'volume_spike', scenario: 'traffic_spike', actor: a.key, domain: [...a.domains.keys()][0], confidence: 1,
+        detector: 'volume_spike', scenario: 'traffic_spike', actor: a.key, domain: a.domain, confidence: 1,
         evidence: {
           requests: a.n, throttled429: a.e429, throttledShare: r3(throttled), perEndpoint,
           baseline: { populationP99PerWindow: p99, ownRatePerWindow: own === null ? 'no history' : r3(own) }, samples: a.samples,
@@ -51,7 +53,7 @@ export const volumeSpike: Detector<{
 };
 
 function slowRamp(
-  a: Parameters<typeof accWithWindow>[1] & { key: string; domains: Map<string, number>; samples: string[] },
+  a: Parameters<typeof accWithWindow>[1] & { key: string; domain: string; samples: string[] },
   p: Parameters<typeof accWithWindow>[0],
   end: number,
   t: { rampMultiple: number; rampMinWindows: number; rampMinRequests: number },
@@ -60,7 +62,7 @@ function slowRamp(
   const recent = accWithWindow(p, a, 0, end).n / ACC_WINDOWS;
   if (recent < t.rampMultiple * p.rate) return null;
   return {
-    detector: 'volume_spike', scenario: 'traffic_spike', actor: a.key, domain: [...a.domains.keys()][0], confidence: 0.75,
+    detector: 'volume_spike', scenario: 'traffic_spike', actor: a.key, domain: a.domain, confidence: 0.75,
     evidence: {
       kind: 'slow_ramp', requests: a.n, recentPerWindow: r3(recent), baseline: { ownRatePerWindow: r3(p.rate), learnedOverWindows: p.rateN, maxDailyGrowth: '0.5%' },
       samples: a.samples,
