@@ -15,7 +15,6 @@ export const STATE_PREFIX = 'state';
 export const ATHENA_RESULTS_PREFIX = 'athena-results';
 /** Athena cancels a query of this workgroup that would scan more. */
 export const BYTES_SCANNED_CUTOFF = Size.gibibytes(10);
-export const FIRST_PARTITION_DATE = '2024-01-01';
 
 export interface CentralReplication {
   readonly bucketArn: string;
@@ -114,7 +113,7 @@ export class FindingsLake extends Construct {
       const table = new glue.CfnTable(this, `Table-${schema.name}`, {
         catalogId: stack.account,
         databaseName: this.databaseName,
-        tableInput: tableInput(schema, this.bucket.bucketName),
+        tableInput: tableInput(schema, this.bucket.bucketName, props.retentionDays),
       });
       table.addResourceDependency(this.database);
       this.tables[schema.name] = table;
@@ -356,8 +355,11 @@ export function glueName(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9_]/g, '_');
 }
 
-/** Glue table over gzip NDJSON with partition projection on dt (yyyy-MM-dd) and hour (00-23). */
-export function tableInput(schema: TableSchema, bucketName: string): glue.CfnTable.TableInputProperty {
+/**
+ * Glue table over gzip NDJSON with partition projection on dt (yyyy-MM-dd, the retention period up to today)
+ * and hour (00-23).
+ */
+export function tableInput(schema: TableSchema, bucketName: string, retentionDays: number): glue.CfnTable.TableInputProperty {
   const location = `s3://${bucketName}/${schema.prefix}/`;
   return {
     name: schema.name,
@@ -369,7 +371,8 @@ export function tableInput(schema: TableSchema, bucketName: string): glue.CfnTab
       'projection.enabled': 'true',
       'projection.dt.type': 'date',
       'projection.dt.format': 'yyyy-MM-dd',
-      'projection.dt.range': `${FIRST_PARTITION_DATE},NOW`,
+      // Older partitions have expired (lifecycle), so Athena never enumerates them.
+      'projection.dt.range': `NOW-${retentionDays}DAYS,NOW`,
       'projection.dt.interval': '1',
       'projection.dt.interval.unit': 'DAYS',
       'projection.hour.type': 'integer',

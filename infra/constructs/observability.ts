@@ -100,6 +100,15 @@ export class Observability extends Construct {
       });
     }
 
+    this.alarm('StreamWriteThrottled', action, {
+      alarmDescription:
+        'The ingest stream rejects writes (shard limit); CloudWatch Logs retries but may drop access-log events. Raise shardCount.',
+      metric: props.stream.metricWriteProvisionedThroughputExceeded({ period, statistic: 'Sum' }),
+      threshold: 1,
+      evaluationPeriods: 3,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    });
+
     const fns = props.functions;
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       defaultInterval: Duration.hours(6),
@@ -138,6 +147,26 @@ export class Observability extends Construct {
           new cloudwatch.GraphWidget({
             title: 'Failed batches (DLQ depth)',
             left: fns.map((f) => f.dlq.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum', label: f.spec.name })),
+            width: 12,
+          }),
+          new cloudwatch.GraphWidget({
+            title: 'Subscription delivery errors / throttling (CloudWatch Logs -> stream)',
+            left: ['DeliveryErrors', 'DeliveryThrottling'].map(
+              (m) =>
+                new cloudwatch.MathExpression({
+                  expression: `SUM(SEARCH('{AWS/Logs,DestinationType,FilterName,LogGroupName} MetricName="${m}" FilterName="apiscope"', 'Sum', ${period.toSeconds()}))`,
+                  usingMetrics: {},
+                  period,
+                  label: m,
+                }),
+            ),
+            width: 12,
+          }),
+        ],
+        [
+          new cloudwatch.GraphWidget({
+            title: 'Stream write throttling',
+            left: [props.stream.metricWriteProvisionedThroughputExceeded({ period, statistic: 'Sum' })],
             width: 12,
           }),
           new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 12 }),

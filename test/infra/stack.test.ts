@@ -138,6 +138,7 @@ describe('findings lake', () => {
         'projection.enabled': 'true',
         'projection.dt.type': 'date',
         'projection.dt.format': 'yyyy-MM-dd',
+        'projection.dt.range': 'NOW-365DAYS,NOW',
         'projection.hour.type': 'integer',
         'projection.hour.range': '0,23',
         'projection.hour.digits': '2',
@@ -281,8 +282,13 @@ describe('alerts and observability', () => {
         AlarmActions: [ops],
       });
     }
-    expect(stack.observability.alarms).toHaveLength(12);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 12 + (stack.report ? 1 : 0));
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'WriteProvisionedThroughputExceeded',
+      Namespace: 'AWS/Kinesis',
+      AlarmActions: [ops],
+    });
+    expect(stack.observability.alarms).toHaveLength(13);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 13 + (stack.report ? 1 : 0));
   });
 
   it('has a dashboard with records in, rejected, findings out, iterator age, errors and throttles', () => {
