@@ -29,6 +29,7 @@ export async function runReplay(a: ReplayArgs): Promise<{ metrics: Record<string
     { kv: new MemoryKeyValueStore(), blobs: new FileBlobStore(out), alerts, metrics },
     {
       hashKey: a.hashKey ?? process.env.APISCOPE_HASH_KEY,
+      engine: { minShards: a.shards },
       inputs: {
         specText: a.spec ? readFileSync(a.spec, 'utf8') : undefined,
         rulesText: a.rules ? readFileSync(a.rules, 'utf8') : undefined,

@@ -43,7 +43,7 @@ export async function runDemo(outDir = '.apiscope/demo'): Promise<void> {
     console.log(`Put ${payloads.length} subscription payloads on Kinesis stream ${NAMES.stream} (${NAMES.shards} shards, kinesalite at ${emu.endpoints.kinesis})`);
     const alerts = new JsonlAlertSink(join(out, 'alerts.jsonl'), true);
     const metrics = new CountingMetrics();
-    const handlers = createLocalHandlers({ kv: new DynamoKeyValueStore(c.dynamodb, NAMES.table), blobs: new S3BlobStore(c.s3, NAMES.bucket), alerts, metrics });
+    const handlers = createLocalHandlers({ kv: new DynamoKeyValueStore(c.dynamodb, NAMES.table), blobs: new S3BlobStore(c.s3, NAMES.bucket), alerts, metrics }, { engine: { minShards: NAMES.shards } });
     const pollers = (['discovery', 'defects', 'scoring'] as const).map((n) => new KinesisPoller(c.kinesis, NAMES.stream, `apiscope-${n}`, handlers[n], 100));
     let n = 0;
     for (const p of pollers) n += await p.pollOnce();

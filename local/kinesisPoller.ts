@@ -44,44 +44,57 @@ export class KinesisPoller {
     return (r.Shards ?? []).map((s) => s.ShardId!).sort();
   }
 
-  /** Reads and processes what is on the stream now; returns the number of records handled. */
+  /**
+   * Reads and processes what is on the stream now, one batch per shard in turn (Lambda consumes shards
+   * concurrently, so no shard runs far ahead of the others); returns the number of records handled.
+   */
   async pollOnce(): Promise<number> {
     let total = 0;
-    for (const shardId of await this.shards()) {
+    const shards = await this.shards();
+    for (const shardId of shards) {
       if (!this.iterators.has(shardId)) {
         const it = await this.kinesis.send(new GetShardIteratorCommand({ StreamName: this.stream, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }));
         this.iterators.set(shardId, it.ShardIterator);
       }
-      for (;;) {
-        const iterator = this.iterators.get(shardId);
-        if (!iterator) break;
-        const r = await this.kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: this.batchSize }));
-        this.iterators.set(shardId, r.NextShardIterator);
-        const recs = r.Records ?? [];
-        if (!recs.length) break;
-        const event: KinesisStreamEvent = {
-          Records: recs.map((x) => ({
-            eventID: `${shardId}:${x.SequenceNumber}`,
-            eventName: 'aws:kinesis:record',
-            eventVersion: '1.0',
-            eventSource: 'aws:kinesis',
-            eventSourceARN: `arn:aws:kinesis:us-east-1:000000000000:stream/${this.stream}`,
-            awsRegion: 'us-east-1',
-            invokeIdentityArn: 'arn:aws:iam::000000000000:role/local',
-            kinesis: {
-              kinesisSchemaVersion: '1.0',
-              partitionKey: x.PartitionKey!,
-              sequenceNumber: x.SequenceNumber!,
-              data: Buffer.from(x.Data!).toString('base64'),
-              approximateArrivalTimestamp: (x.ApproximateArrivalTimestamp?.getTime() ?? Date.now()) / 1000,
-            },
-          })),
-        };
-        total += recs.length;
-        await this.invoke(event);
+    }
+    for (let busy = true; busy; ) {
+      busy = false;
+      for (const shardId of shards) {
+        const n = await this.pollShard(shardId);
+        if (n) busy = true;
+        total += n;
       }
     }
     return total;
+  }
+
+  private async pollShard(shardId: string): Promise<number> {
+    const iterator = this.iterators.get(shardId);
+    if (!iterator) return 0;
+    const r = await this.kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: this.batchSize }));
+    this.iterators.set(shardId, r.NextShardIterator);
+    const recs = r.Records ?? [];
+    if (!recs.length) return 0;
+    const event: KinesisStreamEvent = {
+      Records: recs.map((x) => ({
+        eventID: `${shardId}:${x.SequenceNumber}`,
+        eventName: 'aws:kinesis:record',
+        eventVersion: '1.0',
+        eventSource: 'aws:kinesis',
+        eventSourceARN: `arn:aws:kinesis:us-east-1:000000000000:stream/${this.stream}`,
+        awsRegion: 'us-east-1',
+        invokeIdentityArn: 'arn:aws:iam::000000000000:role/local',
+        kinesis: {
+          kinesisSchemaVersion: '1.0',
+          partitionKey: x.PartitionKey!,
+          sequenceNumber: x.SequenceNumber!,
+          data: Buffer.from(x.Data!).toString('base64'),
+          approximateArrivalTimestamp: (x.ApproximateArrivalTimestamp?.getTime() ?? Date.now()) / 1000,
+        },
+      })),
+    };
+    await this.invoke(event);
+    return recs.length;
   }
 
   private async invoke(event: KinesisStreamEvent, attempt = 0): Promise<void> {

@@ -69,7 +69,9 @@ export async function replayFile(input: string, handlers: ReplayHandlers, opts: 
       kinesis: { kinesisSchemaVersion: '1.0', partitionKey: String(idx), sequenceNumber: seq, approximateArrivalTimestamp: arrival / 1000, data: encodeSubscriptionPayload(pending).toString('base64') },
     });
     pending = [];
-    if (queues[shard].length >= RECORDS_PER_BATCH) await dispatch(shard);
+    // Shards are consumed side by side, as concurrent event source mappings would: when one shard has a full
+    // batch, every shard hands over what it has.
+    if (queues[shard].length >= RECORDS_PER_BATCH) for (let s = 0; s < shards; s++) await dispatch(s);
   };
 
   for await (const item of readInput(input)) {

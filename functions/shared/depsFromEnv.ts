@@ -20,7 +20,7 @@ export async function depsFromEnv(opts: { quarantine?: boolean } = {}): Promise<
     readText: (uri: string) => loadText(uri, clients.s3),
     hashKey: config.hashKey,
     fieldMapping: config.fieldMapping,
-    engine: { windowMs: config.windowMs, latenessMs: config.latenessMs, minAlertSeverity: config.minAlertSeverity, quarantine: !!opts.quarantine },
+    engine: { windowMs: config.windowMs, latenessMs: config.latenessMs, minShards: config.shards, minAlertSeverity: config.minAlertSeverity, quarantine: !!opts.quarantine },
     ports: {
       kv: new DynamoKeyValueStore(clients.dynamodb, config.table),
       blobs: new S3BlobStore(clients.s3, config.bucket),

@@ -9,6 +9,8 @@ export const ENV = {
   minAlertSeverity: 'APISCOPE_MIN_ALERT_SEVERITY',
   windowMs: 'APISCOPE_WINDOW_MS',
   latenessMs: 'APISCOPE_LATENESS_MS',
+  /** Shard count of the stream: windows wait for that many shards' watermarks. */
+  shards: 'APISCOPE_SHARDS',
   /** Secret for keyed hashes of sensitive values (SSM SecureString name in AWS, value locally). */
   hashKeyParam: 'APISCOPE_HASH_KEY_PARAM',
   hashKey: 'APISCOPE_HASH_KEY',

@@ -11,6 +11,7 @@ const schema = z.object({
   [ENV.minAlertSeverity]: severity.default('high'),
   [ENV.windowMs]: z.coerce.number().int().min(60_000).max(3_600_000).default(300_000),
   [ENV.latenessMs]: z.coerce.number().int().min(0).max(3_600_000).default(120_000),
+  [ENV.shards]: z.coerce.number().int().min(1).max(1000).default(1),
   [ENV.hashKey]: z.string().min(16, 'the hash key must be at least 16 characters').optional(),
   [ENV.rulesUri]: z.string().optional(),
   [ENV.specUri]: z.string().optional(),
@@ -25,6 +26,7 @@ export interface RuntimeConfig {
   minAlertSeverity: z.infer<typeof severity>;
   windowMs: number;
   latenessMs: number;
+  shards: number;
   hashKey: string;
   rulesUri?: string;
   specUri?: string;
@@ -60,6 +62,7 @@ export function loadRuntimeConfig(env: Record<string, string | undefined>): Runt
     minAlertSeverity: d[ENV.minAlertSeverity],
     windowMs: d[ENV.windowMs],
     latenessMs: d[ENV.latenessMs],
+    shards: d[ENV.shards],
     // Without a configured key the hashes are still one-way, but not secret: deployments set their own.
     hashKey: d[ENV.hashKey] ?? 'apiscope-default-hash-key',
     rulesUri: d[ENV.rulesUri],

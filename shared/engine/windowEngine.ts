@@ -13,8 +13,13 @@ export interface EngineOptions {
   windowMs: number;
   /** How long after a window's end (in event time, at the slowest shard) it still accepts records. */
   latenessMs: number;
-  /** A shard whose watermark trails the fastest one by more than this is treated as idle (e.g. after a merge). */
+  /**
+   * A shard that has not delivered anything for this long (processing time) no longer holds windows back:
+   * a parent shard after a split or merge, or a shard with no traffic.
+   */
   idleMs: number;
+  /** Windows wait until at least this many shards have reported a watermark (the stream's shard count). */
+  minShards: number;
   minAlertSeverity: Severity;
   /** At most this many windows are closed per invocation, so that a backlog never times a Lambda out. */
   maxClosePerCall: number;
@@ -25,7 +30,8 @@ export interface EngineOptions {
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   windowMs: 5 * 60_000,
   latenessMs: 2 * 60_000,
-  idleMs: 30 * 60_000,
+  idleMs: 10 * 60_000,
+  minShards: 1,
   minAlertSeverity: 'high',
   maxClosePerCall: 24,
   quarantine: false,
@@ -78,6 +84,7 @@ export class WindowEngine {
     options: Partial<EngineOptions> = {},
     /** For defects and scoring: discovery, whose snapshot of the same window resolves endpoints. */
     private readonly discovery?: DiscoveryAnalysis<any>,
+    private readonly clock: () => number = Date.now,
   ) {
     this.opts = { ...DEFAULT_ENGINE_OPTIONS, ...options };
   }
@@ -119,7 +126,7 @@ export class WindowEngine {
       await blobs.put(stateKeys.late(name, id), encodeJson(late), 'application/json');
       metrics.count('LateEvents', late.length);
     }
-    await kv.raise(this.pk, `WM#${shardId}`, 'wm', maxTs);
+    await kv.raise(this.pk, `WM#${shardId}`, 'wm', maxTs, { seenAt: this.now() });
     metrics.count('EventsIn', events.length);
     return { events: events.length, late: late.length, windows: byWindow.size };
   }
@@ -131,10 +138,17 @@ export class WindowEngine {
 
   /** The event time up to which every active shard has delivered. */
   private async globalWatermark(): Promise<number> {
-    const wms = (await this.ports.kv.query(this.pk, { from: 'WM#', to: 'WM#\uffff' })).map((i) => i.wm as number);
-    if (!wms.length) return -Infinity;
-    const max = Math.max(...wms);
-    return Math.min(...wms.filter((w) => w >= max - this.opts.idleMs));
+    const items = await this.ports.kv.query(this.pk, { from: 'WM#', to: 'WM#\uffff' });
+    if (items.length < this.opts.minShards) return -Infinity;
+    const now = this.now();
+    const active = items.filter((i) => typeof i.seenAt !== 'number' || now - (i.seenAt as number) <= this.opts.idleMs).map((i) => i.wm as number);
+    // Every shard idle: the stream is quiet, so everything delivered so far may close.
+    return active.length ? Math.min(...active) : Math.max(...items.map((i) => i.wm as number));
+  }
+
+  /** Processing time, only for shard idleness; never used for windows. */
+  private now(): number {
+    return this.clock();
   }
 
   /** Windows that hold data and have not been closed yet, ascending. */

@@ -47,7 +47,7 @@ describe('Lambda handlers on dynalite, kinesalite and s3rver (SNS mocked: no emu
     const metrics = new CountingMetrics();
     const ports = { kv: new DynamoKeyValueStore(c.dynamodb, NAMES.table), blobs: new S3BlobStore(c.s3, NAMES.bucket), alerts: new SnsAlertPublisher(new SNSClient({ region: 'us-east-1' }), 'arn:aws:sns:us-east-1:000000000000:alerts'), metrics };
     const d = toyDiscovery();
-    const deps = (quarantine: boolean) => async () => ({ ports, hashKey: 'test-hash-key-0123456789', engine: { windowMs: 300_000, latenessMs: 0, quarantine } });
+    const deps = (quarantine: boolean) => async () => ({ ports, hashKey: 'test-hash-key-0123456789', engine: { windowMs: 300_000, latenessMs: 0, minShards: 2, quarantine } });
     const disc = createAnalysisHandler('discovery', async () => ({ analysis: d }), deps(true));
     const score = createAnalysisHandler('scoring', async () => ({ analysis: toyScoring(), discovery: d }), deps(false));
     const pollers = [new KinesisPoller(c.kinesis, NAMES.stream, 'discovery', disc, 3), new KinesisPoller(c.kinesis, NAMES.stream, 'scoring', score, 3)];
