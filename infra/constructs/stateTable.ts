@@ -7,18 +7,12 @@ import { Construct } from 'constructs';
 /** Attribute the functions set (epoch seconds) on items DynamoDB may delete, e.g. closed windows. */
 export const TTL_ATTRIBUTE = 'expiresAt';
 
-/** Item-level actions the analysis functions use; no Scan, no table-management and no stream actions. */
-const ITEM_READ_WRITE = [
-  'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:Query',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
-  'dynamodb:ConditionCheckItem',
-];
-const ITEM_READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+/**
+ * The item actions adapters/dynamoKeyValueStore.ts issues (Get, Put, Query, Update, conditional or not); no
+ * Scan, no delete, no batch, no table management. A new kind of call there needs a new action here.
+ */
+const ITEM_READ_WRITE = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+const ITEM_READ = ['dynamodb:GetItem', 'dynamodb:Query'];
 
 /**
  * The analysis state: endpoint inventory, defect lifecycle, actor baselines and windows. Single table with
