@@ -31,7 +31,7 @@ const thresholds = {
 export const bruteForceableLogin: Check<BruteForceableLoginState, typeof thresholds> = {
   definition: {
     id: 'brute_forceable_login',
-    title: 'Login succeeds after many failures from one caller',
+    title: 'Login can be brute-forced: successes after many failed attempts',
     owasp: 'API2:2023',
     severity: 'high',
     fix: 'Lock or slow down an account and an IP after repeated failures (exponential back-off, CAPTCHA, MFA), add a WAF rate-based rule on the login route, and alert on success-after-failures.',

@@ -2,22 +2,34 @@ import type { Check, Finding } from '../types.ts';
 import { capRecord, pruneDue, is2xx, is5xx, percentile, round } from '../util.ts';
 
 interface RateStats { ever429: boolean; typical: number; windows: number; lastTs: number }
-export interface MissingRateLimitState { endpoints: Record<string, RateStats> }
+export interface MissingRateLimitState {
+  endpoints: Record<string, RateStats>;
+  /** Per domain: typical requests per caller per endpoint per window, the norm for endpoints without history. */
+  domains: Record<string, { typical: number; windows: number; lastTs: number }>;
+}
 
 const thresholds = {
-  /** Requests (not counting 5xx) one caller must send to the endpoint in one window (5 min: 300 = 1 req/s). */
+  /** Requests (not counting 5xx) an anonymous caller must send to the endpoint in one window (5 min: 300 = 1 req/s). */
   minCallerRequests: 300,
+  /** ...a caller that is guessing (many 4xx: enumeration, brute force), authenticated or not (0.5 req/s). */
+  minProbingRequests: 150,
+  /** ...an authenticated, well-behaved caller (10 req/s): below that it is an integration the API serves, not abuse. */
+  minAuthenticatedRequests: 3000,
   /** ...and how many times the endpoint's typical per-caller volume that must be. */
   normFactor: 20,
   baselineAlpha: 0.1,
+  /** Windows of history an endpoint needs before its own norm is used instead of its domain's. */
+  minEndpointWindows: 3,
   /** Share of 4xx answers above which the caller looks like it is guessing (enumeration, brute force). */
   probingShare: 0.3,
   maxEndpoints: 20_000,
 };
 
 /**
- * A caller sends far more requests than the endpoint's norm and the endpoint has never answered 429:
- * nothing limits how fast it can be called. Retries of failing requests (5xx) are not counted.
+ * A caller sends far more requests than the endpoint's norm and the endpoint has never answered 429: nothing
+ * limits how fast it can be called. The volume that counts depends on who calls: a guessing caller (many 4xx)
+ * at 0.5 req/s, an anonymous one at 1 req/s, an authenticated well-behaved one only at 10 req/s (a partner or
+ * export job the API is meant to serve). Retries of failing requests (5xx) are not counted.
  */
 export const missingRateLimit: Check<MissingRateLimitState, typeof thresholds> = {
   definition: {
@@ -29,19 +41,20 @@ export const missingRateLimit: Check<MissingRateLimitState, typeof thresholds> =
     evidence: 'top caller (principal, else IP) and its request count, its 2xx/4xx split, the endpoint typical per-caller volume, whether a 429 was ever returned',
     thresholds,
   },
-  initialState: () => ({ endpoints: {} }),
+  initialState: () => ({ endpoints: {}, domains: {} }),
   evaluate(win, state, t) {
     const out: Finding[] = [];
+    const domainCounts = new Map<string, number[]>();
     for (const [key, evs] of win.byEndpoint) {
       const s = (state.endpoints[key] ??= { ever429: false, typical: 0, windows: 0, lastTs: 0 });
-      const per = new Map<string, { n: number; ok: number; c4: number }>();
+      const per = new Map<string, { n: number; ok: number; c4: number; anon: boolean }>();
       for (const r of evs) {
         const ev = r.ev;
         if (ev.status === 429) s.ever429 = true;
         if (is5xx(ev.status)) continue;
         // Principal, else IP: an API key is often one per app, shared by all its users.
         const c = ev.principalId ? `principal:${ev.principalId}` : `ip:${ev.ip}`;
-        const p = per.get(c) ?? { n: 0, ok: 0, c4: 0 };
+        const p = per.get(c) ?? { n: 0, ok: 0, c4: 0, anon: !r.authenticated };
         p.n++; if (is2xx(ev.status)) p.ok++; else if (ev.status >= 400) p.c4++;
         per.set(c, p);
       }
@@ -49,23 +62,36 @@ export const missingRateLimit: Check<MissingRateLimitState, typeof thresholds> =
       if (per.size === 0) continue;
       const counts = [...per.values()].map((p) => p.n);
       const median = percentile(counts, 50);
+      const domain = evs[0].ev.domainName;
+      const dc = domainCounts.get(domain);
+      if (dc) { if (dc.length < 5000) dc.push(...counts.slice(0, 5000 - dc.length)); } else domainCounts.set(domain, counts.slice(0, 5000));
+      const d = state.domains[domain];
       const [top, tp] = [...per].sort((a, b) => b[1].n - a[1].n || (a[0] < b[0] ? -1 : 1))[0];
-      const typical = s.windows === 0 ? median : s.typical;
-      const fire = !s.ever429 && tp.n >= t.minCallerRequests && tp.n >= t.normFactor * Math.max(1, typical);
+      // An endpoint without history is judged against its API's norm (an endpoint only the abuser calls has none).
+      const typical = s.windows >= t.minEndpointWindows ? s.typical : d && d.windows > 0 ? d.typical : s.windows === 0 ? median : s.typical;
+      const probing = tp.c4 / tp.n >= t.probingShare;
+      const floor = probing ? t.minProbingRequests : tp.anon ? t.minCallerRequests : t.minAuthenticatedRequests;
+      const fire = !s.ever429 && tp.n >= floor && tp.n >= t.normFactor * Math.max(1, typical);
       s.typical = s.windows === 0 ? median : s.typical + t.baselineAlpha * (median - s.typical);
       s.windows++;
       if (!fire) continue;
-      const probing = tp.c4 / tp.n >= t.probingShare;
       out.push({
         type: this.definition.id, domain: evs[0].ev.domainName, method: evs[0].ev.method, template: evs[0].template!,
-        severity: probing ? 'high' : 'medium', count: tp.n, ts: s.lastTs,
+        severity: probing ? 'high' : tp.anon ? 'medium' : 'low', count: tp.n, ts: s.lastTs,
         evidence: {
-          topCaller: top, requests: tp.n, ok2xx: tp.ok, client4xx: tp.c4, probing, ratePerSecond: round(tp.n / ((win.windowEnd - win.windowStart) / 1000), 2),
+          topCaller: top, anonymous: tp.anon, requests: tp.n, ok2xx: tp.ok, client4xx: tp.c4, probing, ratePerSecond: round(tp.n / ((win.windowEnd - win.windowStart) / 1000), 2),
           typicalPerCaller: round(typical, 1), callersInWindow: per.size, ever429: false,
         },
       });
     }
+    for (const [domain, counts] of domainCounts) {
+      const m = percentile(counts, 50);
+      const d = (state.domains[domain] ??= { typical: m, windows: 0, lastTs: 0 });
+      d.typical = d.windows === 0 ? m : d.typical + t.baselineAlpha * (m - d.typical);
+      d.windows++; d.lastTs = win.windowEnd;
+    }
     if (pruneDue(win)) capRecord(state.endpoints, t.maxEndpoints, (s) => s.lastTs);
+    if (pruneDue(win)) capRecord(state.domains, t.maxEndpoints, (s) => s.lastTs);
     return out;
   },
 };
