@@ -36,7 +36,7 @@ const BROWSER_UAS = [
   'DemoBank/7.2.0 (iOS 18.1; iPhone15,2)',
 ];
 
-export function simulateTraffic(o: SimOptions = {}): { lines: string[]; attacks: SimAttack[] } {
+export function simulateTraffic(o: SimOptions = {}): { lines: string[]; attacks: SimAttack[]; secrets: string[] } {
   const r = rng(o.seed ?? 7);
   const start = o.start ?? Date.UTC(2026, 10, 23, 8, 0, 0);
   const hours = o.hours ?? 3;
@@ -50,7 +50,20 @@ export function simulateTraffic(o: SimOptions = {}): { lines: string[]; attacks:
   const attacks: SimAttack[] = [];
   const bank = 'api.demobank.example';
   const proxied = 'k3x9q2.execute-api.eu-west-1.amazonaws.com';
-  const users = Array.from({ length: 300 }, (_, i) => ({ id: `u-${10000 + i}`, ip: `203.0.${int(0, 255)}.${int(1, 254)}`, ua: pick(BROWSER_UAS), account: 50000 + i * 7, phone: `13${int(5, 9)}${String(int(10000000, 99999999))}` }));
+  const luhnCard = (prefix: string) => {
+    const body = prefix + Array.from({ length: 18 - prefix.length }, () => String(int(0, 9))).join('');
+    let sum = 0;
+    for (let i = 0; i < body.length; i++) { let d = +body[body.length - 1 - i]; if (i % 2 === 0) { d *= 2; if (d > 9) d -= 9; } sum += d; }
+    return body + String((10 - (sum % 10)) % 10);
+  };
+  const residentId = () => {
+    const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const body = `${int(110000, 650000)}${int(1960, 2004)}${String(int(1, 12)).padStart(2, '0')}${String(int(1, 28)).padStart(2, '0')}${String(int(100, 999))}`;
+    let sum = 0;
+    for (let i = 0; i < 17; i++) sum += +body[i] * W[i];
+    return body + '10X98765432'[sum % 11];
+  };
+  const users = Array.from({ length: 300 }, (_, i) => ({ id: `u-${10000 + i}`, ip: `203.0.${int(0, 255)}.${int(1, 254)}`, ua: pick(BROWSER_UAS), account: 50000 + i * 7, phone: `13${int(5, 9)}${String(int(10000000, 99999999))}`, card: luhnCard('6222'), rid: residentId() }));
   let seq = 0;
   const emit = (e: { ts: number; ip: string; method: string; path: string; resourcePath: string; status: number; ua: string; principal?: string; apiKey?: string; len?: number; lat?: number; domain?: string; stage?: string; err?: string }) => {
     const lat = e.lat ?? int(20, 180);
@@ -85,7 +98,9 @@ export function simulateTraffic(o: SimOptions = {}): { lines: string[]; attacks:
       if (!fail) emit({ ...common, ts: ts + 1500, method: 'POST', path: `/v1/payments/${uuid()}/confirm`, resourcePath: '/v1/payments/{paymentId}/confirm', status: 200 });
     } else if (k < 0.72) emit({ ...common, method: 'GET', path: `/v1/customers/by-phone/${u.phone}`, resourcePath: '/v1/customers/by-phone/{phone}', status: 200 });
     else if (k < 0.76) emit({ ...common, method: 'GET', path: `/v1/statements/${int(100000, 999999)}.pdf`, resourcePath: '/v1/statements/{statementFile}', status: 200, len: int(80_000, 400_000) });
-    else if (k < 0.8) emit({ ...common, method: 'GET', path: `/v1/users/${u.id.slice(2)}/cards`, resourcePath: '/v1/users/{userId}/cards', status: 200 });
+    else if (k < 0.78) emit({ ...common, method: 'GET', path: `/v1/users/${u.id.slice(2)}/cards`, resourcePath: '/v1/users/{userId}/cards', status: 200 });
+    else if (k < 0.79) emit({ ...common, method: 'GET', path: `/v1/cards/${u.card}/limits`, resourcePath: '/v1/cards/{cardNo}/limits', status: 200 });
+    else if (k < 0.8) emit({ ...common, method: 'POST', path: `/v1/kyc/${u.rid}/verify`, resourcePath: '/v1/kyc/{residentId}/verify', status: 200 });
     else if (k < 0.84) emit({ ...common, method: 'GET', path: `/v2/accounts/${u.account}`, resourcePath: '/v2/accounts/{accountId}', status: 200 });
     else {
       // Partner API behind a greedy proxy route: resourcePath tells nothing, the stage prefixes the path.
@@ -122,7 +137,9 @@ export function simulateTraffic(o: SimOptions = {}): { lines: string[]; attacks:
   const sStart = start + 150 * 60_000;
   for (let i = 0; i < 240; i++) emit({ ts: sStart + i * 2000, ip: '89.248.165.72', ua: 'sqlmap/1.8.2#stable (https://sqlmap.org)', method: 'GET', path: probes[i % probes.length] + (i >= probes.length ? `?id=${i}` : ''), resourcePath: '-', status: 404 });
   attacks.push({ scenario: 'forced_browsing', actors: ['89.248.165.72'], start: sStart, end: sStart + 240 * 2000 });
+  // Log-injection attempts: markup, terminal escapes and fake log lines in the path and user agent must stay inert.
+  for (let i = 0; i < 6; i++) emit({ ts: sStart + 600_000 + i * 5000, ip: '89.248.165.72', ua: `<script>alert(${i})</script>\u001b[31m\nFAKE ALERT`, method: 'GET', path: `/v1/%3Cimg%20src=x%20onerror=alert(${i})%3E/\u001b[2J`, resourcePath: '-', status: 404 });
 
   lines.sort((a, b) => Number(JSON.parse(a).requestTimeEpoch) - Number(JSON.parse(b).requestTimeEpoch));
-  return { lines, attacks };
+  return { lines, attacks, secrets: users.flatMap((u) => [u.phone, u.card, u.rid]) };
 }
