@@ -9,7 +9,7 @@ import { combineFindings, propagateToOrigins, severityOf, type ActorVerdict } fr
 import { createIpReputation, type IpReputation } from './ipReputation.ts';
 import { boundedEwma, learnActorRate, log2Bucket, WINDOWS_PER_DAY } from './baselines.ts';
 import {
-  ACC_HALF_LIFE_MS, decayAcc, initialScoringState, newProfile, ringAdd, roundAcc, topAdd, topAddAll, RING_IDS, RING_IPS, RING_SMALL, RING_UAS, TOP_TEMPLATES,
+  ACC_HALF_LIFE_MS, decayAcc, initialScoringState, newProfile, ringAdd, roundAcc, topAdd, topAddAll, RING_IDS, RING_IPS, RING_SMALL, RING_UAS, TOP_TEMPLATES, RECENT_FAIL_HALF_LIFE_MS, RING_FAIL_IPS,
   type EndpointBaseline, type ScoringState,
 } from './state.ts';
 import type { Finding, ScoringOptions } from './types.ts';
@@ -226,7 +226,9 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
       // Quiet windows count as zero traffic (bounded decrease), so per-window rates stay per-window.
       for (let i = 0; i < Math.min(gapWindows, 24); i++) { b.n = boundedEwma(b.n, 0, ALPHA, 0.05); b.fail = boundedEwma(b.fail, 0, ALPHA, 0.05); }
       b.n = boundedEwma(b.n, s.n, ALPHA, 0.25);
-      b.fail = boundedEwma(b.fail, s.fail, ALPHA, 0.25);
+      // Failures may rise by at most 1 % of the baseline (or 0.01) per window: a slow-onset stuffing run that is not
+      // flagged yet cannot teach the endpoint that failing logins are normal.
+      b.fail = boundedEwma(b.fail, s.fail, ALPHA, 0.01, 1, 0.25);
       b.w++;
       b.tot = b.tot * decay + s.n; b.e4 = b.e4 * decay + s.e4; b.e404 = b.e404 * decay + s.e404; b.bytes = b.bytes * decay + s.bytes;
       b.idReq = b.idReq * decay + s.idReq; b.idNew = b.idNew * decay + s.idNew;
@@ -240,6 +242,17 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
       const c = state.clusters[tpl] ?? (state.clusters[tpl] = { members: [], last: now });
       ringAdd(c.members, v.actor, 200);
       c.last = now;
+    }
+    // Recent auth failures per endpoint (all callers): observation for slow credential stuffing.
+    for (const ew of view.endpoints.values()) {
+      const fails = ew.fail + ew.throttledIps.size;
+      const b = state.endpoints[ew.key];
+      if (!b || (!b.rf && fails === 0)) continue;
+      const rf = b.rf ?? (b.rf = { n: 0, ts: now, ips: [] });
+      rf.n = Math.round(rf.n * Math.pow(0.5, (now - rf.ts) / RECENT_FAIL_HALF_LIFE_MS) * 1000) / 1000 + ew.fail;
+      rf.ts = now;
+      for (const ip of ew.failIps.keys()) ringAdd(rf.ips, ip, RING_FAIL_IPS);
+      if (rf.n < 0.5 && fails === 0) delete b.rf;
     }
     const hd = Math.pow(0.5, 1 / WINDOWS_PER_DAY);
     const hist = state.population.ipHist;

@@ -82,6 +82,11 @@ export interface EndpointBaseline {
   /** Predecessor endpoint counts for principals (transition model), bounded. */
   prev: Record<string, number>;
   ls: number;
+  /**
+   * Recent auth failures (401/403/429) from everyone, flagged or not: an observation, not a baseline.
+   * Decayed count (half-life 1 h), when, and the last failing addresses (ring), for slow stuffing.
+   */
+  rf?: { n: number; ts: number; ips: string[] };
 }
 
 export interface PopulationBaseline {
@@ -106,6 +111,8 @@ export const RING_IPS = 32;
 export const RING_IDS = 64;
 export const RING_SMALL = 8;
 export const TOP_TEMPLATES = 8;
+export const RECENT_FAIL_HALF_LIFE_MS = 3600_000;
+export const RING_FAIL_IPS = 256;
 export const RING_UAS = 4;
 
 export function initialScoringState(): ScoringState {

@@ -8,24 +8,24 @@ export const AUTH_PATH = /(^|\/|_|-)(login|log-in|signin|sign-in|sign_in|token|t
 
 export const credentialStuffing: Detector<{
   minFailures: number; surgeRatio: number; minDistinctIps: number; minFailShare: number; bruteForceFailures: number;
-  establishedMaxFailures: number;
+  establishedMaxFailures: number; slowMinWindowFailures: number; slowMinFailShare: number;
 }> = {
   definition: {
     id: 'credential_stuffing',
     role: 'primary',
-    description: 'Surge of 401/403 answers on a credential-taking endpoint far above its own baseline, spread over rotating IPs (stuffing) or concentrated on one IP (brute force); accounts that then act from those IPs are flagged as taken over.',
+    description: 'Surge of 401/403 answers on a credential-taking endpoint far above its own baseline (in one window, or over the last hour for slow stuffing), spread over rotating IPs (stuffing) or concentrated on one IP (brute force); accounts that then act from those IPs are flagged as taken over.',
     scenario: 'credential_stuffing',
     owasp: 'API2:2023 Broken Authentication',
     labels: { behaviour: 'http:bruteforce', mitre: 'T1110.004', confidence: 'high' },
     weight: 85,
-    thresholds: { minFailures: 25, surgeRatio: 8, minDistinctIps: 8, minFailShare: 0.5, bruteForceFailures: 30, establishedMaxFailures: 2 },
+    thresholds: { minFailures: 25, surgeRatio: 8, minDistinctIps: 8, minFailShare: 0.5, bruteForceFailures: 30, establishedMaxFailures: 2, slowMinWindowFailures: 3, slowMinFailShare: 0.3 },
   },
   detect({ window, state, resolver }, t) {
     const out: Finding[] = [];
     const stuffingIps = new Map<string, string>();
     const freshOk = new Map<string, string>();
     for (const ew of window.endpoints.values()) {
-      if (ew.fail < Math.min(t.minFailures, t.bruteForceFailures)) continue;
+      if (ew.fail < Math.min(t.slowMinWindowFailures, t.bruteForceFailures)) continue;
       const info = resolver.endpointInfo(ew.domain, ew.method, ew.template);
       const unauthShare = info && info.requestCount > 0 ? info.unauthRequests / info.requestCount : ew.unauth / ew.n;
       // Credentials are submitted, never fetched: only POST/PUT endpoints take part.
@@ -35,11 +35,21 @@ export const credentialStuffing: Detector<{
       const base = state.endpoints[ew.key];
       const baseFail = base && base.w >= 12 ? base.fail : 0;
       const failShare = ew.fail / ew.n;
-      const surge = ew.fail >= t.minFailures && ew.fail >= t.surgeRatio * (baseFail + 1) && ew.failIps.size >= t.minDistinctIps && failShare >= t.minFailShare;
+      const burst = ew.fail >= t.minFailures && ew.fail >= t.surgeRatio * (baseFail + 1) && ew.failIps.size >= t.minDistinctIps && failShare >= t.minFailShare;
+      // Slow stuffing: the last hour (decayed) rather than one window, against an hour of the learned baseline.
+      let slow = false, recentFailures = 0, recentIps = 0;
+      if (!burst && base && base.w >= 12 && base.rf && ew.fail >= t.slowMinWindowFailures && failShare >= t.slowMinFailShare) {
+        recentFailures = base.rf.n * Math.pow(0.5, (window.end - base.rf.ts) / 3600_000) + ew.fail;
+        const ips = new Set(base.rf.ips);
+        for (const ip of ew.failIps.keys()) ips.add(ip);
+        recentIps = ips.size;
+        slow = recentFailures >= 2 * t.minFailures && recentFailures >= t.surgeRatio * (12 * baseFail + 1) && recentIps >= 2 * t.minDistinctIps;
+      }
+      const surge = burst || slow;
       const baseline = { failuresPerWindow: r3(baseFail), windowsLearned: base?.w ?? 0 };
       if (surge) {
         const topIps = [...ew.failIps].sort((a, b) => b[1] - a[1]).slice(0, 5);
-        const surgeEvidence = { failures: ew.fail, requests: ew.n, failShare: r3(failShare), distinctFailingIps: ew.failIps.size, topFailingIps: topIps };
+        const surgeEvidence = { kind: burst ? 'burst' : 'slow', failures: ew.fail, requests: ew.n, failShare: r3(failShare), distinctFailingIps: ew.failIps.size, topFailingIps: topIps, ...(slow ? { lastHourFailures: Math.round(recentFailures), lastHourFailingIps: recentIps } : {}) };
         const participants = new Map<string, { fails: number; throttled: number }>();
         for (const [ip, fails] of ew.failIps) participants.set(ip, { fails, throttled: ew.throttledIps.get(ip) ?? 0 });
         // Throttled attempts (429) during the surge are attempts too.
@@ -61,6 +71,19 @@ export const credentialStuffing: Detector<{
               baseline, samples: window.actors.get(actorKey('ip', ip))?.tpls.get(ew.key)?.samples,
             },
           });
+        }
+        // Slow stuffing: addresses that failed earlier in the hour (before the surge was visible) join the cluster.
+        if (slow && base?.rf) {
+          for (const ip of base.rf.ips) {
+            if (participants.has(ip)) continue;
+            const prof = state.profiles[actorKey('ip', ip)];
+            if (!prof || prof.scen === 'credential_stuffing' || prof.prs.length > 0) continue;
+            stuffingIps.set(ip, ew.key);
+            out.push({
+              detector: 'credential_stuffing', scenario: 'credential_stuffing', actor: actorKey('ip', ip), domain: ew.domain, confidence: 0.7,
+              evidence: { kind: 'earlier_in_slow_surge', endpoint: ew.key, note: 'failed on this endpoint within the last hour of a slow surge', surge: surgeEvidence, baseline },
+            });
+          }
         }
         // Logins that succeeded during the surge from addresses never seen before: only suspect (not flagged by
         // themselves); an account then acting from there for the first time is the takeover below.

@@ -120,6 +120,18 @@ const cases: Case[] = [];
   cases.push({ detector: 'credential_stuffing', name: 'attack_rotating_ips', description: '120 rotating residential IPs submit 400 logins in ~17 min (90% 401, some 429); two succeed and the accounts are then used from those IPs (with cycling user agents). Five real users logging in during the surge are not flagged.', events: g.sorted(), flagged });
 }
 {
+  const g = new Gen(14);
+  normalUsers(g, 40, 5); normalLogins(g, 5);
+  // Slow stuffing: 60 addresses, 3 attempts each over 90 minutes (about 10 failures per window).
+  const flagged: Expected['flagged'] = [];
+  for (let i = 0; i < 60; i++) {
+    const ip = g.home();
+    for (let k = 0; k < 3; k++) g.ev({ t: 3 * HOUR + g.int(0, 90 * MIN), ip, m: 'POST', p: '/v1/oauth/token', s: 401, ua: g.pick(BROWSER_UA) });
+    flagged.push({ actor: `ip|${ip}`, scenario: 'credential_stuffing' });
+  }
+  cases.push({ detector: 'credential_stuffing', name: 'attack_slow_stuffing', description: '60 addresses, 3 failed logins each, spread over 90 minutes: no single window surges, the last hour does.', events: g.sorted(), flagged });
+}
+{
   const g = new Gen(12);
   normalUsers(g, 40, 6); normalLogins(g, 6);
   // Typos and forgotten passwords: 1-4 failures then success, spread over the day.
