@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -74,6 +74,12 @@ describe('config', () => {
     const e = errorOf(() => fromObject({ shardCount: 'two', createDemoApi: true }));
     expect(e.message).toMatch(/context "shardCount"/);
     expect(e.message).toMatch(/shardCount: .*expected number/);
+  });
+
+  it('defaults `cdk synth` without a configFile to the demo config', () => {
+    const { configFile } = JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')).context;
+    const config = fromObject({ configFile: join(REPO_ROOT, configFile) });
+    expect(config).toMatchObject({ createDemoApi: true, logGroupNames: [] });
   });
 
   it('fails the app build before any resource is created', () => {

@@ -15,9 +15,10 @@ export const FIXTURE_CODE: CodeLocation = {
   projectRoot: REPO_ROOT,
 };
 
-/** The feature flags of cdk.json, so tests synthesize what `cdk synth` does. */
+/** The feature flags of cdk.json (not its default configFile), so tests synthesize what `cdk synth` does. */
 export function cdkJsonContext(): Record<string, unknown> {
-  return JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')).context;
+  const { configFile: _defaultConfig, ...flags } = JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')).context;
+  return flags;
 }
 
 export interface Synth {
