@@ -79,6 +79,8 @@ export interface ActorWindow {
   idReq: number;
   idNew: number;
   lastTpl: string | null;
+  /** The actor's profile before this window (read-only), if any. */
+  prof: Profile | undefined;
   /** Endpoint key of the actor's first request in the window (null when unmatched). */
   firstTpl: string | null;
 }
@@ -122,7 +124,7 @@ function newActor(key: string, type: ActorType, id: string, ts: number, domain: 
   return {
     key, type, id, n: 0, ok: 0, e4: 0, e401: 0, e403: 0, e404: 0, e429: 0, e5: 0, bytes: 0, unauth: 0, unauthOk: 0, unauthBytes: 0,
     unmatched: 0, unmatchedPaths: new Set(), tpls: new Map(), ips: new Set(), prs: new Set(), uas: new Set(), keys: new Set(),
-    classes: new Map(), domain, domains: new Map(), first: ts, last: ts, samples: [], seenIds: new Set(), newIps: 0, idReq: 0, idNew: 0, lastTpl: null, firstTpl: null,
+    classes: new Map(), domain, domains: new Map(), first: ts, last: ts, samples: [], seenIds: new Set(), newIps: 0, idReq: 0, idNew: 0, lastTpl: null, prof: undefined, firstTpl: null,
   };
 }
 
@@ -151,7 +153,9 @@ export function buildWindow(
   const actors = new Map<string, ActorWindow>();
   const endpoints = new Map<string, EndpointWindow>();
   const domains = new Map<string, { n: number; e4: number; refused: number; cls: Map<UaClass, number> }>();
-  const resolved = new Map<string, Resolved>();
+  // Nested caches keyed by the raw strings: no key concatenation per event.
+  const resolved = new Map<string, Map<string, Map<string, Resolved>>>();
+  const byType: Record<'ip' | 'principal' | 'api_key', Map<string, ActorWindow>> = { ip: new Map(), principal: new Map(), api_key: new Map() };
   // Profile id rings as sets, built once per actor per window.
   const known = new Map<string, Set<string> | null>();
   const knownIds = (key: string, p: Profile | undefined): Set<string> | null => {
@@ -162,13 +166,16 @@ export function buildWindow(
 
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
-    const rk = e.domainName + ' ' + e.method + ' ' + e.path;
-    let r = resolved.get(rk);
+    let byMethod = resolved.get(e.domainName);
+    if (!byMethod) { byMethod = new Map(); resolved.set(e.domainName, byMethod); }
+    let byPath = byMethod.get(e.method);
+    if (!byPath) { byPath = new Map(); byMethod.set(e.method, byPath); }
+    let r = byPath.get(e.path);
     if (!r) {
       const tpl = resolver.templateOf(e.domainName, e.method, e.path);
       const ids = tpl === null ? [] : idsOf(e.path, tpl);
       r = { key: tpl === null ? null : `${e.domainName} ${e.method} ${tpl}`, method: e.method, template: tpl, ids, digests: ids.map(idDigest) };
-      resolved.set(rk, r);
+      byPath.set(e.path, r);
     }
     const s = e.status;
     const ok = s < 400 ? 1 : 0;
@@ -198,15 +205,20 @@ export function buildWindow(
     }
 
     for (let k = 0; k < 3; k++) {
-      let type: ActorType, id: string | null;
+      let type: 'ip' | 'principal' | 'api_key', id: string | null;
       if (k === 0) { type = 'ip'; id = e.ip; }
       else if (k === 1) { type = 'principal'; id = e.principalId; }
       else { type = 'api_key'; id = e.apiKeyId; }
       if (id === null || id === '') continue;
-      const key = actorKey(type, id);
-      let a = actors.get(key);
-      if (!a) { a = newActor(key, type, id, e.ts, e.domainName); a.firstTpl = r.key; actors.set(key, a); }
-      const prof = profiles[key];
+      const m = byType[type];
+      let a = m.get(id);
+      if (!a) {
+        const key = actorKey(type, id);
+        a = newActor(key, type, id, e.ts, e.domainName); a.firstTpl = r.key; m.set(id, a); actors.set(key, a);
+        a.prof = profiles[key];
+      }
+      const key = a.key;
+      const prof = a.prof;
       a.n++; a.ok += ok; a.e4 += e4; a.bytes += bytes; a.last = e.ts;
       if (s === 401) a.e401++; else if (s === 403) a.e403++; else if (s === 404) a.e404++; else if (s === 429) a.e429++;
       if (s >= 500) a.e5++;
