@@ -2,7 +2,7 @@ import type { AccessEvent } from '../normalize/types.ts';
 import type { EndpointRow } from '../emit/rows.ts';
 import { DEFAULT_WINDOW_MS, type AnalysisOutput, type DiscoveryAnalysis, type EndpointInfo, type EndpointResolver, type WindowContext } from '../engine/types.ts';
 import { parseMaskToken } from '../sensitive/maskPath.ts';
-import { inferTemplates, templateKeyOf, type DecisionNode } from './inferTemplates.ts';
+import { inferTemplates, loadTree, storeTree, templateKeyOf, type DecisionNode } from './inferTemplates.ts';
 import { addKnownTemplate, alignResourcePath, matchKnown, type KnownNode } from './knownTemplates.ts';
 import { overrideHints, parseOverrides, type DiscoveryOverrides, type OverrideHints, type ParsedOverrides } from './overrides.ts';
 import type { ImportedSpec } from './parseOpenApiSpec.ts';
@@ -105,6 +105,7 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
     for (const k of wordParamKeys) if (!sticky.has(k) && ds.sticky.length < 5000) ds.sticky.push(k);
     d.tree = tree;
     d.treeGen = ds.gen;
+    ds.tree = storeTree(tree);
     ds.inferredGen = ds.gen;
     ds.inferredAt = at;
     d.cache.clear();
@@ -117,8 +118,7 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
     const ds = state.domains[domainName];
     // After a restart (state loaded from JSON) the tree is rebuilt from the trie as of the last inference.
     if (ds && d.treeGen !== ds.inferredGen && ds.trie.c) {
-      const { tree } = inferTemplates(ds.trie, { stickyParams: new Set(ds.sticky), forcedParams: d.hints.forcedParams, pinnedLiterals: d.hints.pinnedLiterals });
-      d.tree = tree;
+      d.tree = ds.tree ? loadTree(ds.tree) : inferTemplates(ds.trie, { stickyParams: new Set(ds.sticky), forcedParams: d.hints.forcedParams, pinnedLiterals: d.hints.pinnedLiterals }).tree;
       d.treeGen = ds.inferredGen;
     }
     return d;

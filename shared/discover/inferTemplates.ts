@@ -339,3 +339,26 @@ export function templateKeyOf(tree: DecisionNode, segs: readonly string[]): stri
   // Only answered by 403/404 and reached by names alone: a probe, not an endpoint.
   return node.live || viaParam ? node.key : null;
 }
+
+/** Compact JSON form of a decision tree, persisted with the state so a restart does not re-run inference. */
+export interface StoredTree {
+  l?: Record<string, StoredTree>;
+  p?: StoredTree;
+  /** 1 when live. */
+  v?: 1;
+}
+
+export function storeTree(node: DecisionNode): StoredTree {
+  const out: StoredTree = {};
+  if (node.live) out.v = 1;
+  if (node.lit.size) { out.l = {}; for (const [seg, child] of node.lit) out.l[seg] = storeTree(child); }
+  if (node.param) out.p = storeTree(node.param);
+  return out;
+}
+
+export function loadTree(stored: StoredTree, key = ''): DecisionNode {
+  const node: DecisionNode = { key: key || '/', lit: new Map(), param: null, live: stored.v === 1 };
+  if (stored.l) for (const seg in stored.l) node.lit.set(seg, loadTree(stored.l[seg], key + '/' + seg));
+  if (stored.p) node.param = loadTree(stored.p, key + '/' + PARAM);
+  return node;
+}

@@ -1,5 +1,6 @@
 import type { KnownNode } from './knownTemplates.ts';
 import type { TrieNode } from './pathTrie.ts';
+import type { StoredTree } from './inferTemplates.ts';
 
 /** Discovery's persisted state: plain JSON, bounded (tries fold identifier fan-out, sketches have fixed size). */
 export interface DiscoveryState {
@@ -30,6 +31,8 @@ export interface DomainState {
   inferredGen: number;
   /** Window start of the last inference. */
   inferredAt: number;
+  /** The decision tree of the last inference (so that a restarted function resolves without re-inferring). */
+  tree?: StoredTree;
 }
 
 export interface EndpointStats {
