@@ -26,7 +26,7 @@ const logGroupName = z
 export const configSchema = z
   .object({
     /** Kinesis shards: 1 shard takes 1 MB/s or 1000 records/s of CloudWatch Logs payloads. */
-    shardCount: z.number().int().min(1).max(200).default(1),
+    shardCount: z.number('must be a number of shards, e.g. 2').int('must be a whole number').min(1, 'must be 1-200 shards').max(200, 'must be 1-200 shards').default(1),
     /** Existing API Gateway access-log groups (same account and region) to analyse. */
     logGroupNames: z.array(logGroupName).max(50).default([]),
     /** Create a small mock REST API that logs in the recommended format, to try apiscope without an API. */
@@ -38,7 +38,7 @@ export const configSchema = z
     /** Alerts below this severity are recorded in the lake but not published. */
     minAlertSeverity: z.enum(SEVERITIES).default('high'),
     /** Days findings stay in the lake (and the analysis functions' logs are kept, rounded up). */
-    retentionDays: z.number().int().min(1).max(3650).default(400),
+    retentionDays: z.number('must be a number of days, e.g. 400').int('must be a whole number').min(1, 'must be 1-3650 days').max(3650, 'must be 1-3650 days').default(400),
     /** Custom defect rules (YAML/JSON), read by the defects function. */
     rulesUri: s3Uri.optional(),
     /** OpenAPI spec to compare observed traffic with, read by discovery and defects. */
@@ -175,9 +175,5 @@ export function parseConfig(input: unknown, source = 'config'): ApiscopeConfig {
     const detail = i.code === 'unrecognized_keys' ? `${i.message}; known options: ${CONFIG_KEYS.join(', ')}` : i.message;
     return `  - ${path}: ${detail}`;
   });
-  return fail(`Invalid apiscope configuration (${source}):\n${lines.join('\n')}\nFix these and run again; see infra/README.md for every option.`);
-}
-
-function fail(message: string): never {
-  throw new ConfigError(message);
+  throw new ConfigError(`Invalid apiscope configuration (${source}):\n${lines.join('\n')}\nFix these and run again; see infra/README.md for every option.`);
 }
