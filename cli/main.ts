@@ -1,6 +1,4 @@
 import { parseArgs } from 'node:util';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { resolve } from 'node:path';
 
 const USAGE = `apiscope - API security from API Gateway access logs
 
@@ -12,6 +10,8 @@ Usage:
                                                 SQL over a findings lake (Athena table names and columns)
   apiscope discover --input FILE --out DIR [--spec FILE]
                                                 API inventory only: DIR/paths.ndjson and DIR/openapi/<domain>.json
+  apiscope report --data DIR --out FILE.html [--day YYYY-MM-DD]
+                                                the daily HTML report (the same one the scheduled function writes)
   apiscope format [rest|http]                   print the recommended access-log format for a stage
 
 Input files: NDJSON access-log records, CloudWatch Logs exports ("<ISO time> <message>" lines) or raw
@@ -49,6 +49,17 @@ async function main(argv: string[]): Promise<number> {
       const { discoverCommand } = await import('./discover.ts');
       return discoverCommand(rest);
     }
+    case 'report': {
+      const { values } = parseArgs({ args: rest, options: { data: { type: 'string' }, out: { type: 'string' }, day: { type: 'string' } } });
+      if (!values.data || !values.out) throw new UsageError('report needs --data DIR and --out FILE.html');
+      if (values.day && !/^\d{4}-\d{2}-\d{2}$/.test(values.day)) throw new UsageError('--day must be YYYY-MM-DD');
+      const { buildReport } = await import('../local/buildReport.ts');
+      const { writeFileSync } = await import('node:fs');
+      const r = await buildReport(values.data, values.day);
+      writeFileSync(values.out, r.html);
+      console.log(`Report for ${r.data.day}: ${r.data.riskyActors.length} risky callers, ${r.data.openDefects.length} open defects -> ${values.out}`);
+      return 0;
+    }
     case 'format': {
       const { accessLogFormatString } = await import('../shared/normalize/accessLogFormat.ts');
       console.log(accessLogFormatString(rest[0] === 'http' ? 'http' : 'rest'));
@@ -75,4 +86,3 @@ main(process.argv.slice(2)).then(
     process.exit(e instanceof UsageError ? 2 : 1);
   },
 );
-void readFileSync; void mkdirSync; void rmSync; void resolve;

@@ -20,6 +20,9 @@ export const ENV = {
   specUri: 'APISCOPE_SPEC_URI',
   /** s3://bucket/key or file path of IP reputation lists. */
   reputationUri: 'APISCOPE_REPUTATION_URI',
+  /** Athena workgroup and Glue database of the findings tables (report and findings API). */
+  athenaWorkGroup: 'APISCOPE_ATHENA_WORKGROUP',
+  glueDatabase: 'APISCOPE_GLUE_DATABASE',
   /** JSON field mapping for non-standard access-log formats. */
   fieldMapping: 'APISCOPE_FIELD_MAPPING',
 } as const;
