@@ -1,4 +1,5 @@
 import type { EndpointInfo } from '../engine/types.ts';
+import { memo } from './util.ts';
 
 /** File extensions of documents and archives worth protecting (not API payload formats like .json). */
 export const FILE_EXTENSIONS = /\.(pdf|docx?|xlsx?|xlsm|pptx?|csv|tsv|odt|ods|rtf|zip|tar|gz|tgz|bz2|xz|7z|rar|bak|sql|dump|db|sqlite|mdb|log|txt|pem|key|p12|pfx|eml|msg)$/i;
@@ -23,8 +24,10 @@ export function fileExtensionOf(path: string): string | null {
 export function isFileEndpoint(template: string, info?: EndpointInfo): boolean {
   // Discovery also calls .json/.html/images "files"; only document and archive types count here.
   if (info?.isFileAsset && (info.fileTypes.length === 0 || info.fileTypes.some((t) => FILE_EXTENSIONS.test('.' + t)))) return true;
-  return fileExtensionOf(template) !== null || downloadSegmentIndex(template) >= 0;
+  return fileTemplate(template);
 }
+
+const fileTemplate = memo((template: string) => fileExtensionOf(template) !== null || downloadSegmentIndex(template) >= 0);
 
 /** Index (in `template.split('/')`) of the last literal segment naming a download, or -1. */
 export function downloadSegmentIndex(template: string): number {
@@ -39,7 +42,9 @@ export function downloadSegmentIndex(template: string): number {
  * a `{}` per segment up to the download segment, the download segment, and `{...}` for anything after it;
  * for extension-named files, the first segment, `{}` per middle segment and `{}.<ext>`.
  */
-export function downloadRouteOf(template: string): string {
+export const downloadRouteOf = memo(downloadRouteOfUncached);
+
+function downloadRouteOfUncached(template: string): string {
   const segs = template.split('/');
   const h = downloadSegmentIndex(template);
   if (h >= 1) {
@@ -56,8 +61,11 @@ export function downloadRouteOf(template: string): string {
 
 /** Is this a login / token endpoint (a POST whose last literal segment names a credential exchange)? */
 export function isLoginEndpoint(method: string, template: string): boolean {
-  if (method !== 'POST') return false;
+  return method === 'POST' && loginTemplate(template);
+}
+
+const loginTemplate = memo((template: string): boolean => {
   const segs = template.split('/').filter(Boolean);
   const last = segs[segs.length - 1];
   return last !== undefined && !last.startsWith('{') && LOGIN_SEGMENTS.test(last);
-}
+});

@@ -56,3 +56,17 @@ export function shortHash(s: string): string {
   for (let i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 0x01000193); }
   return (h >>> 0).toString(16).padStart(8, '0');
 }
+
+/** Memoises a pure function of a string (template classification); the cache is dropped when it grows past `cap`. */
+export function memo<T>(fn: (s: string) => T, cap = 50_000): (s: string) => T {
+  let cache = new Map<string, T>();
+  return (s: string) => {
+    let v = cache.get(s);
+    if (v === undefined && !cache.has(s)) {
+      v = fn(s);
+      if (cache.size >= cap) cache = new Map();
+      cache.set(s, v);
+    }
+    return v as T;
+  };
+}

@@ -1,11 +1,13 @@
 import type { Check, Finding } from '../types.ts';
-import { capRecord, pruneDue, is2xx } from '../util.ts';
+import { capRecord, memo, pruneDue, is2xx } from '../util.ts';
 import { matchOperation, shapeOf, specAppliesTo } from '../spec/parseSpec.ts';
 
 const VERSION = /^v(\d+)(?:\.(\d+))?$/i;
 
 /** Splits a template at its first version segment: `/api/v1/users/{id}` -> { prefix '/api', version 1.0, rest '/users/{}' }. */
-export function splitVersion(template: string): { prefix: string; version: number; label: string; rest: string } | null {
+export const splitVersion = memo(splitVersionUncached);
+
+function splitVersionUncached(template: string): { prefix: string; version: number; label: string; rest: string } | null {
   const segs = template.split('/');
   for (let i = 1; i < segs.length; i++) {
     const m = VERSION.exec(segs[i]);

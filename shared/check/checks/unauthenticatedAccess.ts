@@ -69,7 +69,7 @@ export const unauthenticatedAccess: Check<UnauthenticatedAccessState, typeof thr
         if (ev.path.includes('*') || ev.query.includes('*')) for (const m of (ev.path + '/' + ev.query).matchAll(/\*([a-z_0-9]+):/g)) addSample(s.sensitiveKinds, m[1], 8);
         if (r.authenticated) {
           s.authRequests++;
-          addSample(s.authCallers, shortHash(ev.principalId ?? ev.apiKeyId!), 5);
+          if (s.authCallers.length < 5) addSample(s.authCallers, shortHash(ev.principalId ?? ev.apiKeyId!), 5);
           continue;
         }
         s.unauthRequests++;

@@ -51,10 +51,10 @@ export const unauthenticatedFileDownload: Check<UnauthenticatedFileDownloadState
         const ev = r.ev;
         if (!is2xx(ev.status)) continue;
         if (r.authenticated) {
-          // Remember that the route is used with credentials (only for routes already known as file routes).
+          // Remember that the route is used with credentials (routes known as file routes, or named like one).
           const known = state.endpoints[key];
           if (known) { known.authDownloads++; known.lastTs = ev.ts; }
-          else if (fileLike !== false && (fileLike = fileLike ?? isFileEndpoint(template, win.endpoints.endpointInfo(domain, method, template)))) {
+          else if (isFileEndpoint(template)) {
             state.endpoints[key] = { downloads: 0, authDownloads: 1, bytes: 0, ips: [], fileTypes: [], templates: [], lastTs: ev.ts };
           }
           continue;
