@@ -17,6 +17,7 @@ describe('valueShape', () => {
     ['*cn_mobile:138****5678#8ae6891ca1d4', 'masked'],
     ['report-2026.pdf', 'file'],
     ['v1', 'version'],
+    ['feature%2Flogin', 'encoded'],
     ['2.0', 'version'],
   ])('%s is %s', (seg, shape) => {
     expect(valueShape(seg)).toBe(shape);
