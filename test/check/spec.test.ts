@@ -15,6 +15,16 @@ describe('spec import', () => {
     expect(m.hosts).toEqual(['legacy.example.com']);
     expect(m.plainHttpServers).toEqual(['http://legacy.example.com/api']);
     expect(m.operations.map((o) => [o.method, o.path, o.secured])).toEqual([['GET', '/api/users/{userId}', true], ['DELETE', '/api/users/{userId}', false]]);
+    expect(m.operations[0].requiresPrincipal).toBe(false); // an API key satisfies it
+  });
+
+  it('knows which operations need a principal (bearer / OAuth) rather than just an API key', () => {
+    const m = parseSpec({
+      openapi: '3.0.0', info: { title: 't' }, security: [{ bearer: [] }],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, key: { type: 'apiKey', in: 'header', name: 'x-api-key' } } },
+      paths: { '/a': { get: {} }, '/b': { get: { security: [{ key: [] }, { bearer: [] }] } }, '/c': { get: { security: [{ key: [], bearer: [] }] } } },
+    })!;
+    expect(m.operations.map((o) => [o.path, o.requiresPrincipal])).toEqual([['/a', true], ['/b', false], ['/c', true]]);
   });
 
   it('matches observed templates with other placeholder names or an extra stage prefix', () => {

@@ -84,7 +84,9 @@ export const specPosture: Check<SpecPostureState, typeof thresholds> = {
       if (!op?.secured) continue;
       let n = 0, last = 0;
       for (const r of evs) {
-        if (r.authenticated || !is2xx(r.ev.status)) continue;
+        // A bearer/OAuth operation needs a principal; an API key alone does not satisfy it.
+        const anonymous = op.requiresPrincipal ? r.ev.principalId === null : !r.authenticated;
+        if (!anonymous || !is2xx(r.ev.status)) continue;
         n++; last = r.ev.ts;
         const b = (state.bypass[key] ??= { n: 0, ips: [], lastTs: 0 });
         b.n++; b.lastTs = last; addSample(b.ips, r.ev.ip, 5);
@@ -92,7 +94,7 @@ export const specPosture: Check<SpecPostureState, typeof thresholds> = {
       if (n === 0 || state.bypass[key].n < t.minBypass) continue;
       out.push({
         type: this.definition.id, domain, method, template, count: n, ts: last,
-        evidence: { spec: spec.title, operation: `${op.method} ${op.path}`, anonymous2xxInWindow: n, anonymous2xxTotal: state.bypass[key].n, sampleIps: state.bypass[key].ips },
+        evidence: { spec: spec.title, operation: `${op.method} ${op.path}`, requires: op.requiresPrincipal ? 'principal (bearer/OAuth)' : 'principal or API key', anonymous2xxInWindow: n, anonymous2xxTotal: state.bypass[key].n, sampleIps: state.bypass[key].ips },
       });
     }
     if (pruneDue(win)) capRecord(state.bypass, t.maxEndpoints, (b) => b.lastTs);

@@ -48,6 +48,10 @@ export function parseSpec(doc: unknown): SpecModel | null {
   if (typeof doc.basePath === 'string') basePaths.add(doc.basePath.replace(/\/$/, ''));
   if (basePaths.size === 0) basePaths.add('');
   const globalSecured = hasSecurity(doc.security);
+  const schemes: Record<string, unknown> = { ...(isObj(doc.securityDefinitions) ? doc.securityDefinitions : {}), ...(isObj(doc.components) && isObj(doc.components.securitySchemes) ? doc.components.securitySchemes : {}) };
+  const isApiKey = (name: string) => { const sc = schemes[name]; return isObj(sc) && sc.type === 'apiKey'; };
+  const needsPrincipal = (sec: unknown): boolean =>
+    Array.isArray(sec) && sec.length > 0 && sec.every((req) => isObj(req) && Object.keys(req).some((k) => !isApiKey(k)));
   const operations: SpecOperation[] = [];
   for (const [p, item] of Object.entries(doc.paths as Record<string, unknown>)) {
     if (!isObj(item) || !p.startsWith('/')) continue;
@@ -60,10 +64,11 @@ export function parseSpec(doc: unknown): SpecModel | null {
       for (const m2 of p.matchAll(/\{([^}]+)\}/g)) if (!pathParams.includes(m2[1])) pathParams.push(m2[1]);
       const secured = 'security' in op ? hasSecurity(op.security) : globalSecured;
       const publicByDesign = Array.isArray(op.security) && op.security.length === 0;
+      const requiresPrincipal = secured && needsPrincipal('security' in op ? op.security : doc.security);
       for (const base of basePaths) {
         const full = (base + p).replace(/\/{2,}/g, '/');
         operations.push({
-          method: m.toUpperCase(), path: full, shape: shapeOf(full), deprecated: op.deprecated === true, secured, publicByDesign,
+          method: m.toUpperCase(), path: full, shape: shapeOf(full), deprecated: op.deprecated === true, secured, requiresPrincipal, publicByDesign,
           pathParams, operationId: typeof op.operationId === 'string' ? op.operationId : undefined,
         });
       }

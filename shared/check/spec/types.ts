@@ -8,6 +8,8 @@ export interface SpecOperation {
   deprecated: boolean;
   /** True when the operation (or the document) has a non-empty security requirement. */
   secured: boolean;
+  /** Every alternative security requirement needs a non-API-key scheme (bearer, OAuth2, OIDC...): a principal. */
+  requiresPrincipal: boolean;
   /** The operation declares `security: []`: public on purpose. */
   publicByDesign: boolean;
   pathParams: string[];
