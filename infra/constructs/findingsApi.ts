@@ -1,7 +1,10 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ENV } from '../../shared/config/env.ts';
 import { accessLogFormatString } from '../../shared/normalize/accessLogFormat.ts';
@@ -35,6 +38,8 @@ export interface FindingsApiProps {
   readonly code: CodeLocation;
   readonly state: StateTable;
   readonly lake: FindingsLake;
+  /** Where the 5xx alarm goes. */
+  readonly opsTopic: sns.ITopic;
 }
 
 /**
@@ -51,6 +56,7 @@ export class FindingsApi extends Construct {
   readonly function: ApiscopeFunction;
   readonly accessLog: logs.LogGroup;
   readonly readerPolicy: iam.ManagedPolicy;
+  readonly serverErrorAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: FindingsApiProps) {
     super(scope, id);
@@ -104,6 +110,16 @@ export class FindingsApi extends Construct {
         ]),
       });
     }
+
+    this.serverErrorAlarm = new cloudwatch.Alarm(this, 'ServerErrors', {
+      alarmDescription: 'apiscope findings API answers 5xx; check the api function log group.',
+      metric: this.api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
+      threshold: 5,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.serverErrorAlarm.addAlarmAction(new actions.SnsAction(props.opsTopic));
 
     this.readerPolicy = new iam.ManagedPolicy(this, 'ReaderPolicy', {
       description: 'apiscope: may call the read-only findings API (GET only)',

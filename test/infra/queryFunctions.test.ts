@@ -70,6 +70,14 @@ describe('read-only findings API', () => {
     }
   });
 
+  it('alarms to the ops topic on 5xx answers', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: '5XXError',
+      Namespace: 'AWS/ApiGateway',
+      AlarmActions: [{ Ref: id(stack.alerts.opsTopic) }],
+    });
+  });
+
   it('logs access in the recommended format and throttles the stage', () => {
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       StageName: FINDINGS_API_STAGE,

@@ -288,7 +288,7 @@ describe('alerts and observability', () => {
       AlarmActions: [ops],
     });
     expect(stack.observability.alarms).toHaveLength(13);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 13 + (stack.report ? 1 : 0));
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 13 + (stack.report ? 1 : 0) + (stack.findingsApi ? 1 : 0));
   });
 
   it('has a dashboard with records in, rejected, findings out, iterator age, errors and throttles', () => {
