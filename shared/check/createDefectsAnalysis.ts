@@ -17,7 +17,7 @@ export interface DefectsOptions {
   /**
    * An OpenAPI 3 / Swagger 2 document (parsed JSON/YAML object) to compare traffic with. It applies to the hosts
    * named in its `servers` / `host`, or to every domain when it names none; pass `{ domainName, document }` to
-   * bind it to one API Gateway domain explicitly.
+   * bind it to one API Gateway domain explicitly. An array imports several specs (one per API).
    */
   spec?: unknown;
   /** A defect not seen for this long (event time) is resolved. Default 24 h. */
@@ -49,9 +49,12 @@ export interface DefectsState {
  * outputs.defects.flatMap((o) => o.defects ?? []);
  */
 export function createDefectsAnalysis(opts: DefectsOptions = {}): Analysis<DefectsState> {
-  const spec: SpecModel | null = opts.spec === undefined ? null : loadSpec(opts.spec);
-  if (opts.spec !== undefined && !spec) throw new Error('spec: not an OpenAPI 3 / Swagger 2 document (no "paths" object)');
-  const checks: Check[] = BUILTIN_CHECKS.filter((c) => (!opts.checks || opts.checks.includes(c.definition.id)) && (!c.definition.needsSpec || spec));
+  const specs: SpecModel[] = opts.spec === undefined ? [] : (Array.isArray(opts.spec) ? opts.spec : [opts.spec]).map((v, i) => {
+    const m = loadSpec(v);
+    if (!m) throw new Error(`spec${Array.isArray(opts.spec) ? `[${i}]` : ''}: not an OpenAPI 3 / Swagger 2 document (no "paths" object)`);
+    return m;
+  });
+  const checks: Check[] = BUILTIN_CHECKS.filter((c) => (!opts.checks || opts.checks.includes(c.definition.id)) && (!c.definition.needsSpec || specs.length > 0));
   const thresholds = new Map(checks.map((c) => [c.definition.id, { ...c.definition.thresholds, ...(opts.thresholds?.[c.definition.id] ?? {}) }]));
   const rules = compileRules(opts.rules ?? []);
   const byType = new Map<string, FindingText>();
@@ -78,7 +81,7 @@ export function createDefectsAnalysis(opts: DefectsOptions = {}): Analysis<Defec
     name: 'defects',
     initialState: () => ({ checks: Object.fromEntries(checks.map((c) => [c.definition.id, c.initialState()])), rules: { groups: {} }, lifecycle: { defects: {} } }),
     closeWindow(events: readonly AccessEvent[], state: DefectsState, ctx: WindowContext): AnalysisOutput {
-      const view = buildView(events, ctx, spec);
+      const view = buildView(events, ctx, specs);
       const findings: Finding[] = [];
       for (const c of checks) {
         const id = c.definition.id;
@@ -98,7 +101,7 @@ export function createDefectsAnalysis(opts: DefectsOptions = {}): Analysis<Defec
 }
 
 /** Resolves every event to its endpoint once and groups them; OPTIONS (CORS preflight) stays out of the endpoint groups. */
-export function buildView(events: readonly AccessEvent[], ctx: WindowContext, spec: SpecModel | null): WindowView {
+export function buildView(events: readonly AccessEvent[], ctx: WindowContext, specs: readonly SpecModel[] = []): WindowView {
   const resolved: ResolvedEvent[] = new Array(events.length);
   const byEndpoint = new Map<string, ResolvedEvent[]>();
   const cache = new Map<string, string | null>();
@@ -115,7 +118,11 @@ export function buildView(events: readonly AccessEvent[], ctx: WindowContext, sp
       if (list) list.push(r); else byEndpoint.set(key, [r]);
     }
   }
-  return { windowStart: ctx.windowStart, windowEnd: ctx.windowEnd, events: resolved, byEndpoint, endpoints: ctx.endpoints, spec };
+  const specFor = (domain: string): SpecModel | null => {
+    const d = domain.toLowerCase();
+    return specs.find((s) => s.hosts.includes(d)) ?? specs.find((s) => s.hosts.length === 0) ?? null;
+  };
+  return { windowStart: ctx.windowStart, windowEnd: ctx.windowEnd, events: resolved, byEndpoint, endpoints: ctx.endpoints, specs, specFor };
 }
 
 function loadSpec(v: unknown): SpecModel | null {

@@ -49,7 +49,10 @@ export interface WindowView {
   /** Resolved events grouped by endpoint key, in event order. */
   byEndpoint: ReadonlyMap<string, ResolvedEvent[]>;
   endpoints: EndpointResolver;
-  spec: SpecModel | null;
+  /** Imported specs (empty without one). */
+  specs: readonly SpecModel[];
+  /** The spec describing a domain: one naming the domain, else one naming no host; null when none. */
+  specFor(domain: string): SpecModel | null;
 }
 
 /** What a check reports: one finding per endpoint (or per domain with template '*') per window at most. */

@@ -1,6 +1,6 @@
 import type { Check, Finding } from '../types.ts';
 import { is2xx } from '../util.ts';
-import { matchOperation, specAppliesTo } from '../spec/parseSpec.ts';
+import { matchOperation } from '../spec/parseSpec.ts';
 import { splitVersion } from './deprecatedVersion.ts';
 
 export interface ShadowZombieState { checked: number }
@@ -27,13 +27,13 @@ export const shadowZombieEndpoint: Check<ShadowZombieState, typeof thresholds> =
   },
   initialState: () => ({ checked: 0 }),
   evaluate(win, state, t) {
-    const spec = win.spec;
-    if (!spec) return [];
+    if (win.specs.length === 0) return [];
     const out: Finding[] = [];
     for (const evs of win.byEndpoint.values()) {
       const { domainName: domain, method } = evs[0].ev;
       const template = evs[0].template!;
-      if (!specAppliesTo(spec, domain)) continue;
+      const spec = win.specFor(domain);
+      if (!spec) continue;
       let n = 0, ts = 0;
       for (const r of evs) if (is2xx(r.ev.status)) { n++; ts = r.ev.ts; }
       if (n < t.minRequests2xx) continue;

@@ -1,7 +1,7 @@
 import type { Check, Finding } from '../types.ts';
 import type { SpecOperation } from '../spec/types.ts';
 import { addSample, capRecord, pruneDue, is2xx } from '../util.ts';
-import { matchOperation, specAppliesTo } from '../spec/parseSpec.ts';
+import { matchOperation } from '../spec/parseSpec.ts';
 
 /** Path parameter names that carry personal data or secrets. */
 const SENSITIVE_PARAM = /phone|mobile|msisdn|email|e_?mail|ssn|national_?id|id_?card|idcard|identity|passport|resident|card_?(no|num|number)|pan\b|iban|account_?(no|num|number)|password|passwd|secret|token/i;
@@ -41,45 +41,47 @@ export const specPosture: Check<SpecPostureState, typeof thresholds> = {
   },
   initialState: () => ({ bypass: {}, staticReported: false }),
   evaluate(win, state, t) {
-    const spec = win.spec;
-    if (!spec) return [];
+    if (win.specs.length === 0) return [];
     const out: Finding[] = [];
-    const specDomain = spec.hosts[0] ?? '*';
     const ts = win.windowEnd - 1;
     // Static posture: re-asserted every window (count 0 after the first) so the defects stay open while the spec says so.
     const c = state.staticReported ? 0 : 1;
     state.staticReported = true;
-    for (const url of spec.plainHttpServers) {
-      out.push({
-        type: 'spec_plain_http', domain: specDomain, method: '*', template: '*', count: c, ts, severity: 'high', owasp: 'API8:2023',
-        title: 'Spec lists a plain-HTTP server', fix: 'Serve the API over HTTPS only (API Gateway endpoints are HTTPS; remove http:// servers from the spec and any HTTP listener in front of the API).',
-        evidence: { spec: spec.title, server: url },
-      });
-    }
-    const sensitive = (o: SpecOperation) => o.pathParams.filter((p) => SENSITIVE_PARAM.test(p));
-    // Declared public (`security: []`) is a decision, reported only when the path carries personal data or secrets.
-    const unsecured = spec.operations.filter((o) => !o.secured && (!o.publicByDesign || sensitive(o).length > 0));
-    const perOp = unsecured.length <= t.maxPerOperationFindings ? unsecured : unsecured.filter((o) => sensitive(o).length > 0);
-    for (const o of perOp) {
-      const sp = sensitive(o);
-      out.push({
-        type: 'spec_no_security', domain: specDomain, method: o.method, template: o.path, count: c, ts, owasp: 'API2:2023',
-        severity: sp.length ? 'high' : 'medium', title: sp.length ? 'Operation with sensitive path parameters has no security requirement' : 'Operation has no security requirement',
-        fix: FIX_NO_SECURITY, evidence: { spec: spec.title, operationId: o.operationId ?? null, declaredPublic: o.publicByDesign, sensitivePathParams: sp },
-      });
-    }
-    if (perOp.length < unsecured.length) {
-      out.push({
-        type: 'spec_no_security', domain: specDomain, method: '*', template: '*', count: c, ts, owasp: 'API2:2023', severity: 'medium',
-        title: 'Many operations have no security requirement', fix: FIX_NO_SECURITY,
-        evidence: { spec: spec.title, operationsWithoutSecurity: unsecured.length, of: spec.operations.length, sample: unsecured.slice(0, 10).map((o) => `${o.method} ${o.path}`) },
-      });
+    for (const spec of win.specs) {
+      const specDomain = spec.hosts[0] ?? '*';
+      for (const url of spec.plainHttpServers) {
+        out.push({
+          type: 'spec_plain_http', domain: specDomain, method: '*', template: '*', count: c, ts, severity: 'high', owasp: 'API8:2023',
+          title: 'Spec lists a plain-HTTP server', fix: 'Serve the API over HTTPS only (API Gateway endpoints are HTTPS; remove http:// servers from the spec and any HTTP listener in front of the API).',
+          evidence: { spec: spec.title, server: url },
+        });
+      }
+      const sensitive = (o: SpecOperation) => o.pathParams.filter((p) => SENSITIVE_PARAM.test(p));
+      // Declared public (`security: []`) is a decision, reported only when the path carries personal data or secrets.
+      const unsecured = spec.operations.filter((o) => !o.secured && (!o.publicByDesign || sensitive(o).length > 0));
+      const perOp = unsecured.length <= t.maxPerOperationFindings ? unsecured : unsecured.filter((o) => sensitive(o).length > 0);
+      for (const o of perOp) {
+        const sp = sensitive(o);
+        out.push({
+          type: 'spec_no_security', domain: specDomain, method: o.method, template: o.path, count: c, ts, owasp: 'API2:2023',
+          severity: sp.length ? 'high' : 'medium', title: sp.length ? 'Operation with sensitive path parameters has no security requirement' : 'Operation has no security requirement',
+          fix: FIX_NO_SECURITY, evidence: { spec: spec.title, operationId: o.operationId ?? null, declaredPublic: o.publicByDesign, sensitivePathParams: sp },
+        });
+      }
+      if (perOp.length < unsecured.length) {
+        out.push({
+          type: 'spec_no_security', domain: specDomain, method: '*', template: '*', count: c, ts, owasp: 'API2:2023', severity: 'medium',
+          title: 'Many operations have no security requirement', fix: FIX_NO_SECURITY,
+          evidence: { spec: spec.title, operationsWithoutSecurity: unsecured.length, of: spec.operations.length, sample: unsecured.slice(0, 10).map((o) => `${o.method} ${o.path}`) },
+        });
+      }
     }
     // Traffic: secured operations answered 2xx to anonymous callers.
     for (const [key, evs] of win.byEndpoint) {
       const { domainName: domain, method } = evs[0].ev;
       const template = evs[0].template!;
-      if (!specAppliesTo(spec, domain)) continue;
+      const spec = win.specFor(domain);
+      if (!spec) continue;
       const op = matchOperation(spec, method, template);
       if (!op?.secured) continue;
       let n = 0, last = 0;
