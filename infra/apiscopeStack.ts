@@ -71,10 +71,10 @@ export class ApiscopeStack extends Stack {
     });
 
     if (hasEntry(props.code, 'report')) {
-      this.report = new DailyReport(this, 'Report', { config, code: props.code, state: this.state, lake: this.lake, alerts: this.alerts, opsTopic: this.alerts.opsTopic });
+      this.report = new DailyReport(this, 'Report', { config, code: props.code, lake: this.lake, alerts: this.alerts, opsTopic: this.alerts.opsTopic });
     } else this.skippedFunctions.push('report');
     if (hasEntry(props.code, 'api')) {
-      this.findingsApi = new FindingsApi(this, 'FindingsApi', { config, code: props.code, state: this.state, lake: this.lake, opsTopic: this.alerts.opsTopic });
+      this.findingsApi = new FindingsApi(this, 'FindingsApi', { config, code: props.code, lake: this.lake, opsTopic: this.alerts.opsTopic });
       new CfnOutput(this, 'FindingsApiUrl', { value: this.findingsApi.api.url });
       new CfnOutput(this, 'FindingsApiReaderPolicyArn', { value: this.findingsApi.readerPolicy.managedPolicyArn });
     } else this.skippedFunctions.push('api');

@@ -127,6 +127,8 @@ export class AnalysisFunctions extends Construct {
       [ENV.bucket]: lake.bucket.bucketName,
       [ENV.minAlertSeverity]: config.minAlertSeverity,
       [ENV.hashKeyParam]: config.hashKeyParameterName,
+      // Windows close once every shard has reported a watermark.
+      [ENV.shards]: String(config.shardCount),
     };
     if (spec.publishesAlerts) environment[ENV.alertTopicArn] = alerts.alertTopic.topicArn;
     if (config.fieldMapping) environment[ENV.fieldMapping] = JSON.stringify(config.fieldMapping);

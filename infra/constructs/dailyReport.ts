@@ -11,8 +11,6 @@ import type { ApiscopeConfig } from '../config.ts';
 import type { Alerts } from './alerts.ts';
 import { ApiscopeFunction, type CodeLocation } from './apiscopeFunction.ts';
 import type { FindingsLake } from './findingsLake.ts';
-import { QUERY_ENV } from './queryEnv.ts';
-import type { StateTable } from './stateTable.ts';
 
 /** Prefix of the daily reports in the lake bucket. */
 export const REPORTS_PREFIX = 'reports';
@@ -22,7 +20,6 @@ export const REPORT_SCHEDULE = events.Schedule.cron({ minute: '0', hour: '6' });
 export interface DailyReportProps {
   readonly config: ApiscopeConfig;
   readonly code: CodeLocation;
-  readonly state: StateTable;
   readonly lake: FindingsLake;
   readonly alerts: Alerts;
   readonly opsTopic: sns.ITopic;
@@ -30,11 +27,10 @@ export interface DailyReportProps {
 
 /**
  * The daily report: `functions/report` runs on an EventBridge schedule, queries the lake through the Athena
- * workgroup (and reads the state table), writes the report under `reports/` and mails a summary through the
- * alert topic. An alarm tells the ops topic when a run fails.
+ * workgroup, writes `reports/<day>.html` and mails a summary through the alert topic. An alarm tells the ops topic when a run fails.
  *
  * @example
- * new DailyReport(this, 'Report', { config, code, state, lake, alerts, opsTopic: alerts.opsTopic });
+ * new DailyReport(this, 'Report', { config, code, lake, alerts, opsTopic: alerts.opsTopic });
  */
 export class DailyReport extends Construct {
   readonly function: ApiscopeFunction;
@@ -43,7 +39,7 @@ export class DailyReport extends Construct {
 
   constructor(scope: Construct, id: string, props: DailyReportProps) {
     super(scope, id);
-    const { lake, state, alerts } = props;
+    const { lake, alerts } = props;
     this.function = new ApiscopeFunction(this, 'Fn', {
       name: 'report',
       description: 'apiscope report: daily summary of the API inventory, defects and risky callers',
@@ -52,20 +48,18 @@ export class DailyReport extends Construct {
       memorySize: 512,
       timeout: Duration.minutes(10),
       environment: {
-        [ENV.table]: state.table.tableName,
         [ENV.bucket]: lake.bucket.bucketName,
         [ENV.alertTopicArn]: alerts.alertTopic.topicArn,
         [ENV.minAlertSeverity]: props.config.minAlertSeverity,
-        [QUERY_ENV.athenaWorkGroup]: lake.workGroup.ref,
-        [QUERY_ENV.glueDatabase]: lake.databaseName,
+        [ENV.athenaWorkGroup]: lake.workGroup.ref,
+        [ENV.glueDatabase]: lake.databaseName,
       },
     });
     const role = this.function.role;
     lake.grantQuery(role);
-    state.grantItemRead(role);
     alerts.grantPublishAlert(role);
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [lake.bucket.arnForObjects(`${REPORTS_PREFIX}/*`)] }));
-    lake.acknowledgePrefix(role, REPORTS_PREFIX, 'One report object per day (reports/<yyyy-MM-dd>.*); the wildcard is limited to s3:PutObject under the reports prefix.');
+    lake.acknowledgePrefix(role, REPORTS_PREFIX, 'One report object per day (reports/<yyyy-MM-dd>.html); the wildcard is limited to s3:PutObject under the reports prefix.');
 
     this.rule = new events.Rule(this, 'Schedule', {
       description: 'apiscope: daily report',

@@ -12,8 +12,6 @@ import type { ApiscopeConfig } from '../config.ts';
 import { ApiscopeFunction, type CodeLocation } from './apiscopeFunction.ts';
 import type { FindingsLake } from './findingsLake.ts';
 import { logRetentionFor } from './logRetention.ts';
-import { QUERY_ENV } from './queryEnv.ts';
-import type { StateTable } from './stateTable.ts';
 
 export interface FindingsApiRoute {
   /** API Gateway path; `{name}` segments are path parameters. */
@@ -36,7 +34,6 @@ export const FINDINGS_API_STAGE = 'v1';
 export interface FindingsApiProps {
   readonly config: ApiscopeConfig;
   readonly code: CodeLocation;
-  readonly state: StateTable;
   readonly lake: FindingsLake;
   /** Where the 5xx alarm goes. */
   readonly opsTopic: sns.ITopic;
@@ -45,11 +42,11 @@ export interface FindingsApiProps {
 /**
  * The read-only findings API: a regional REST API with IAM (SigV4) authorization on every route, GET only,
  * request validation, throttling and access logs in the recommended format, backed by `functions/api`, which
- * may only read the state table and query the lake. `readerPolicy` is the managed policy to attach to the roles
+ * may only query the lake through the Athena workgroup. `readerPolicy` is the managed policy to attach to the roles
  * of people and tools that may call it.
  *
  * @example
- * const api = new FindingsApi(this, 'FindingsApi', { config, code, state, lake });
+ * const api = new FindingsApi(this, 'FindingsApi', { config, code, lake, opsTopic: alerts.opsTopic });
  */
 export class FindingsApi extends Construct {
   readonly api: apigw.RestApi;
@@ -60,7 +57,7 @@ export class FindingsApi extends Construct {
 
   constructor(scope: Construct, id: string, props: FindingsApiProps) {
     super(scope, id);
-    const { lake, state } = props;
+    const { lake } = props;
 
     this.function = new ApiscopeFunction(this, 'Fn', {
       name: 'api',
@@ -70,13 +67,10 @@ export class FindingsApi extends Construct {
       memorySize: 512,
       timeout: Duration.seconds(29),
       environment: {
-        [ENV.table]: state.table.tableName,
-        [ENV.bucket]: lake.bucket.bucketName,
-        [QUERY_ENV.athenaWorkGroup]: lake.workGroup.ref,
-        [QUERY_ENV.glueDatabase]: lake.databaseName,
+        [ENV.athenaWorkGroup]: lake.workGroup.ref,
+        [ENV.glueDatabase]: lake.databaseName,
       },
     });
-    state.grantItemRead(this.function.role);
     lake.grantQuery(this.function.role);
 
     this.accessLog = new logs.LogGroup(this, 'AccessLog', {

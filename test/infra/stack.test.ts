@@ -203,6 +203,7 @@ describe('analysis functions', () => {
             [ENV.minAlertSeverity]: 'medium',
             [ENV.hashKeyParam]: '/apiscope/hash-key',
             [ENV.fieldMapping]: JSON.stringify({ ip: 'sourceIp' }),
+            [ENV.shards]: '2',
             POWERTOOLS_SERVICE_NAME: name,
             POWERTOOLS_METRICS_NAMESPACE: 'apiscope',
           }),
