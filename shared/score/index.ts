@@ -14,7 +14,7 @@ import {
 } from './state.ts';
 import type { Finding, ScoringOptions } from './types.ts';
 import { buildWindow, splitActorKey, type WindowView } from './window.ts';
-import { isScriptedClass } from './uaClass.ts';
+import { isAutomationClass, isScriptedClass } from './uaClass.ts';
 import { subnetOf } from './cidr.ts';
 
 export type { ScoringState } from './state.ts';
@@ -165,11 +165,11 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
       let p = state.profiles[a.key];
       if (!p) { p = newProfile(a.type, a.first); state.profiles[a.key] = p; }
       decayAcc(p.acc, ctx.windowEnd, ACC_HALF_LIFE_MS);
-      let scripted = 0;
-      for (const [c, n] of a.classes) if (isScriptedClass(c)) scripted += n;
+      let scripted = 0, auto = 0;
+      for (const [c, n] of a.classes) { if (isScriptedClass(c)) scripted += n; if (isAutomationClass(c)) auto += n; }
       const acc = p.acc;
       acc.n += a.n; acc.e4 += a.e4; acc.e404 += a.e404; acc.e401 += a.e401; acc.e403 += a.e403; acc.unauth += a.unauth; acc.unauthOk += a.unauthOk;
-      acc.unauthBytes += a.unauthBytes; acc.scripted += scripted; acc.unmatched += a.unmatched; acc.idReq += a.idReq; acc.idNew += a.idNew; acc.ipNew += a.newIps;
+      acc.unauthBytes += a.unauthBytes; acc.scripted += scripted; acc.auto += auto; acc.unmatched += a.unmatched; acc.idReq += a.idReq; acc.idNew += a.idNew; acc.ipNew += a.newIps;
       p.n += a.n; p.ls = a.last; p.hours[hour] += a.n;
       topAddAll(p.tpl, a.tpls.values(), TOP_TEMPLATES);
       if (a.type !== 'ip') for (const ip of a.ips) ringAdd(p.ips, ip, RING_IPS);

@@ -29,6 +29,8 @@ export interface Accumulators {
   unauthOk: number;
   unauthBytes: number;
   scripted: number;
+  /** Requests with a scripted or plain-library (SDK, unknown, empty) user agent. */
+  auto: number;
   unmatched: number;
   idReq: number;
   idNew: number;
@@ -130,7 +132,7 @@ export function initialScoringState(): ScoringState {
 }
 
 export function emptyAcc(ts: number): Accumulators {
-  return { ts, n: 0, e4: 0, e404: 0, e401: 0, e403: 0, unauth: 0, unauthOk: 0, unauthBytes: 0, scripted: 0, unmatched: 0, idReq: 0, idNew: 0, ipNew: 0 };
+  return { ts, n: 0, e4: 0, e404: 0, e401: 0, e403: 0, unauth: 0, unauthOk: 0, unauthBytes: 0, scripted: 0, auto: 0, unmatched: 0, idReq: 0, idNew: 0, ipNew: 0 };
 }
 
 export function newProfile(t: ActorType, ts: number): Profile {
@@ -149,7 +151,7 @@ export function roundAcc(a: Accumulators): void {
 export function decayAcc(a: Accumulators, ts: number, halfLife = ACC_HALF_LIFE_MS): void {
   if (ts <= a.ts) return;
   const f = Math.pow(0.5, (ts - a.ts) / halfLife);
-  a.n *= f; a.e4 *= f; a.e404 *= f; a.e401 *= f; a.e403 *= f; a.unauth *= f; a.unauthOk *= f; a.unauthBytes *= f; a.scripted *= f;
+  a.n *= f; a.e4 *= f; a.e404 *= f; a.e401 *= f; a.e403 *= f; a.unauth *= f; a.unauthOk *= f; a.unauthBytes *= f; a.scripted *= f; a.auto *= f;
   a.unmatched *= f; a.idReq *= f; a.idNew *= f; a.ipNew *= f;
   a.ts = ts;
 }
@@ -202,10 +204,11 @@ export function accWithWindow(
   w: { n: number; e4: number; e404: number; e401: number; e403: number; unauth: number; unauthOk: number; unauthBytes: number; unmatched: number; idReq: number; idNew: number; newIps: number },
   scripted: number,
   ts: number,
+  auto = scripted,
 ): Accumulators {
   const a: Accumulators = p ? { ...p.acc } : emptyAcc(ts);
   decayAcc(a, ts);
   a.n += w.n; a.e4 += w.e4; a.e404 += w.e404; a.e401 += w.e401; a.e403 += w.e403; a.unauth += w.unauth; a.unauthOk += w.unauthOk;
-  a.unauthBytes += w.unauthBytes; a.scripted += scripted; a.unmatched += w.unmatched; a.idReq += w.idReq; a.idNew += w.idNew; a.ipNew += w.newIps;
+  a.unauthBytes += w.unauthBytes; a.scripted += scripted; a.auto += auto; a.unmatched += w.unmatched; a.idReq += w.idReq; a.idNew += w.idNew; a.ipNew += w.newIps;
   return a;
 }

@@ -23,6 +23,8 @@ const SCRIPTING = /^(python-requests|python-urllib|python\/|aiohttp|curl\/|wget\
 const HEADLESS = /(headlesschrome|phantomjs|puppeteer|playwright|selenium|webdriver|electron.*headless)/i;
 const MONITOR = /(pingdom|uptimerobot|statuscake|site24x7|datadog synthetics|newrelicpinger|checkly|better uptime|amazon-route53-health|elb-healthchecker|gomezagent|catchpoint)/i;
 const CRAWLER = /(googlebot|bingbot|duckduckbot|baiduspider|yandexbot|applebot|slackbot|facebookexternalhit|twitterbot|linkedinbot|discordbot|telegrambot|whatsapp|skypeuripreview|embedly|pinterestbot|redditbot)/i;
+/** Honest bots name themselves or link to their documentation. */
+const SELF_DECLARED_BOT = /(bot\b|bot\/|crawler|spider|preview|fetcher|\+https?:\/\/)/i;
 const MOBILE_APP = /(cfnetwork|dalvik|okhttp|\((iphone|ipad); (cpu )?ios|\(linux; android|darwin\/)/i;
 
 const cache = new Map<string, UaClass>();
@@ -46,7 +48,7 @@ function classify(ua: string): UaClass {
   if (SCANNER.test(ua)) return 'scanner';
   if (HEADLESS.test(ua)) return 'headless';
   if (MONITOR.test(ua)) return 'monitor';
-  if (CRAWLER.test(ua)) return 'crawler';
+  if (CRAWLER.test(ua) || SELF_DECLARED_BOT.test(ua)) return 'crawler';
   if (SCRIPTING.test(ua)) return 'scripting_tool';
   if (MOBILE_APP.test(ua)) return 'mobile_app';
   const r = new UAParser(ua).getResult();
@@ -65,4 +67,9 @@ export function isScriptedClass(c: UaClass): boolean {
 /** Interactive (human-driven) clients: a session normally used from these and then from a script is suspect. */
 export function isInteractiveClass(c: UaClass): boolean {
   return c === 'browser' || c === 'mobile_app';
+}
+
+/** Scripted, or a plain HTTP library / unknown / empty UA: automation of some kind (not an app, browser, crawler or monitor). */
+export function isAutomationClass(c: UaClass): boolean {
+  return isScriptedClass(c) || c === 'sdk' || c === 'other' || c === 'empty';
 }

@@ -44,5 +44,6 @@ describe('user agent classes', () => {
     expect(classifyUserAgent('Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36')).toBe('browser');
     expect(classifyUserAgent('Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)')).toBe('crawler');
     expect(classifyUserAgent('Mozilla/5.0 zgrab/0.x')).toBe('scanner');
+    expect(classifyUserAgent('SomePreviewService/2.0 (+https://preview.example/bot)')).toBe('crawler');
   });
 });

@@ -253,6 +253,20 @@ const cases: Case[] = [];
   cases.push({ detector: 'scripted_user_agent', name: 'attack_session_replay_curl', description: 'A stolen app session replayed with curl from a hosting-provider IP across five endpoints, 15% refused.', events: g.sorted(), flagged: [{ actor: `principal|${pr}`, scenario: 'scripted_user_agents' }, { actor: `ip|${ip}`, scenario: 'scripted_user_agents' }] });
 }
 {
+  const g = new Gen(54);
+  normalUsers(g, 60, 6, { ua: [...APP_UA, ...BROWSER_UA] });
+  const pr = 'user-9', ip = '165.22.10.20';
+  g.ev({ t: 10 * MIN, ip: '92.40.1.6', m: 'GET', p: '/v1/me', s: 200, ua: APP_UA[1], pr });
+  let t = 3 * HOUR;
+  for (let i = 0; i < 150; i++) {
+    t += g.int(5000, 30000);
+    const [m, p] = g.pick([['GET', '/v1/me'], ['GET', '/v1/projects'], ['GET', `/v1/projects/${g.int(10000, 99999)}`], ['GET', '/v1/reports'], ['GET', `/v1/invoices/${g.int(10000, 99999)}`]]);
+    const x = g.rnd();
+    g.ev({ t, ip, m, p, s: x < 0.7 ? 200 : x < 0.85 ? 403 : x < 0.95 ? 404 : 401, ua: 'axios/1.6.8', pr: x < 0.95 ? pr : undefined });
+  }
+  cases.push({ detector: 'scripted_user_agent', name: 'attack_session_replay_library_ua', description: 'The same replay with a plain HTTP library UA (axios): weaker by UA alone, flagged because the account was an app user and the origin is a hosting range.', events: g.sorted(), flagged: [{ actor: `principal|${pr}`, scenario: 'scripted_user_agents' }, { actor: `ip|${ip}`, scenario: 'scripted_user_agents' }] });
+}
+{
   const g = new Gen(52);
   normalUsers(g, 60, 6);
   const pr = 'partner-ledger', ip = '3.120.44.10';
