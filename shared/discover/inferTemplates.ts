@@ -44,7 +44,9 @@ export const INFERENCE_TUNING = {
   /** Share of (word, grandchild) edges whose grandchild recurs under other words. */
   sharedGrandchildren: 0.5,
   /** Leafy single-parent positions (`/users/{username}`): words, share of leaves, share of rare words. */
-  minWordsLeafy: 10,
+  minWordsLeafy: 16,
+  /** Requests a lone short number needs to count as a version segment. */
+  versionHits: 20,
   leafShare: 0.8,
   rareShare: 0.6,
   /** Share of a position's words already seen as values elsewhere that makes them values here. */
@@ -137,6 +139,8 @@ function classify(stats: Map<string, ChildStat>, m: number, key: string, hints: 
   let strongLive = 0;
   for (const s of stats.values()) {
     if (pinned(s.seg)) continue;
+    // A lone short number carrying steady traffic is a version (`/rest/api/3`), not an identifier.
+    if (stats.size === 1 && s.shape === 'integer' && s.seg.length <= 3 && s.g >= T.versionHits) continue;
     if (isStrongShape(s.shape)) { params.add(s.seg); if (s.g > 0) strongLive++; }
     else if (s.g > 0) words.push(s);
   }
@@ -147,17 +151,20 @@ function classify(stats: Map<string, ChildStat>, m: number, key: string, hints: 
   const forced = hints.forcedParams?.has(key) || hints.stickyParams?.has(key);
   const mixed = strongLive > 0 ? strongProfile(stats) : null;
   let wordParam = forced === true;
-  if (!wordParam && words.length >= 2) {
+  // What comes first in a path or right after a version names a resource (`/v1/users`, `/rest/api/3/issue`).
+  const last = key.slice(key.lastIndexOf('/') + 1);
+  const namesOnly = key === '/' || (last !== PARAM && (valueShape(last) === 'version' || /^\d{1,3}$/.test(last)));
+  if (!wordParam && !namesOnly && words.length >= 2) {
     const v = wordsAreValues(words, m, mixed);
     if (v === 2) out.sticky.add(key);
     wordParam = v > 0;
   }
-  if (!wordParam && hints.valueParents && m >= 2 && words.length > 0 && hints.valueParents.has(key.slice(key.lastIndexOf('/') + 1))) {
+  if (!wordParam && !namesOnly && hints.valueParents && m >= 2 && words.length > 0 && hints.valueParents.has(key.slice(key.lastIndexOf('/') + 1))) {
     let rare = 0;
     for (const w of words) if (w.g <= T.rareHits * w.nodes.length) rare++;
     wordParam = rare === words.length && !(m >= 4 && words.some((w) => w.nodes.length >= 3 && w.nodes.length >= T.literalRecurrence * m));
   }
-  if (!wordParam && hints.knownValues && words.length >= 2) {
+  if (!wordParam && !namesOnly && hints.knownValues && words.length >= 2) {
     let known = 0;
     for (const w of words) if (hints.knownValues.has(w.seg) && !(mixed && isHeavy(w, mixed))) known++;
     wordParam = known >= 2 && known >= T.knownValueShare * words.length;
@@ -167,9 +174,12 @@ function classify(stats: Map<string, ChildStat>, m: number, key: string, hints: 
       const vocab = valueSubtreeVocabulary(stats);
       // Upper-case codes among many identifiers are keys of the same things (`/project/10023`, `/project/API`).
       const codesAreKeys = strongLive >= Math.max(4, 2 * words.length);
+      // One word shaped like the values' subtrees is likely an endpoint mirroring them (`/invoices/upcoming/lines`);
+      // several are values (`/branches/main/protection`, `/branches/develop/protection`).
+      const alike = vocab.size ? words.filter((w) => !pinned(w.seg) && looksLikeValue(w, vocab)) : [];
       for (const w of words) {
         if (pinned(w.seg) || (mixed && isHeavy(w, mixed) && w.shape !== 'code')) continue;
-        if ((vocab.size && looksLikeValue(w, vocab)) || (codesAreKeys && w.shape === 'code')) params.add(w.seg);
+        if ((alike.length >= 2 && alike.includes(w)) || (codesAreKeys && w.shape === 'code')) params.add(w.seg);
       }
     }
     return params;
@@ -223,7 +233,7 @@ function isHeavy(w: ChildStat, p: StrongProfile): boolean {
 function wordsAreValues(words: ChildStat[], m: number, mixed: StrongProfile | null): 0 | 1 | 2 {
   const T = INFERENCE_TUNING;
   const nW = words.length;
-  let edges = 0, leaves = 0, rare = 0, collections = 0, hits = 0, maxParents = 0;
+  let edges = 0, leaves = 0, rare = 0, singles = 0, collections = 0, hits = 0, maxParents = 0;
   for (const w of words) {
     edges += w.nodes.length;
     if (w.nodes.length > maxParents) maxParents = w.nodes.length;
@@ -237,10 +247,11 @@ function wordsAreValues(words: ChildStat[], m: number, mixed: StrongProfile | nu
     // REST alternates names and identifiers: a word whose children are identifiers names a collection.
     else if (strongKids * 2 > kids) collections++;
     if (w.g <= T.rareHits * w.nodes.length) rare++;
+    if (w.g <= w.nodes.length) singles++;
   }
   const inner = nW - leaves;
   if (inner >= 2 && collections * 2 >= inner) return 0;
-  if (inner >= 3 && inner >= 0.6 * nW && alikeSubtrees(words)) return 1;
+  if (inner >= 3 && inner >= 0.6 * nW && rare * 2 >= nW && alikeSubtrees(words)) return 1;
   const novelty = nW / edges;
   // Names recur: the most used one shows up under many parents. Values seldom repeat across parents.
   if (m >= 3 && nW >= T.minWordsMerged && edges >= T.minEdgesMerged && novelty >= T.noveltyRatio && maxParents <= Math.max(3, T.maxValueRecurrence * m)) {
@@ -254,6 +265,8 @@ function wordsAreValues(words: ChildStat[], m: number, mixed: StrongProfile | nu
   if (mixed && mixed.live >= 2 && nW >= 4 && Math.abs(leaves / nW - mixed.leafShare) <= 0.3) return 1;
   if (nW < T.minWordsSingle) return 0;
   if (nW >= T.minWordsLeafy && leaves / nW >= T.leafShare) return sure(nW);
+  // Fewer leaf words, but nearly all requested once: a sample of values.
+  if (nW >= T.minWordsSingle + 2 && leaves / nW >= T.leafShare && singles >= 0.75 * nW) return 1;
   // Rare words whose own children recur under many of them (`/orgs/{org}/teams`) or are values again
   // (`/repos/{owner}/{repo}`).
   const under = new Map<string, number>();
