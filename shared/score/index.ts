@@ -23,6 +23,8 @@ export { DETECTORS } from './detectors/index.ts';
 export { classifyUserAgent } from './uaClass.ts';
 export { createIpReputation, DEFAULT_IP_LISTS } from './ipReputation.ts';
 export { CidrSet } from './cidr.ts';
+export { parseIpLists } from './parseIpLists.ts';
+export { IpListsError } from './errors.ts';
 
 /** Endpoint baselines learn at alpha 0.05, a step never more than 25 % of the current value. */
 const ALPHA = 0.05;

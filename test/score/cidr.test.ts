@@ -47,3 +47,18 @@ describe('user agent classes', () => {
     expect(classifyUserAgent('SomePreviewService/2.0 (+https://preview.example/bot)')).toBe('crawler');
   });
 });
+
+describe('operator IP lists', async () => {
+  const { parseIpLists, IpListsError } = await import('../../shared/score/index.ts');
+  it('reads line, YAML and JSON forms', () => {
+    expect(parseIpLists('# partners\nallow 198.51.100.7\ntor 203.0.113.0/24\n').ipLists).toEqual({ allow: ['198.51.100.7'], tor: ['203.0.113.0/24'] });
+    const y = parseIpLists('allow: [198.51.100.0/24]\nallowPrincipals: [svc-scanner]\nreplaceDefaults: true\n');
+    expect(y).toEqual({ ipLists: { allow: ['198.51.100.0/24'] }, replaceDefaultIpLists: true, allowPrincipals: ['svc-scanner'], allowApiKeys: undefined });
+    expect(parseIpLists('{"deny": ["2001:db8::/32"]}').ipLists).toEqual({ deny: ['2001:db8::/32'] });
+  });
+  it('names the bad entry', () => {
+    expect(() => parseIpLists('allow 300.1.1.1')).toThrow(IpListsError);
+    expect(() => parseIpLists('allow: [nope]')).toThrow(/allow: "nope"/);
+    expect(() => parseIpLists('blocklist: [1.2.3.4]')).toThrow(IpListsError);
+  });
+});
