@@ -58,7 +58,26 @@ const t0 = performance.now();
 const { events, rejected } = await loadEvents(join(dir, 'access.ndjson.gz'));
 const tLoad = performance.now();
 const { d, kind } = await discovery(events);
-const defects = createDefectsAnalysis();
+/**
+ * APISCOPE_EVAL_SPECS=1: also import the sample's API templates as specs (one per API, bound to its domain, all
+ * operations secured) to see what the spec checks report on this traffic. Development aid only.
+ */
+function sampleSpecs(): unknown[] {
+  const tdir = join(evalDir(), 'templates');
+  const domains = new Map<string, { domain: string; stage: string }>();
+  for (const t of ndjson<{ api: string; domainName: string; stage: string }>(readMaybeGz('truth.ndjson'))) domains.set(t.api, { domain: t.domainName, stage: t.stage });
+  const out: unknown[] = [];
+  for (const [api, { domain }] of domains) {
+    const f = join(tdir, `${api}.json`);
+    if (!existsSync(f)) continue;
+    const tpl = JSON.parse(readFileSync(f, 'utf8')) as { title: string; basePath: string; ops: Array<{ method: string; path: string }> };
+    const paths: Record<string, Record<string, unknown>> = {};
+    for (const op of tpl.ops) (paths[op.path] ??= {})[op.method.toLowerCase()] = {};
+    out.push({ domainName: domain, document: { openapi: '3.0.0', info: { title: tpl.title }, servers: [{ url: tpl.basePath || '/' }], security: [{ auth: [] }], components: { securitySchemes: { auth: { type: 'http', scheme: 'bearer' } } }, paths } });
+  }
+  return out;
+}
+const defects = createDefectsAnalysis(process.env.APISCOPE_EVAL_SPECS === '1' ? { spec: sampleSpecs() } : {});
 const timed = { ms: 0 };
 const inner = defects.closeWindow.bind(defects);
 const resolveMs = { ms: 0 };

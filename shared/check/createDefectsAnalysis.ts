@@ -118,11 +118,13 @@ export function buildView(events: readonly AccessEvent[], ctx: WindowContext, sp
       if (list) list.push(r); else byEndpoint.set(key, [r]);
     }
   }
-  const specFor = (domain: string): SpecModel | null => {
+  const hostless = specs.filter((s) => s.hosts.length === 0);
+  const specsFor = (domain: string): readonly SpecModel[] => {
     const d = domain.toLowerCase();
-    return specs.find((s) => s.hosts.includes(d)) ?? specs.find((s) => s.hosts.length === 0) ?? null;
+    const named = specs.filter((s) => s.hosts.includes(d));
+    return named.length ? named : hostless;
   };
-  return { windowStart: ctx.windowStart, windowEnd: ctx.windowEnd, events: resolved, byEndpoint, endpoints: ctx.endpoints, specs, specFor };
+  return { windowStart: ctx.windowStart, windowEnd: ctx.windowEnd, events: resolved, byEndpoint, endpoints: ctx.endpoints, specs, specsFor };
 }
 
 function loadSpec(v: unknown): SpecModel | null {

@@ -51,8 +51,8 @@ export interface WindowView {
   endpoints: EndpointResolver;
   /** Imported specs (empty without one). */
   specs: readonly SpecModel[];
-  /** The spec describing a domain: one naming the domain, else one naming no host; null when none. */
-  specFor(domain: string): SpecModel | null;
+  /** The specs describing a domain: those naming it, else those naming no host; empty when none. */
+  specsFor(domain: string): readonly SpecModel[];
 }
 
 /** What a check reports: one finding per endpoint (or per domain with template '*') per window at most. */

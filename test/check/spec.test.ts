@@ -44,7 +44,7 @@ describe('spec import', () => {
     const doc = { openapi: '3.0.0', info: { title: 'Bound' }, security: [{ k: [] }], paths: { '/a': { get: {} } } };
     const ev = (i: number, domainName: string) => ({ requestId: `r${i}`, ts: Date.parse('2026-11-23T00:00:00Z') + i, ip: '1', method: 'GET', path: '/b', query: '', resourcePath: null, status: 200, protocol: 'HTTP/1.1', responseLength: 1, userAgent: 'u', principalId: 'p', apiKeyId: null, integrationLatency: 1, responseLatency: 1, domainName, stage: 's', errorMessage: null });
     const templates = new Map([['x.example.com GET /b', '/b'], ['y.example.com GET /b', '/b']]);
-    const { outputs } = runInMemory([ev(1, 'x.example.com'), ev(2, 'y.example.com')], fixedDiscovery(templates), [createDefectsAnalysis({ checks: ['shadow_endpoint'], spec: { domainName: 'x.example.com', document: doc } })]);
+    const { outputs } = runInMemory([ev(1, 'x.example.com'), ev(2, 'y.example.com'), ev(3, 'x.example.com'), ev(4, 'x.example.com')], fixedDiscovery(templates), [createDefectsAnalysis({ checks: ['shadow_endpoint'], spec: { domainName: 'x.example.com', document: doc } })]);
     const rows = outputs.defects.flatMap((o) => o.defects ?? []);
     expect(rows.map((r) => [r.defect_type, r.domain_name, r.template])).toEqual([['shadow_endpoint', 'x.example.com', '/b']]);
   });

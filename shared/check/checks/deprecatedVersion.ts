@@ -1,6 +1,6 @@
 import type { Check, Finding } from '../types.ts';
 import { capRecord, memo, pruneDue, is2xx } from '../util.ts';
-import { matchOperation, shapeOf } from '../spec/parseSpec.ts';
+import { matchInSpecs, shapeOf } from '../spec/parseSpec.ts';
 
 const VERSION = /^v(\d+)(?:\.(\d+))?$/i;
 
@@ -68,9 +68,9 @@ export const deprecatedVersion: Check<DeprecatedVersionState, typeof thresholds>
           if (v > s.version && s.ts - last <= t.newerSeenWithinMs && (!newer || v > splitVersion('/' + newer)!.version)) newer = label;
         }
       }
-      const spec = win.specFor(s.domain);
-      const specCovers = spec !== null;
-      const op = spec ? matchOperation(spec, s.method, s.template) : null;
+      const specs = win.specsFor(s.domain);
+      const specCovers = specs.length > 0;
+      const op = specCovers ? matchInSpecs(specs, s.method, s.template) : null;
       // Undocumented old versions are the shadow/zombie check's business when a spec is imported.
       if (specCovers && !op) continue;
       const specDeprecated = op?.deprecated === true;

@@ -1,7 +1,7 @@
 import type { Check, Finding } from '../types.ts';
 import type { SpecOperation } from '../spec/types.ts';
 import { addSample, capRecord, pruneDue, is2xx } from '../util.ts';
-import { matchOperation } from '../spec/parseSpec.ts';
+import { matchInSpecs } from '../spec/parseSpec.ts';
 
 /** Path parameter names that carry personal data or secrets. */
 const SENSITIVE_PARAM = /phone|mobile|msisdn|email|e_?mail|ssn|national_?id|id_?card|idcard|identity|passport|resident|card_?(no|num|number)|pan\b|iban|account_?(no|num|number)|password|passwd|secret|token/i;
@@ -80,9 +80,9 @@ export const specPosture: Check<SpecPostureState, typeof thresholds> = {
     for (const [key, evs] of win.byEndpoint) {
       const { domainName: domain, method } = evs[0].ev;
       const template = evs[0].template!;
-      const spec = win.specFor(domain);
-      if (!spec) continue;
-      const op = matchOperation(spec, method, template);
+      const specs = win.specsFor(domain);
+      if (specs.length === 0) continue;
+      const op = matchInSpecs(specs, method, template);
       if (!op?.secured) continue;
       let n = 0, last = 0;
       for (const r of evs) {
@@ -96,7 +96,7 @@ export const specPosture: Check<SpecPostureState, typeof thresholds> = {
       if (n === 0 || state.bypass[key].n < t.minBypass) continue;
       out.push({
         type: this.definition.id, domain, method, template, count: n, ts: last,
-        evidence: { spec: spec.title, operation: `${op.method} ${op.path}`, requires: op.requiresPrincipal ? 'principal (bearer/OAuth)' : 'principal or API key', anonymous2xxInWindow: n, anonymous2xxTotal: state.bypass[key].n, sampleIps: state.bypass[key].ips },
+        evidence: { operation: `${op.method} ${op.path}`, requires: op.requiresPrincipal ? 'principal (bearer/OAuth)' : 'principal or API key', anonymous2xxInWindow: n, anonymous2xxTotal: state.bypass[key].n, sampleIps: state.bypass[key].ips },
       });
     }
     if (pruneDue(win)) capRecord(state.bypass, t.maxEndpoints, (b) => b.lastTs);

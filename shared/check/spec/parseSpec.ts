@@ -77,27 +77,50 @@ export function parseSpec(doc: unknown): SpecModel | null {
   return { title: isObj(doc.info) && typeof doc.info.title === 'string' ? doc.info.title : 'spec', hosts: [...hosts], plainHttpServers, operations };
 }
 
+const matchCache = new WeakMap<SpecModel, Map<string, SpecOperation | null>>();
+const segCache = new WeakMap<SpecOperation, string[]>();
+
 /**
- * Finds the spec operation an observed endpoint template corresponds to: same method and the same shape,
- * allowing the observed template to carry an extra prefix (stage, base path) the spec does not list.
+ * Finds the spec operation an observed endpoint template corresponds to: same method, same number of segments
+ * (the observed template may carry an extra literal prefix such as a stage or base path), each segment equal or
+ * a placeholder on either side (`/apps/{id}` documents an observed `/apps/storage-worker`; an observed `{api_id}`
+ * where the spec says `3` still matches). Exact shapes win, then the candidate with most equal literals.
+ * Memoised per spec.
  */
 export function matchOperation(spec: SpecModel, method: string, template: string): SpecOperation | null {
+  let cache = matchCache.get(spec);
+  if (!cache) matchCache.set(spec, (cache = new Map()));
+  const key = `${method} ${template}`;
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
   const shape = shapeOf(template);
-  let best: SpecOperation | null = null;
+  const obs = shape.split('/');
+  let best: SpecOperation | null = null, bestScore = -1;
   for (const op of spec.operations) {
     if (op.method !== method) continue;
-    if (op.shape === shape) return op;
-    if (shape.endsWith(op.shape) && op.shape.length > 1 && shape[shape.length - op.shape.length] === '/' && shapeMayBePrefix(shape.slice(0, shape.length - op.shape.length))) {
-      if (!best || op.shape.length > best.shape.length) best = op;
+    if (op.shape === shape) { best = op; break; }
+    let segs = segCache.get(op);
+    if (!segs) segCache.set(op, (segs = op.shape.split('/')));
+    const extra = obs.length - segs.length;
+    if (extra < 0 || extra > 2) continue;
+    let ok = true, score = 0;
+    for (let i = 1; i <= extra; i++) if (obs[i] === '{}') { ok = false; break; }
+    for (let i = 1; ok && i < segs.length; i++) {
+      const a = segs[i], b = obs[i + extra];
+      if (a === b) score += a === '{}' ? 1 : 2;
+      else if (a !== '{}' && b !== '{}') ok = false;
     }
+    if (ok && (score - extra > bestScore)) { best = op; bestScore = score - extra; }
   }
+  if (cache.size > 50_000) cache.clear();
+  cache.set(key, best);
   return best;
 }
 
-/** A prefix left over from suffix matching must be a short literal prefix (stage or base path), not resource segments. */
-function shapeMayBePrefix(prefix: string): boolean {
-  const segs = prefix.split('/').filter(Boolean);
-  return segs.length <= 2 && !segs.includes('{}');
+/** The first operation matching across several specs (all specs that describe one domain). */
+export function matchInSpecs(specs: readonly SpecModel[], method: string, template: string): SpecOperation | null {
+  for (const spec of specs) { const op = matchOperation(spec, method, template); if (op) return op; }
+  return null;
 }
 
 /** Does the spec describe this domain? A spec without hosts applies to every domain. */
