@@ -66,4 +66,13 @@ describe('structure rules', () => {
     step(a.d, restored, [ev('/v2/orders/qqqRRR777sssTTT6/items', { ts: T0 + 7_200_000 })]);
     expect(a.d.resolver(restored).templateOf('api.example.com', 'GET', '/v2/orders/qqqRRR777sssTTT6/items')).toBe(a.templateOf('/v2/orders/abcDEF123ghiJKL4/items'));
   });
+
+  it('keeps resource names after a version literal even when each was called once', () => {
+    const names = ['accounts', 'alerts', 'audit', 'billing', 'branches', 'catalog', 'charges', 'clients', 'devices', 'domains', 'events', 'exports',
+      'features', 'groups', 'hooks', 'imports', 'invoices', 'jobs', 'keys', 'labels', 'logs', 'members', 'notes', 'orders', 'plans'];
+    const evs = names.map((n) => ev(`/api/3/${n}`));
+    const { templateOf } = run(evs);
+    expect(templateOf('/api/3/accounts')).toBe('/api/3/accounts');
+    expect(templateOf('/api/3/plans')).toBe('/api/3/plans');
+  });
 });
