@@ -2,6 +2,7 @@ import type { Check, Finding } from '../types.ts';
 import type { SpecOperation } from '../spec/types.ts';
 import { addSample, capRecord, pruneDue, is2xx } from '../util.ts';
 import { matchInSpecs } from '../spec/parseSpec.ts';
+import { isLoginEndpoint } from '../classifyEndpoint.ts';
 
 /** Path parameter names that carry personal data or secrets. */
 const SENSITIVE_PARAM = /phone|mobile|msisdn|email|e_?mail|ssn|national_?id|id_?card|idcard|identity|passport|resident|card_?(no|num|number)|pan\b|iban|account_?(no|num|number)|password|passwd|secret|token/i;
@@ -83,7 +84,8 @@ export const specPosture: Check<SpecPostureState, typeof thresholds> = {
       const specs = win.specsFor(domain);
       if (specs.length === 0) continue;
       const op = matchInSpecs(specs, method, template);
-      if (!op?.secured) continue;
+      // Token / login endpoints are called before a principal exists (client credentials travel in the body).
+      if (!op?.secured || isLoginEndpoint(method, template)) continue;
       let n = 0, last = 0;
       for (const r of evs) {
         // A bearer/OAuth operation needs a principal; an API key alone does not satisfy it.
