@@ -79,7 +79,8 @@ async function main(argv: string[]): Promise<number> {
 class UsageError extends Error {}
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  // exitCode, not exit(): exit() drops whatever is still buffered for a piped stdout.
+  (code) => { process.exitCode = code; },
   (e) => {
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) console.error(`apiscope: ${(e as Error).message}\n\n${USAGE}`);
     else console.error(`apiscope: ${(e as Error).stack ?? e}`);
