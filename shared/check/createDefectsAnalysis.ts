@@ -71,9 +71,10 @@ export function createDefectsAnalysis(opts: DefectsOptions = {}): Analysis<Defec
 
   const emit = (ts: Transition[]): AnalysisOutput => {
     const defects: DefectRow[] = ts.map((t) => toRow(t.record));
+    // One alert per lifecycle generation: when it opens or reopens at the alert level, or first escalates to it.
     const alerts: Alert[] = ts
-      .filter((t) => (t.change === 'opened' || t.change === 'reopened') && severityAtLeast(t.record.severity, minAlert))
-      .map((t) => buildAlert(t.record, { athenaConsoleUrl: opts.athenaConsoleUrl }));
+      .filter((t) => (t.change === 'opened' || t.change === 'reopened' || t.change === 'escalated') && severityAtLeast(t.record.severity, minAlert) && t.record.alertedGeneration !== t.record.generation)
+      .map((t) => { t.record.alertedGeneration = t.record.generation; return buildAlert(t.record, { athenaConsoleUrl: opts.athenaConsoleUrl }); });
     return { defects, alerts };
   };
 

@@ -27,6 +27,8 @@ export interface DefectRecord {
   history: Array<{ ts: number; evidence: Record<string, unknown> }>;
   lastRowAt: number;
   lastRowOccurrences: number;
+  /** Generation that already raised an alert (an escalation within a generation alerts once, too). */
+  alertedGeneration?: number;
   /** Quiet time before this defect resolves (its check's, else the analysis-wide one). */
   resolveAfterMs?: number;
 }
@@ -42,7 +44,7 @@ export interface LifecycleOptions {
   maxHistory: number;
 }
 
-export interface Transition { record: DefectRecord; change: 'opened' | 'reopened' | 'updated' | 'resolved' }
+export interface Transition { record: DefectRecord; change: 'opened' | 'reopened' | 'escalated' | 'updated' | 'resolved' }
 
 /** Stable id of a defect: a short hash of (type, domain, method, template). */
 export function defectId(type: string, domain: string, method: string, template: string): string {
@@ -77,7 +79,10 @@ export function applyFindings(
       if (d.status === 'resolved') {
         d.status = 'reopened'; d.generation++; d.severity = sev;
         if (!touched.has(id)) out.push({ record: d, change: 'reopened' });
-      } else d.severity = maxSeverity(d.severity, sev);
+      } else if (maxSeverity(d.severity, sev) !== d.severity) {
+        d.severity = sev;
+        if (!touched.has(id)) out.push({ record: d, change: 'escalated' });
+      }
       if (d.evidence !== f.evidence) {
         d.history.unshift({ ts: d.lastSeen, evidence: d.evidence });
         if (d.history.length > o.maxHistory) d.history.length = o.maxHistory;

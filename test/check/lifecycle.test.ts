@@ -69,3 +69,19 @@ describe('defect lifecycle and alerts', () => {
     expect(again.outputs.defects.flatMap((o) => o.defects ?? [])).toEqual(rows);
   });
 });
+
+describe('severity escalation', () => {
+  it('alerts once when an open defect first reaches the alert level, and writes a row for it', () => {
+    const mk = (ts: number, msg: string): AccessEvent => ({ ...leak(ts, 0), errorMessage: msg });
+    const evs = [
+      mk(T0, 'Traceback (most recent call last): File "/app/x.py", line 3'), // medium
+      mk(T0 + 10 * 60_000, 'ERROR: syntax error at or near "FROM" SQLSTATE 42601'), // high -> escalates
+      mk(T0 + 20 * 60_000, 'ERROR: syntax error at or near "FROM" SQLSTATE 42601'), // still high: no new alert
+    ];
+    const { outputs } = runInMemory(evs, fixedDiscovery(templates), [createDefectsAnalysis({ checks: ['verbose_error'], minAlertSeverity: 'high' })]);
+    const rows = outputs.defects.flatMap((o) => o.defects ?? []);
+    const alerts = outputs.defects.flatMap((o) => o.alerts ?? []);
+    expect(rows.map((r) => [r.status, r.severity])).toEqual([['open', 'medium'], ['open', 'high'], ['open', 'high']]);
+    expect(alerts.map((a) => [a.dedupKey.endsWith('#1'), a.severity])).toEqual([[true, 'high']]);
+  });
+});
