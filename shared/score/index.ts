@@ -31,6 +31,7 @@ const ALPHA = 0.05;
 const MAX_PREV = 6;
 const FLAG_HOLD_MS = 6 * 3600_000;
 const SHORT_TTL_MS = 6 * 3600_000;
+const MAX_NAMES = 50_000;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -173,7 +174,9 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
       acc.n += a.n; acc.e4 += a.e4; acc.e404 += a.e404; acc.e401 += a.e401; acc.e403 += a.e403; acc.unauth += a.unauth; acc.unauthOk += a.unauthOk;
       acc.unauthBytes += a.unauthBytes; acc.scripted += scripted; acc.auto += auto; acc.unmatched += a.unmatched; acc.idReq += a.idReq; acc.idNew += a.idNew; acc.ipNew += a.newIps;
       p.n += a.n; p.ls = a.last; p.hours[hour] += a.n;
-      topAddAll(p.tpl, a.tpls.values(), TOP_TEMPLATES);
+      const used: Array<{ key: string; n: number }> = [];
+      for (const u of a.tpls.values()) { used.push({ key: u.id, n: u.n }); if (state.names[u.id] === undefined) state.names[u.id] = u.key; }
+      topAddAll(p.tpl, used, TOP_TEMPLATES);
       if (a.type !== 'ip') for (const ip of a.ips) ringAdd(p.ips, ip, RING_IPS);
       else for (const pr of a.prs) ringAdd(p.prs, pr, RING_SMALL);
       for (const ua of a.uas) ringAdd(p.uas, ua, RING_UAS);
@@ -239,7 +242,7 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
     }
     for (const v of verdicts) {
       if (v.scenario !== 'low_and_slow_scraping' || !v.actor.startsWith('principal|')) continue;
-      const tpl = v.findings.find((f) => f.detector === 'distributed_scraping')?.evidence.endpoint;
+      const tpl = v.findings.find((f) => f.detector === 'distributed_scraping')?.evidence.endpointId;
       if (typeof tpl !== 'string') continue;
       const c = state.clusters[tpl] ?? (state.clusters[tpl] = { members: [], last: now });
       ringAdd(c.members, v.actor, 200);
@@ -285,6 +288,8 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
       if (idle > profileTtl || (idle > SHORT_TTL_MS && p.n < 10 && p.t === 'ip' && p.prs.length === 0 && p.flagged < now)) { delete state.profiles[k]; state.stats.evicted++; }
     }
     for (const k of Object.keys(state.clusters)) if (now - state.clusters[k].last > 24 * 3600_000) delete state.clusters[k];
+    // Names are only for display; a dictionary past its bound starts over (profiles keep their digests).
+    if (Object.keys(state.names).length > MAX_NAMES) state.names = {};
     const left = Object.keys(state.profiles);
     if (left.length > maxProfiles) {
       left.sort((a, b) => state.profiles[a].ls - state.profiles[b].ls);
@@ -305,7 +310,7 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
     return {
       actor_type: type, actor: id, first_seen: iso(p?.fs ?? last), last_seen: iso(p?.ls ?? last), requests: p?.n ?? 0,
       risk_score: Math.round(p ? decayedRisk(p.risk, p.riskTs, snapshotAt) : 0),
-      typical_templates: p ? Object.entries(p.tpl).sort((a, b) => b[1] - a[1]).slice(0, 5).map(([k]) => k) : [],
+      typical_templates: p ? Object.entries(p.tpl).sort((a, b) => b[1] - a[1]).slice(0, 5).map(([k]) => state.names[k] ?? k) : [],
       typical_hours: hours, ips: type === 'ip' ? [id] : (p?.ips.slice(-5) ?? []), user_agents: p?.uas.slice(-3) ?? [], snapshot_at: iso(snapshotAt),
     };
   }

@@ -12,7 +12,9 @@ export interface ScoringState {
   endpoints: Record<string, EndpointBaseline>;
   population: PopulationBaseline;
   incidents: Record<string, Incident>;
-  /** Accounts flagged together for sweeping one endpoint (distributed scraping), per endpoint key; bounded. */
+  /** Endpoint key by its digest: profiles store digests (`Profile.tpl`), rows and evidence show names. Bounded. */
+  names: Record<string, string>;
+  /** Accounts flagged together for sweeping one endpoint (distributed scraping), per endpoint digest; bounded. */
   clusters: Record<string, { members: string[]; last: number }>;
   stats: { events: number; findings: number; riskEvents: number; alerts: number; suppressed: number; evicted: number };
 }
@@ -49,7 +51,7 @@ export interface Profile {
   rateN: number;
   /** Requests per hour of day (UTC). */
   hours: number[];
-  /** Top templates (endpoint keys) with counts. */
+  /** Top endpoints (digests of endpoint keys, see `ScoringState.names`) with counts. */
   tpl: Record<string, number>;
   /** Recent rings. */
   ips: string[];
@@ -126,6 +128,7 @@ export function initialScoringState(): ScoringState {
     endpoints: {},
     population: { ipHist: new Array(24).fill(0), domains: {} },
     incidents: {},
+    names: {},
     clusters: {},
     stats: { events: 0, findings: 0, riskEvents: 0, alerts: 0, suppressed: 0, evicted: 0 },
   };

@@ -17,6 +17,8 @@ export function splitActorKey(k: string): { type: ActorType; id: string } {
 /** What one actor did on one endpoint in the window. */
 export interface TemplateUse {
   key: string;
+  /** Digest of the endpoint key (what profiles store). */
+  id: string;
   domain: string;
   method: string;
   template: string;
@@ -116,7 +118,7 @@ export interface WindowView {
   events: number;
 }
 
-interface Resolved { key: string | null; method: string; template: string | null; ids: string[]; digests: string[] }
+interface Resolved { key: string | null; kid: string; method: string; template: string | null; ids: string[]; digests: string[] }
 
 const SAMPLE_MAX = 5;
 
@@ -174,7 +176,8 @@ export function buildWindow(
     if (!r) {
       const tpl = resolver.templateOf(e.domainName, e.method, e.path);
       const ids = tpl === null ? [] : idsOf(e.path, tpl);
-      r = { key: tpl === null ? null : `${e.domainName} ${e.method} ${tpl}`, method: e.method, template: tpl, ids, digests: ids.map(idDigest) };
+      const rkey = tpl === null ? null : `${e.domainName} ${e.method} ${tpl}`;
+      r = { key: rkey, kid: rkey === null ? '' : idDigest(rkey), method: e.method, template: tpl, ids, digests: ids.map(idDigest) };
       byPath.set(e.path, r);
     }
     const s = e.status;
@@ -237,7 +240,7 @@ export function buildWindow(
       }
       let u = a.tpls.get(r.key);
       if (!u) {
-        u = { key: r.key, domain: e.domainName, method: e.method, template: r.template!, n: 0, ok: 0, e4: 0, e401: 0, e403: 0, e404: 0, e429: 0, e5: 0, bytes: 0, unauth: 0, ids: new Set(), nums: [], newIds: 0, prevs: new Map(), samples: [] };
+        u = { key: r.key, id: r.kid, domain: e.domainName, method: e.method, template: r.template!, n: 0, ok: 0, e4: 0, e401: 0, e403: 0, e404: 0, e429: 0, e5: 0, bytes: 0, unauth: 0, ids: new Set(), nums: [], newIds: 0, prevs: new Map(), samples: [] };
         a.tpls.set(r.key, u);
       }
       u.n++; u.ok += ok; u.e4 += e4; u.bytes += bytes; u.unauth += unauth;

@@ -4,13 +4,14 @@ import { RING_IPS, type Profile } from '../state.ts';
 import type { Finding } from '../types.ts';
 import { actorKey, type ActorWindow } from '../window.ts';
 
-interface Candidate { a: ActorWindow; tpl: string; ips: number; evidence: Record<string, unknown> }
+interface Candidate { a: ActorWindow; tpl: string; name: string; ips: number; evidence: Record<string, unknown> }
 
 const RECENT_MS = 6 * 3600_000;
 
+/** Top endpoint (by digest) of profile + window. */
 function topOf(tpl: Record<string, number>, extra: ActorWindow): { key: string; share: number; total: number } {
   const m = new Map<string, number>(Object.entries(tpl));
-  for (const u of extra.tpls.values()) m.set(u.key, (m.get(u.key) ?? 0) + u.n);
+  for (const u of extra.tpls.values()) m.set(u.id, (m.get(u.id) ?? 0) + u.n);
   let key = '', best = 0, total = 0;
   for (const [k, v] of m) { total += v; if (v > best) { best = v; key = k; } }
   return { key, share: total ? best / total : 0, total };
@@ -44,10 +45,12 @@ export const distributedScraping: Detector<{
       if (newIpShare < t.minNewIpShare || newIdShare < t.minNewIdShare) continue;
       const top = topOf(p?.tpl ?? {}, a);
       if (top.share < t.minFocus) continue;
+      let name = state.names[top.key] ?? top.key;
+      for (const u of a.tpls.values()) if (u.id === top.key) name = u.key;
       cands.push({
-        a, tpl: top.key, ips,
+        a, tpl: top.key, name, ips,
         evidence: {
-          endpoint: top.key, focus: r3(top.share), distinctIps: ips, newIpShare: r3(newIpShare), newIdShare: r3(newIdShare),
+          endpoint: name, endpointId: top.key, focus: r3(top.share), distinctIps: ips, newIpShare: r3(newIpShare), newIdShare: r3(newIdShare),
           lifetimeRequests: n, accountAgeHours: r3((window.end - (p?.fs ?? a.first)) / 3600_000), status404: a.e404, samples: a.samples,
         },
       });
@@ -71,9 +74,9 @@ export const distributedScraping: Detector<{
       for (const c of group) {
         if (clustered) flaggedPrincipals.add(c.a.key);
         out.push({
-          detector: 'distributed_scraping', scenario: 'low_and_slow_scraping', actor: c.a.key, domain: tpl.split(' ')[0],
+          detector: 'distributed_scraping', scenario: 'low_and_slow_scraping', actor: c.a.key, domain: c.name.split(' ')[0],
           confidence: clustered ? 1 : 0.55,
-          evidence: { ...c.evidence, cluster: { endpoint: tpl, accounts: size, activeThisWindow: group.length } },
+          evidence: { ...c.evidence, cluster: { endpoint: c.name, accounts: size, activeThisWindow: group.length } },
           related: related.filter((k) => k !== c.a.key),
         });
       }
@@ -83,7 +86,7 @@ export const distributedScraping: Detector<{
     // IPs that served only cluster accounts: active now, or in the ring of a newly clustered account.
     const ipCands = new Map<string, string>();
     const domainOf = new Map<string, string>();
-    for (const c of cands) domainOf.set(c.a.key, c.tpl.split(' ')[0]);
+    for (const c of cands) domainOf.set(c.a.key, c.name.split(' ')[0]);
     for (const k of flaggedPrincipals) {
       const dom = domainOf.get(k) ?? '';
       const w = window.actors.get(k);

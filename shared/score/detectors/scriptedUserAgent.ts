@@ -46,7 +46,8 @@ export const scriptedUserAgent: Detector<{ minRequests: number; minScriptedShare
       const d = state.population.domains[dom];
       const apiErr = d && d.n > 200 ? d.refused / d.n : 0.03;
       if (errShare < t.minErrorShare || errShare < t.minErrorRatioVsApi * apiErr) continue;
-      const templates = new Set<string>([...Object.keys(p?.tpl ?? {}), ...a.tpls.keys()]);
+      const templates = new Set<string>(Object.keys(p?.tpl ?? {}));
+      for (const u of a.tpls.values()) templates.add(u.id);
       if (templates.size < t.minTemplates) continue;
       const boosts: string[] = [];
       if (p && p.ucls.some((c) => isInteractiveClass(c as UaClass))) boosts.push('account normally used from an interactive client');
