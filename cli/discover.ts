@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { readInput } from '../local/readInput.ts';
@@ -71,6 +71,9 @@ export async function discoverCommand(argv: string[]): Promise<number> {
 /** The work behind {@link discoverCommand}; exported for the evaluation script. */
 export async function runDiscover(args: DiscoverArgs): Promise<DiscoverResult> {
   const t0 = performance.now();
+  for (const [flag, f] of [['--input', args.input], ['--spec', args.spec], ['--overrides', args.overrides]] as const) {
+    if (f !== undefined && (!existsSync(f) || !statSync(f).isFile())) throw new Error(`${flag} ${f}: no such file`);
+  }
   const spec = args.spec ? parseOpenApiSpec(readFileSync(args.spec, 'utf8')) : undefined;
   const overrides = args.overrides ? parseOverrides(parseYaml(readFileSync(args.overrides, 'utf8'))) : undefined;
   const masker = createMasker(process.env.APISCOPE_HASH_KEY ?? 'apiscope-local');

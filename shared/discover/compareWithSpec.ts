@@ -1,3 +1,4 @@
+import { specCovers } from './createDiscoveryAnalysis.ts';
 import type { DiscoveryState, SpecEntry } from './types.ts';
 
 export interface EndpointRef {
@@ -18,7 +19,7 @@ export interface SpecComparison {
 }
 
 /**
- * Shadow, zombie and orphan endpoints; empty lists when no spec was imported.
+ * Shadow, zombie and orphan endpoints of the domains the spec describes; empty lists when no spec was imported.
  *
  * @example
  * const { shadow, zombie, orphan } = compareWithSpec(state);
@@ -27,6 +28,7 @@ export function compareWithSpec(state: DiscoveryState): SpecComparison {
   const out: SpecComparison = { shadow: [], zombie: [], orphan: [] };
   if (!state.spec) return out;
   for (const ep of Object.values(state.endpoints)) {
+    if (!specCovers(state, ep.domainName)) continue;
     const ref = { domainName: ep.domainName, method: ep.method, template: ep.template, requestCount: ep.count };
     if (ep.specOp < 0) out.shadow.push(ref);
     else if (state.spec[ep.specOp]?.deprecated) out.zombie.push(ref);

@@ -138,7 +138,7 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
     const ds = state.domains[domainName];
     let fromRoute = false;
     if (!template && ds) { template = matchKnown(ds.known, segs, method); fromRoute = template !== null; }
-    if (!template && spec) {
+    if (!template && spec && specCovers(state, domainName)) {
       for (let off = 0; off <= 2 && off < segs.length && !template; off++) {
         const t = matchKnown(specTrie, off ? segs.slice(off) : segs, method);
         if (t) {
@@ -158,7 +158,7 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
       }
     }
     if (!template) return null;
-    if (spec && specOp < 0) specOp = specIndex.get(method + ' ' + template) ?? -1;
+    if (spec && specOp < 0 && specCovers(state, domainName)) specOp = specIndex.get(method + ' ' + template) ?? -1;
     template = mergeTarget(domainName, method, template);
     const pos = paramPositions(template);
     const shapes = pos.map((p) => (p < segs.length ? valueShape(segs[p]) : 'word'));
@@ -222,6 +222,7 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
         endpoints: {},
         changes: [],
         spec: spec ? spec.operations.map((o) => ({ method: o.method, template: o.template, deprecated: o.deprecated, calls: 0 })) : null,
+        specHosts: spec ? spec.hosts : [],
         hour: -1,
         emittedHour: -1,
         lastTs: 0,
@@ -406,8 +407,18 @@ function snapshot(state: DiscoveryState, from: number, to: number): EndpointRow[
   return rows;
 }
 
+/**
+ * Whether the imported spec describes this domain: yes when it names no host, names this one, or names none of
+ * the domains seen (a spec for `api.example.com` served through an execute-api domain).
+ */
+export function specCovers(state: DiscoveryState, domainName: string): boolean {
+  const hosts = state.specHosts ?? [];
+  if (!state.spec || hosts.length === 0 || hosts.includes(domainName)) return !!state.spec;
+  return !hosts.some((h) => h in state.domains);
+}
+
 function specStatus(ep: EndpointStats, state: DiscoveryState): EndpointInfo['specStatus'] {
-  if (!state.spec) return 'no_spec';
+  if (!state.spec || !specCovers(state, ep.domainName)) return 'no_spec';
   if (ep.specOp < 0) return 'shadow';
   return state.spec[ep.specOp]?.deprecated ? 'deprecated' : 'in_spec';
 }

@@ -12,6 +12,8 @@ export interface DiscoveryState {
   changes: TemplateChange[];
   /** Operations of the imported spec, with how often each was called. */
   spec: SpecEntry[] | null;
+  /** Hosts the spec names (empty: it applies to every domain). */
+  specHosts?: string[];
   /** Start of the event-time hour being accumulated, and the last hour whose snapshot was written. */
   hour: number;
   emittedHour: number;

@@ -54,12 +54,14 @@ describe('spec import', () => {
       ev('/v1/items/Blue-Chair', { method: 'DELETE' }),
       ev('/v1/items'),
       ev('/v1/internal/debug'),
+      ev('/v9/elsewhere', { domainName: 'other.example.com' }),
     ];
     const { state, templateOf, d } = run(evs, { spec });
     expect(templateOf('/v1/items/Blue-Chair')).toBe('/v1/items/{itemId}');
     const info = d.resolver(state).endpointInfo('api.example.com', 'GET', '/v1/items/{itemId}');
     expect(info?.source).toBe('verified');
     expect(info?.specStatus).toBe('in_spec');
+    // other.example.com is not described by this spec (it names api.example.com): no shadow endpoints there.
     const cmp = compareWithSpec(state);
     expect(cmp.shadow.map((e) => e.template)).toEqual(['/v1/internal/debug']);
     expect(cmp.zombie.map((e) => `${e.method} ${e.template}`)).toEqual(['DELETE /v1/items/{itemId}']);
@@ -67,6 +69,7 @@ describe('spec import', () => {
     const rows = d.finish(state, { windowStart: T0, windowEnd: T0 + 300_000, endpoints: d.resolver(state) }).endpoints!;
     expect(rows.find((r) => r.template === '/v1/internal/debug')?.spec_status).toBe('shadow');
     expect(rows.find((r) => r.method === 'DELETE')?.spec_status).toBe('deprecated');
+    expect(rows.find((r) => r.domain_name === 'other.example.com')?.spec_status).toBe('no_spec');
   });
 });
 
