@@ -2,7 +2,8 @@
  * Scores caller-risk detection on the dev evaluation sample.
  *   node --import tsx scripts/eval-scoring.ts            (APISCOPE_EVAL_DIR overrides ../shared/eval)
  * Env: APISCOPE_EVAL_RESOLVER=truth forces the development resolver built from truth.ndjson instead of discovery;
- *      APISCOPE_EVAL_OUT=<dir> keeps flags/risk events there (default: a temp dir).
+ *      APISCOPE_EVAL_OUT=<dir> keeps flags/risk events there (default: a temp dir);
+ *      APISCOPE_EVAL_DETECTORS='{"enumeration":{"minDistinctIds":40}}' overrides detector thresholds (sensitivity checks).
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, createReadStream } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -111,7 +112,7 @@ async function main(): Promise<void> {
   } else discovery = truthDiscovery(truth);
 
   const scoringTime = { ms: 0, cpuMs: 0 };
-  const scoring = createScoringAnalysis();
+  const scoring = createScoringAnalysis({ detectors: process.env.APISCOPE_EVAL_DETECTORS ? JSON.parse(process.env.APISCOPE_EVAL_DETECTORS) : undefined });
   t0 = performance.now();
   const { outputs, states } = runInMemory(events, discovery, [timed(scoring, scoringTime)]);
   const totalMs = performance.now() - t0;
