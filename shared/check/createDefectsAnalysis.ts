@@ -5,7 +5,7 @@ import type { CustomRule } from '../rules/types.ts';
 import { compileRules, evaluateRules, type RulesState } from '../rules/evaluateRules.ts';
 import type { Check, Finding, ResolvedEvent, WindowView } from './types.ts';
 import type { SpecModel } from './spec/types.ts';
-import { parseSpec } from './spec/parseSpec.ts';
+import { fromImportedInventory, parseSpec } from './spec/parseSpec.ts';
 import { BUILTIN_CHECKS } from './checks/index.ts';
 import { applyFindings, pendingUpdates, severityAtLeast, toRow, type FindingText, type LifecycleState, type Transition } from './lifecycle.ts';
 import { buildAlert } from './buildAlert.ts';
@@ -17,7 +17,9 @@ export interface DefectsOptions {
   /**
    * An OpenAPI 3 / Swagger 2 document (parsed JSON/YAML object) to compare traffic with. It applies to the hosts
    * named in its `servers` / `host`, or to every domain when it names none; pass `{ domainName, document }` to
-   * bind it to one API Gateway domain explicitly. An array imports several specs (one per API).
+   * bind it to one API Gateway domain explicitly. An array imports several specs (one per API). Discovery's
+   * imported inventory (`parseOpenApiSpec`) is accepted too, but carries no security section: only the
+   * inventory checks (shadow, zombie, deprecated) use it.
    */
   spec?: unknown;
   /** A defect not seen for this long (event time) is resolved. Default 24 h. */
@@ -134,5 +136,5 @@ function loadSpec(v: unknown): SpecModel | null {
     const m = parseSpec(o.document);
     return m && { ...m, hosts: [o.domainName.toLowerCase()] };
   }
-  return parseSpec(v);
+  return parseSpec(v) ?? fromImportedInventory(v);
 }

@@ -49,3 +49,16 @@ describe('spec import', () => {
     expect(rows.map((r) => [r.defect_type, r.domain_name, r.template])).toEqual([['shadow_endpoint', 'x.example.com', '/b']]);
   });
 });
+
+describe("discovery's imported inventory as the spec", () => {
+  it('drives the inventory checks and skips the security posture checks', async () => {
+    const { parseOpenApiSpec } = await import('../../shared/discover/index.ts');
+    const spec = parseOpenApiSpec(JSON.stringify({ openapi: '3.0.0', info: { title: 'Inv' }, servers: [{ url: 'https://inv.example.com' }], paths: { '/v2/items/{id}': { get: {} }, '/v2/list': { get: { deprecated: true } } } }));
+    const ev = (i: number, path: string) => ({ requestId: `r${i}`, ts: Date.parse('2026-11-23T00:00:00Z') + i, ip: '1', method: 'GET', path, query: '', resourcePath: null, status: 200, protocol: 'HTTP/1.1', responseLength: 1, userAgent: 'u', principalId: null, apiKeyId: null, integrationLatency: 1, responseLatency: 1, domainName: 'inv.example.com', stage: 's', errorMessage: null });
+    const evs = [1, 2, 3].flatMap((i) => [ev(i, `/v2/items/${i}`), ev(10 + i, '/v2/list'), ev(20 + i, '/v1/items/' + i), ev(30 + i, '/debug')]);
+    const templates = new Map<string, string | null>([...[1, 2, 3].map((i) => [`inv.example.com GET /v2/items/${i}`, '/v2/items/{id}'] as const), ...[1, 2, 3].map((i) => [`inv.example.com GET /v1/items/${i}`, '/v1/items/{id}'] as const), ['inv.example.com GET /v2/list', '/v2/list'], ['inv.example.com GET /debug', '/debug']]);
+    const { outputs } = runInMemory(evs, fixedDiscovery(templates), [createDefectsAnalysis({ spec })]);
+    const types = [...new Set(outputs.defects.flatMap((o) => o.defects ?? []).map((r) => `${r.defect_type} ${r.template}`))].sort();
+    expect(types).toEqual(['deprecated_version /v2/list', 'shadow_endpoint /debug', 'zombie_endpoint /v1/items/{id}']);
+  });
+});

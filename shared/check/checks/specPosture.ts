@@ -49,6 +49,7 @@ export const specPosture: Check<SpecPostureState, typeof thresholds> = {
     const c = state.staticReported ? 0 : 1;
     state.staticReported = true;
     for (const spec of win.specs) {
+      if (!spec.securityKnown) continue;
       const specDomain = spec.hosts[0] ?? '*';
       for (const url of spec.plainHttpServers) {
         out.push({
@@ -85,7 +86,7 @@ export const specPosture: Check<SpecPostureState, typeof thresholds> = {
       if (specs.length === 0) continue;
       const op = matchInSpecs(specs, method, template);
       // Token / login endpoints are called before a principal exists (client credentials travel in the body).
-      if (!op?.secured || isLoginEndpoint(method, template)) continue;
+      if (!op?.secured || !specs.some((x) => x.securityKnown) || isLoginEndpoint(method, template)) continue;
       let n = 0, last = 0;
       for (const r of evs) {
         // A bearer/OAuth operation needs a principal; an API key alone does not satisfy it.

@@ -74,7 +74,26 @@ export function parseSpec(doc: unknown): SpecModel | null {
       }
     }
   }
-  return { title: isObj(doc.info) && typeof doc.info.title === 'string' ? doc.info.title : 'spec', hosts: [...hosts], plainHttpServers, operations };
+  return { title: isObj(doc.info) && typeof doc.info.title === 'string' ? doc.info.title : 'spec', hosts: [...hosts], securityKnown: true, plainHttpServers, operations };
+}
+
+/**
+ * Accepts discovery's imported inventory (`parseOpenApiSpec` from shared/discover: title, hosts, operations with
+ * full templates, no security section). Inventory checks (shadow, zombie, deprecated) work from it; the security
+ * posture checks need the document itself.
+ */
+export function fromImportedInventory(v: unknown): SpecModel | null {
+  if (!isObj(v) || !Array.isArray(v.operations) || !Array.isArray(v.hosts)) return null;
+  const operations: SpecOperation[] = [];
+  for (const o of v.operations as unknown[]) {
+    if (!isObj(o) || typeof o.method !== 'string' || typeof o.template !== 'string') continue;
+    operations.push({
+      method: o.method.toUpperCase(), path: o.template, shape: shapeOf(o.template), deprecated: o.deprecated === true, secured: false,
+      requiresPrincipal: false, publicByDesign: false, pathParams: [...o.template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]),
+      operationId: typeof o.operationId === 'string' ? o.operationId : undefined,
+    });
+  }
+  return { title: typeof v.title === 'string' ? v.title : 'spec', hosts: (v.hosts as unknown[]).filter((h): h is string => typeof h === 'string').map((h) => h.toLowerCase()), securityKnown: false, plainHttpServers: [], operations };
 }
 
 const matchCache = new WeakMap<SpecModel, Map<string, SpecOperation | null>>();

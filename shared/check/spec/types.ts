@@ -20,6 +20,8 @@ export interface SpecModel {
   title: string;
   /** Hosts named by `servers` / `host`; empty = applies to every domain. */
   hosts: string[];
+  /** False when the spec came without its security section (discovery's imported inventory): posture checks skip it. */
+  securityKnown: boolean;
   /** Server URLs using plain http:// (not localhost). */
   plainHttpServers: string[];
   operations: SpecOperation[];
