@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { ENV } from '../../shared/config/env.ts';
 import { accessLogFormatString } from '../../shared/normalize/accessLogFormat.ts';
 import type { ApiscopeConfig } from '../config.ts';
+import { acknowledgeWildcard } from './acknowledgeWildcard.ts';
 import { ApiscopeFunction, type CodeLocation } from './apiscopeFunction.ts';
 import type { FindingsLake } from './findingsLake.ts';
 import { logRetentionFor } from './logRetention.ts';
@@ -124,15 +125,13 @@ export class FindingsApi extends Construct {
         }),
       ],
     });
-    const stack = Stack.of(this);
-    const apiId = stack.getLogicalId(this.api.node.defaultChild as apigw.CfnRestApi);
-    const paramRoutes = FINDINGS_API_ROUTES.filter((r) => r.path.includes('{'));
-    Validations.of(this.readerPolicy).acknowledge(
-      ...paramRoutes.map((r) => ({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${apiId}>/${FINDINGS_API_STAGE}/GET${r.path.replace(/\{\w+\}/g, '*')}]`,
-        reason: `Path parameters of ${r.path} are values the caller chooses (ids, actors); the wildcard covers only that GET route of this API's ${FINDINGS_API_STAGE} stage.`,
-      })),
-    );
+    for (const r of FINDINGS_API_ROUTES.filter((route) => route.path.includes('{'))) {
+      acknowledgeWildcard(
+        this.readerPolicy,
+        this.api.arnForExecuteApi('GET', r.path.replace(/\{\w+\}/g, '*'), FINDINGS_API_STAGE),
+        `Path parameters of ${r.path} are values the caller chooses (ids, actors); the wildcard covers only that GET route of this API's ${FINDINGS_API_STAGE} stage.`,
+      );
+    }
     Validations.of(this.api).acknowledge(
       {
         id: 'AwsSolutions-COG4',

@@ -7,6 +7,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { TABLES, type TableSchema } from '../../shared/emit/tableSchemas.ts';
 import type { TableName } from '../../shared/emit/rows.ts';
+import { acknowledgeWildcard } from './acknowledgeWildcard.ts';
 import { FINDINGS_QUERIES } from './findingsQueries.ts';
 
 /** Prefix of the analyses' working state (window buffers, snapshots); never queried, never replicated. */
@@ -185,12 +186,9 @@ export class FindingsLake extends Construct {
       }),
     );
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Encrypt', 'kms:GenerateDataKey'], resources: [central.kmsKeyArn] }));
-    const bucketId = stack.getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket);
     for (const p of prefixes) {
-      Validations.of(role).acknowledge(
-        { id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${p}]`, reason: `S3 replication reads every new object version under the ${p} table prefix; object keys are chosen at run time.` },
-        { id: `AwsSolutions-IAM5[Resource::${central.bucketArn}/${p}]`, reason: `S3 replication writes replicas of the ${p} table prefix to the same keys in the central bucket; object keys are chosen at run time.` },
-      );
+      acknowledgeWildcard(role, this.bucket.arnForObjects(p), `S3 replication reads every new object version under the ${p} table prefix; object keys are chosen at run time.`);
+      acknowledgeWildcard(role, `${central.bucketArn}/${p}`, `S3 replication writes replicas of the ${p} table prefix to the same keys in the central bucket; object keys are chosen at run time.`);
     }
 
     const cfnBucket = this.bucket.node.defaultChild as s3.CfnBucket;
@@ -294,8 +292,7 @@ export class FindingsLake extends Construct {
 
   /** Acknowledges cdk-nag IAM5 for the object wildcard under `prefix` on `role`, with the reason. */
   acknowledgePrefix(role: iam.Role, prefix: string, reason: string): void {
-    const bucketId = Stack.of(this).getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket);
-    Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}/*]`, reason });
+    acknowledgeWildcard(role, this.bucket.arnForObjects(`${prefix}/*`), reason);
   }
 
   /**

@@ -69,6 +69,20 @@ describe('cdk-nag AwsSolutions', () => {
     expect(findings).toEqual([]);
   });
 
+  it('has zero findings with a concrete account and region, as under the CDK CLI', () => {
+    const saved = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
+    process.env.CDK_DEFAULT_ACCOUNT = '111122223333';
+    process.env.CDK_DEFAULT_REGION = 'eu-central-1';
+    try {
+      expect(nagFindings({ ...WITH_CENTRAL, ...FULL }).findings).toEqual([]);
+    } finally {
+      for (const [k, v] of [['CDK_DEFAULT_ACCOUNT', saved.account], ['CDK_DEFAULT_REGION', saved.region]] as const) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  });
+
   it('gives every acknowledgement a specific reason', () => {
     const { acknowledgements } = nagFindings(FULL);
     expect(acknowledgements.length).toBeGreaterThan(0);
