@@ -54,6 +54,8 @@ interface DomainRuntime {
 interface Runtime {
   domains: Map<string, DomainRuntime>;
   names: Map<string, string>;
+  /** Endpoint keys per domain (an index over `state.endpoints`, rebuilt after a restart). */
+  byDomain: Map<string, Set<string>> | null;
 }
 
 /**
@@ -78,7 +80,7 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
 
   const rt = (state: DiscoveryState): Runtime => {
     let r = runtimes.get(state);
-    if (!r) { r = { domains: new Map(), names: new Map() }; runtimes.set(state, r); }
+    if (!r) { r = { domains: new Map(), names: new Map(), byDomain: null }; runtimes.set(state, r); }
     return r;
   };
 
@@ -96,6 +98,21 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
 
   const domainState = (state: DiscoveryState, domainName: string): DomainState =>
     (state.domains[domainName] ??= { trie: newTrieNode(), trieNodes: 1, known: {}, sticky: [], gen: 0, inferredGen: 0, inferredAt: 0 });
+
+  const endpointKeys = (state: DiscoveryState, r: Runtime, domainName: string): Set<string> => {
+    if (!r.byDomain) {
+      r.byDomain = new Map();
+      for (const key in state.endpoints) {
+        const dn = state.endpoints[key].domainName;
+        let set = r.byDomain.get(dn);
+        if (!set) r.byDomain.set(dn, (set = new Set()));
+        set.add(key);
+      }
+    }
+    let set = r.byDomain.get(domainName);
+    if (!set) r.byDomain.set(domainName, (set = new Set()));
+    return set;
+  };
 
   const runInference = (state: DiscoveryState, r: Runtime, domainName: string, at: number): void => {
     const ds = state.domains[domainName];
@@ -187,21 +204,21 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
   /** After re-inference: endpoints whose samples now resolve elsewhere move there, and the change is recorded. */
   const reconcile = (state: DiscoveryState, r: Runtime, domainName: string, at: number): void => {
     const moves = new Map<string, { method: string; to: string; from: string[]; toExisted: boolean }>();
-    const prefix = domainName + '\t';
-    for (const key in state.endpoints) {
-      if (!key.startsWith(prefix)) continue;
+    const keys = endpointKeys(state, r, domainName);
+    for (const key of [...keys]) {
       const ep = state.endpoints[key];
       if (ep.source !== 'inferred' || ep.samples.length === 0) continue;
       const res = resolve(state, r, domainName, ep.method, ep.samples[0]);
       if (res?.key === key) continue;
-      if (!res) { delete state.endpoints[key]; continue; } // only probes answered 403/404: not an endpoint
+      if (!res) { delete state.endpoints[key]; keys.delete(key); continue; } // only probes answered 403/404: not an endpoint
       const target = state.endpoints[res.key];
       let mv = moves.get(res.key);
       if (!mv) { mv = { method: ep.method, to: res.template, from: [], toExisted: !!target }; moves.set(res.key, mv); }
       mv.from.push(ep.template);
       if (target) mergeInto(target, ep);
-      else state.endpoints[res.key] = { ...ep, template: res.template, specOp: res.specOp, aliases: [...(ep.aliases ?? []), ep.template].slice(-10) };
+      else { state.endpoints[res.key] = { ...ep, template: res.template, specOp: res.specOp, aliases: [...(ep.aliases ?? []), ep.template].slice(-10) }; keys.add(res.key); }
       delete state.endpoints[key];
+      keys.delete(key);
     }
     for (const mv of moves.values()) {
       const fromParams = Math.max(...mv.from.map((t) => paramPositions(t).length));
@@ -281,7 +298,7 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
         const res = resolve(state, r, ev.domainName, ev.method, ev.path);
         if (!res) continue;
         let ep = state.endpoints[res.key];
-        if (!ep) ep = state.endpoints[res.key] = newEndpoint(ev, res);
+        if (!ep) { ep = state.endpoints[res.key] = newEndpoint(ev, res); endpointKeys(state, r, ev.domainName).add(res.key); }
         record(ep, ev, res);
         if (res.specOp >= 0 && state.spec) state.spec[res.specOp].calls++;
       }

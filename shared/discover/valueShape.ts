@@ -44,6 +44,19 @@ const ALNUM = /^[A-Za-z0-9_-]+$/;
  * valueShape('me') // 'word'
  */
 export function valueShape(seg: string): ValueShape {
+  let shape = SHAPE_CACHE.get(seg);
+  if (shape === undefined) {
+    if (SHAPE_CACHE.size >= MAX_SHAPE_CACHE) SHAPE_CACHE.clear();
+    shape = classifyShape(seg);
+    SHAPE_CACHE.set(seg, shape);
+  }
+  return shape;
+}
+
+const SHAPE_CACHE = new Map<string, ValueShape>();
+const MAX_SHAPE_CACHE = 100_000;
+
+function classifyShape(seg: string): ValueShape {
   const n = seg.length;
   if (n === 0) return 'word';
   const c0 = seg.charCodeAt(0);
