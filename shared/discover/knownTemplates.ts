@@ -58,21 +58,25 @@ export function addKnownTemplate(root: KnownNode, template: string, method: stri
  * `method`, a template with another method on the same path still identifies the route.
  */
 export function matchKnown(root: KnownNode, segs: readonly string[], method: string): string | null {
-  let any: string | null = null;
-  const walk = (node: KnownNode, i: number): string | null => {
-    if (i === segs.length) {
-      if (node.t === undefined) return null;
-      if (node.m && (node.m.includes(method) || node.m.includes('ANY'))) return node.t;
-      any ??= node.t;
-      return null;
-    }
-    const lit = node.l?.[segs[i]];
-    if (lit) { const r = walk(lit, i + 1); if (r) return r; }
-    if (node.q) for (const pat in node.q) if (matchesPattern(pat, segs[i])) { const r = walk(node.q[pat], i + 1); if (r) return r; }
-    if (node.p && segs[i] !== '') { const r = walk(node.p, i + 1); if (r) return r; }
+  const found: MatchState = { any: null };
+  return walkKnown(root, segs, 0, method, found) ?? found.any;
+}
+
+interface MatchState { any: string | null }
+
+function walkKnown(node: KnownNode, segs: readonly string[], i: number, method: string, st: MatchState): string | null {
+  if (i === segs.length) {
+    if (node.t === undefined) return null;
+    if (node.m && (node.m.includes(method) || node.m.includes('ANY'))) return node.t;
+    st.any ??= node.t;
     return null;
-  };
-  return walk(root, 0) ?? any;
+  }
+  const seg = segs[i];
+  const lit = node.l?.[seg];
+  if (lit) { const r = walkKnown(lit, segs, i + 1, method, st); if (r) return r; }
+  if (node.q) for (const pat in node.q) if (matchesPattern(pat, seg)) { const r = walkKnown(node.q[pat], segs, i + 1, method, st); if (r) return r; }
+  if (node.p && seg !== '') { const r = walkKnown(node.p, segs, i + 1, method, st); if (r) return r; }
+  return null;
 }
 
 /**
