@@ -13,13 +13,32 @@ export const FEATURES: Array<{ name: string; minScale: number; f: (a: ActorWindo
   { name: 'new_id_share', minScale: 0.1, f: (a) => (a.idReq ? a.idNew / a.idReq : 0) },
   { name: 'log_bytes_per_request', minScale: 0.5, f: (a) => Math.log1p(a.bytes / a.n) },
   { name: 'throttled_share', minScale: 0.02, f: (a) => a.e429 / a.n },
+  // Against the actor's own history (0 when it has too little): an hour it is never active at, endpoints it never used.
+  { name: 'unusual_hour', minScale: 0.1, f: unusualHour },
+  { name: 'new_endpoint_share', minScale: 0.1, f: newEndpointShare },
 ];
+
+function unusualHour(a: ActorWindow): number {
+  const p = a.prof;
+  if (!p || p.n < 50) return 0;
+  let max = 0;
+  for (const h of p.hours) if (h > max) max = h;
+  return max ? 1 - p.hours[new Date(a.first).getUTCHours()] / max : 0;
+}
+
+function newEndpointShare(a: ActorWindow): number {
+  const p = a.prof;
+  if (!p || p.n < 50) return 0;
+  let fresh = 0;
+  for (const u of a.tpls.values()) if (p.tpl[u.id] === undefined) fresh += u.n;
+  return fresh / a.n;
+}
 
 export const behaviourAnomaly: Detector<{ minRequests: number; minZ: number; minFeatures: number }> = {
   definition: {
     id: 'behaviour_anomaly',
     role: 'amplifier',
-    description: 'Unsupervised: robust z-scores (median/MAD) of the actor-window feature vector against all actors of the window; the features that stand out are the attribution. Adds weight and explanation to other detectors; never flags alone.',
+    description: 'Unsupervised: robust z-scores (median/MAD) of the actor-window feature vector (including how unusual the hour and the endpoints are for this actor) against all actors of the window; the features that stand out are the attribution. Adds weight and explanation to other detectors; never flags alone.',
     scenario: 'anomalous_behaviour',
     owasp: 'n/a (context)',
     labels: { behaviour: 'anomaly', confidence: 'low' },

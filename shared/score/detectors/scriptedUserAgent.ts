@@ -18,7 +18,7 @@ export const scriptedUserAgent: Detector<{ minRequests: number; minScriptedShare
     owasp: 'API2:2023 Broken Authentication',
     labels: { behaviour: 'http:automation', mitre: 'T1550.004', confidence: 'medium' },
     weight: 80,
-    thresholds: { minRequests: 40, minScriptedShare: 0.8, minErrorShare: 0.1, minErrorRatioVsApi: 3, minTemplates: 3, minUaRotation: 6 },
+    thresholds: { minRequests: 40, minScriptedShare: 0.8, minErrorShare: 0.1, minErrorRatioVsApi: 3, minTemplates: 2, minUaRotation: 6 },
   },
   detect({ window, state, reputation }, t) {
     const out: Finding[] = [];
