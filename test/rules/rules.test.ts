@@ -98,3 +98,10 @@ rules:
     expect(lookups).toBe(3); // once per event: the first condition reads endpoint.*; the others short-circuit or reuse
   });
 });
+
+describe('custom rules: the shipped example file', () => {
+  it('is valid', () => {
+    const text = readFileSync(new URL('../../shared/rules/example.rules.yaml', import.meta.url), 'utf8');
+    expect(parseRules(text, 'example.rules.yaml').map((r) => r.id)).toEqual(['bulk-export-without-key', 'debug-flag-in-production', 'admin-outside-office-hours']);
+  });
+});
