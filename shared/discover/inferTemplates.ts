@@ -64,6 +64,8 @@ interface ChildStat {
 }
 
 const PARAM = '{}';
+/** Lower-case words, possibly joined by `-` or `_`: how endpoint names are spelled. */
+const PLAIN_WORD = /^[a-z]+(?:[-_][a-z]+)*$/;
 
 /**
  * Infers the template tree of one domain's trie, top down: at each position (set of concrete nodes that share a
@@ -179,7 +181,8 @@ function classify(stats: Map<string, ChildStat>, m: number, key: string, hints: 
       const alike = vocab.size ? words.filter((w) => !pinned(w.seg) && looksLikeValue(w, vocab)) : [];
       for (const w of words) {
         if (pinned(w.seg) || (mixed && isHeavy(w, mixed) && w.shape !== 'code')) continue;
-        if ((alike.length >= 2 && alike.includes(w)) || (codesAreKeys && w.shape === 'code')) params.add(w.seg);
+        const witnessed = alike.length >= 2 || (alike.length === 1 && !PLAIN_WORD.test(w.seg));
+        if ((witnessed && alike.includes(w)) || (codesAreKeys && w.shape === 'code')) params.add(w.seg);
       }
     }
     return params;

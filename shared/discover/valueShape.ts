@@ -137,6 +137,10 @@ export function isRandomish(s: string): boolean {
     // Long random strings can fall into humps by chance; they then show several odd ones (`FInq`, `Ti`).
     const odd = (s.match(/[A-Z]{2}/g)?.length ?? 0) + (s.match(/[A-Z][a-z](?=[A-Z])/g)?.length ?? 0);
     if (n >= 12 && odd >= 3) return true;
+    // Humps of a real identifier are syllables; random letters give vowel-less ones (`NStx`, `Dkr`).
+    let bare = 0;
+    for (const h of s.match(/[A-Z]?[a-z]+|[A-Z]+(?![a-z])/g) ?? []) if (h.length >= 3 && !/[aeiouyAEIOUY]/.test(h)) bare++;
+    if (n >= 10 && bare >= 2) return true;
     if (/^[A-Z]?[a-z]+(?:[A-Z][a-z]+|[A-Z]{2}[a-z]{2,})*(?:[A-Z]{1,2})?$/.test(s)) return false;
     const capsRatio = upper / n;
     return capsRatio >= 0.2 && transitions >= n * 0.3 || /[A-Z]{3,}[a-z]/.test(s) && capsRatio > 0.3 || /[a-z][A-Z][a-z][A-Z]/.test(s) || /[A-Z]{2}[a-z][A-Z]/.test(s);

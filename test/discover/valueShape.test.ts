@@ -11,6 +11,7 @@ describe('valueShape', () => {
     ['cus_MujjSlecAjvclNUYLHAceKCJ', 'prefixed_id'],
     ['0oaXu9P2CGPQBdAlzupL', 'token'],
     ['muqIpqrRIqixvHVAhNtPLX', 'token'],
+    ['aussufNStxHcDkrPonwD', 'token'],
     ['INV2-NTNB-PCML-24QE-81ID', 'token'],
     ['2026-11-23', 'date'],
     ['jane.doe@example.com', 'email'],
