@@ -1,6 +1,7 @@
 import type { AccessEvent } from '../normalize/types.ts';
 import type { Severity } from '../emit/rows.ts';
 import { SEVERITY_ORDER } from '../emit/rows.ts';
+import { parseMaskToken } from '../sensitive/maskPath.ts';
 
 export const isAuthenticated = (ev: AccessEvent): boolean => ev.principalId !== null || ev.apiKeyId !== null;
 export const is2xx = (s: number): boolean => s >= 200 && s < 300;
@@ -69,4 +70,16 @@ export function memo<T>(fn: (s: string) => T, cap = 50_000): (s: string) => T {
     }
     return v as T;
   };
+}
+
+/** Kinds of the masked sensitive tokens (`*kind:display#hash`) in a request's path segments and query values. */
+export function maskedKinds(ev: AccessEvent): string[] {
+  const out: string[] = [];
+  if (ev.path.includes('*')) for (const seg of ev.path.split('/')) { const m = seg.charCodeAt(0) === 42 ? parseMaskToken(seg) : null; if (m && !out.includes(m.kind)) out.push(m.kind); }
+  if (ev.query.includes('*')) for (const part of ev.query.split('&')) {
+    const eq = part.indexOf('=');
+    const m = eq > 0 && part.charCodeAt(eq + 1) === 42 ? parseMaskToken(part.slice(eq + 1)) : null;
+    if (m && !out.includes(m.kind)) out.push(m.kind);
+  }
+  return out;
 }

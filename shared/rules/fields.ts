@@ -1,5 +1,6 @@
 import type { AccessEvent } from '../normalize/types.ts';
 import type { EndpointInfo } from '../engine/types.ts';
+import { maskedKinds } from '../check/util.ts';
 
 /** Fields of the normalized event a rule may test. */
 export const EVENT_FIELDS = [
@@ -37,7 +38,7 @@ export function readField(s: RuleSubject, field: string): unknown {
     case 'template': return s.template;
     case 'authenticated': return s.ev.principalId !== null || s.ev.apiKeyId !== null;
     case 'hourUtc': return new Date(s.ev.ts).getUTCHours();
-    case 'sensitiveKinds': return [...(s.ev.path + '&' + s.ev.query).matchAll(/\*([a-z_0-9]+):/g)].map((m) => m[1]);
+    case 'sensitiveKinds': return maskedKinds(s.ev);
   }
   if (field.startsWith('endpoint.')) { const e = s.endpoint(); return e ? (e as unknown as Record<string, unknown>)[field.slice(9)] ?? null : null; }
   if (field.startsWith('queryParam.')) {

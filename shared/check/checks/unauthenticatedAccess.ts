@@ -1,5 +1,5 @@
 import type { Check, Finding } from '../types.ts';
-import { addSample, capRecord, pruneDue, is2xx, shortHash, truncate } from '../util.ts';
+import { addSample, capRecord, pruneDue, is2xx, maskedKinds, shortHash, truncate } from '../util.ts';
 import { isFileEndpoint, isLoginEndpoint } from '../classifyEndpoint.ts';
 
 interface EndpointAuthStats {
@@ -66,7 +66,7 @@ export const unauthenticatedAccess: Check<UnauthenticatedAccessState, typeof thr
       for (const r of evs) {
         const ev = r.ev;
         s.lastTs = ev.ts;
-        if (ev.path.includes('*') || ev.query.includes('*')) for (const m of (ev.path + '/' + ev.query).matchAll(/\*([a-z_0-9]+):/g)) addSample(s.sensitiveKinds, m[1], 8);
+        if (ev.path.includes('*') || ev.query.includes('*')) for (const k of maskedKinds(ev)) addSample(s.sensitiveKinds, k, 8);
         if (r.authenticated) {
           s.authRequests++;
           if (s.authCallers.length < 5) addSample(s.authCallers, shortHash(ev.principalId ?? ev.apiKeyId!), 5);
