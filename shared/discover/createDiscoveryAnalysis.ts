@@ -6,7 +6,7 @@ import { inferTemplates, loadTree, storeTree, templateKeyOf, type DecisionNode }
 import { addKnownTemplate, alignResourcePath, matchKnown, type KnownNode } from './knownTemplates.ts';
 import { overrideHints, parseOverrides, type DiscoveryOverrides, type OverrideHints, type ParsedOverrides } from './overrides.ts';
 import type { ImportedSpec } from './parseOpenApiSpec.ts';
-import { countNodes, insertPath, newTrieNode, splitPath } from './pathTrie.ts';
+import { insertPath, newTrieNode, splitPath } from './pathTrie.ts';
 import { histQuantile, kmvAdd, kmvEstimate, sizeBucket, topAdd } from './sketches.ts';
 import { nameTemplate, paramNames, paramPositions } from './templateNames.ts';
 import { MAX_CHANGES, type DiscoveryState, type DomainState, type EndpointStats, type TemplateChange } from './types.ts';
@@ -33,8 +33,6 @@ interface Resolved {
   template: string;
   source: 'verified' | 'inferred';
   specOp: number;
-  /** True when the template came from inference (re-checked after re-inference). */
-  inferred: boolean;
   /** True when it came from a gateway route template (`resourcePath`). */
   fromRoute: boolean;
   shapes: string[];
@@ -149,7 +147,6 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
     let template: string | null = null;
     let source: 'verified' | 'inferred' = 'inferred';
     let specOp = -1;
-    let inferred = false;
     template = matchKnown(d.pins, segs, method);
     if (template) source = 'verified';
     const ds = state.domains[domainName];
@@ -171,7 +168,6 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
         let named = r.names.get(key);
         if (!named) { named = nameTemplate(key); r.names.set(key, named); }
         template = named;
-        inferred = true;
       }
     }
     if (!template) return null;
@@ -184,7 +180,7 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
     const last = segs.length ? segs[segs.length - 1] : '';
     const dot = last.lastIndexOf('.');
     const ext = dot > 0 ? last.slice(dot + 1).toLowerCase() : '';
-    return { key: `${domainName}\t${method}\t${template}`, template, source, specOp, inferred, fromRoute, shapes, sensitive, fileExt: FILE_ASSET_EXTENSIONS.has(ext) ? ext : null };
+    return { key: `${domainName}\t${method}\t${template}`, template, source, specOp, fromRoute, shapes, sensitive, fileExt: FILE_ASSET_EXTENSIONS.has(ext) ? ext : null };
   };
 
   const resolve = (state: DiscoveryState, r: Runtime, domainName: string, method: string, path: string): Resolved | null => {
@@ -505,11 +501,4 @@ export function endpointInfo(ep: EndpointStats, state: DiscoveryState): Endpoint
 /** Merges, splits and renames recorded so far (oldest first). */
 export function templateChanges(state: DiscoveryState): readonly TemplateChange[] {
   return state.changes;
-}
-
-/** Node count of every domain trie (a size check for tests and the eval script). */
-export function trieSize(state: DiscoveryState): number {
-  let n = 0;
-  for (const d of Object.values(state.domains)) n += countNodes(d.trie);
-  return n;
 }

@@ -1,4 +1,4 @@
-export { createDiscoveryAnalysis, endpointInfo, endpointRow, paramTypes, templateChanges, trieSize, type DiscoveryOptions } from './createDiscoveryAnalysis.ts';
+export { createDiscoveryAnalysis, endpointInfo, endpointRow, paramTypes, templateChanges, type DiscoveryOptions } from './createDiscoveryAnalysis.ts';
 export { compareWithSpec, type EndpointRef, type SpecComparison } from './compareWithSpec.ts';
 export { exportOpenApi } from './exportOpenApi.ts';
 export { parseOpenApiSpec, type ImportedSpec, type SpecOperation } from './parseOpenApiSpec.ts';

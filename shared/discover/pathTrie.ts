@@ -65,9 +65,3 @@ export function insertPath(root: TrieNode, segs: readonly string[], routed: bool
   }
   return created;
 }
-
-export function countNodes(root: TrieNode): number {
-  let n = 1;
-  if (root.c) for (const k in root.c) n += countNodes(root.c[k]);
-  return n;
-}
