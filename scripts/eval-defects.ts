@@ -20,7 +20,8 @@ import { shapeOf } from '../shared/check/spec/parseSpec.ts';
 
 interface Label { id: string; scenario: string; kind: string; domainName: string; startEpoch: number; endEpoch: number; templates: string[] }
 
-const dir = join(evalDir(), 'dev-sample');
+// APISCOPE_EVAL_DIR may name the eval root (holding dev-sample/) or a sample folder itself.
+const dir = existsSync(join(evalDir(), 'access.ndjson.gz')) || existsSync(join(evalDir(), 'access.ndjson')) ? evalDir() : join(evalDir(), 'dev-sample');
 const readMaybeGz = (base: string): string => {
   if (existsSync(join(dir, base))) return readFileSync(join(dir, base), 'utf8');
   return gunzipSync(readFileSync(join(dir, base + '.gz'))).toString('utf8');
@@ -55,7 +56,7 @@ async function discovery(events: Parameters<typeof truthDiscovery>[0]): Promise<
 }
 
 const t0 = performance.now();
-const { events, rejected } = await loadEvents(join(dir, 'access.ndjson.gz'));
+const { events, rejected } = await loadEvents(existsSync(join(dir, 'access.ndjson.gz')) ? join(dir, 'access.ndjson.gz') : join(dir, 'access.ndjson'));
 const tLoad = performance.now();
 const { d, kind } = await discovery(events);
 /**
@@ -63,7 +64,7 @@ const { d, kind } = await discovery(events);
  * operations secured) to see what the spec checks report on this traffic. Development aid only.
  */
 function sampleSpecs(): unknown[] {
-  const tdir = join(evalDir(), 'templates');
+  const tdir = existsSync(join(evalDir(), 'templates')) ? join(evalDir(), 'templates') : join(dir, '..', 'templates');
   const domains = new Map<string, { domain: string; stage: string }>();
   for (const t of ndjson<{ api: string; domainName: string; stage: string }>(readMaybeGz('truth.ndjson'))) domains.set(t.api, { domain: t.domainName, stage: t.stage });
   const out: unknown[] = [];
