@@ -141,8 +141,3 @@ export function matchInSpecs(specs: readonly SpecModel[], method: string, templa
   for (const spec of specs) { const op = matchOperation(spec, method, template); if (op) return op; }
   return null;
 }
-
-/** Does the spec describe this domain? A spec without hosts applies to every domain. */
-export function specAppliesTo(spec: SpecModel, domain: string): boolean {
-  return spec.hosts.length === 0 || spec.hosts.includes(domain.toLowerCase());
-}
