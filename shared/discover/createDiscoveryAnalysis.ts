@@ -199,7 +199,7 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
 
   /** After re-inference: endpoints whose samples now resolve elsewhere move there, and the change is recorded. */
   const reconcile = (state: DiscoveryState, r: Runtime, domainName: string, at: number): void => {
-    const moves = new Map<string, { method: string; to: string; from: string[]; toExisted: boolean }>();
+    const moves = new Map<string, { method: string; to: string; from: string[]; toExisted: boolean; split: boolean }>();
     const keys = endpointKeys(state, r, domainName);
     for (const key of [...keys]) {
       const ep = state.endpoints[key];
@@ -209,7 +209,9 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
       if (!res) { delete state.endpoints[key]; keys.delete(key); continue; } // only probes answered 403/404: not an endpoint
       const target = state.endpoints[res.key];
       let mv = moves.get(res.key);
-      if (!mv) { mv = { method: ep.method, to: res.template, from: [], toExisted: !!target }; moves.set(res.key, mv); }
+      if (!mv) { mv = { method: ep.method, to: res.template, from: [], toExisted: !!target, split: false }; moves.set(res.key, mv); }
+      // Its other sample paths now resolving to other endpoints means the endpoint was split.
+      for (let i = 1; i < ep.samples.length; i++) if (resolve(state, r, domainName, ep.method, ep.samples[i])?.key !== res.key) mv.split = true;
       mv.from.push(ep.template);
       if (target) mergeInto(target, ep);
       else { state.endpoints[res.key] = { ...ep, template: res.template, specOp: res.specOp, aliases: [...(ep.aliases ?? []), ep.template].slice(-10) }; keys.add(res.key); }
@@ -219,7 +221,7 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
     for (const mv of moves.values()) {
       const fromParams = Math.max(...mv.from.map((t) => paramPositions(t).length));
       const toParams = paramPositions(mv.to).length;
-      const kind: TemplateChange['kind'] = mv.from.length > 1 || mv.toExisted || toParams > fromParams ? 'merge' : toParams < fromParams ? 'split' : 'rename';
+      const kind: TemplateChange['kind'] = mv.split ? 'split' : mv.from.length > 1 || mv.toExisted || toParams > fromParams ? 'merge' : 'rename';
       state.changes.push({ at, kind, domainName, method: mv.method, from: mv.from, to: mv.to, reason: 'inference' });
     }
     if (state.changes.length > MAX_CHANGES) state.changes.splice(0, state.changes.length - MAX_CHANGES);

@@ -45,7 +45,7 @@ export const INFERENCE_TUNING = {
   sharedGrandchildren: 0.5,
   /** Leafy single-parent positions (`/users/{username}`): words, share of leaves, share of rare words. */
   minWordsLeafy: 16,
-  /** Requests a lone short number needs to count as a version segment. */
+  /** Requests a lone short number needs to count as a version segment (or 3 children under it). */
   versionHits: 20,
   leafShare: 0.8,
   rareShare: 0.6,
@@ -142,7 +142,7 @@ function classify(stats: Map<string, ChildStat>, m: number, key: string, hints: 
   for (const s of stats.values()) {
     if (pinned(s.seg)) continue;
     // A lone short number carrying steady traffic is a version (`/rest/api/3`), not an identifier.
-    if (stats.size === 1 && s.shape === 'integer' && s.seg.length <= 3 && s.g >= T.versionHits) continue;
+    if (stats.size === 1 && s.shape === 'integer' && s.seg.length <= 3 && (s.g >= T.versionHits || (s.nodes[0].k ?? 0) >= 3)) continue;
     if (isStrongShape(s.shape)) { params.add(s.seg); if (s.g > 0) strongLive++; }
     else if (s.g > 0) words.push(s);
   }
