@@ -14,6 +14,7 @@ export interface ReplayArgs {
   shards: number;
   spec?: string;
   rules?: string;
+  ipLists?: string;
   hashKey?: string;
   quiet?: boolean;
 }
@@ -34,6 +35,7 @@ export async function runReplay(a: ReplayArgs): Promise<{ metrics: Record<string
         specText: a.spec ? readFileSync(a.spec, 'utf8') : undefined,
         rulesText: a.rules ? readFileSync(a.rules, 'utf8') : undefined,
         rulesSource: a.rules,
+        reputationText: a.ipLists ? readFileSync(a.ipLists, 'utf8') : undefined,
       },
     },
   );

@@ -1,6 +1,7 @@
+import YAML from 'yaml';
 import { createDiscoveryAnalysis, parseOpenApiSpec } from '../../shared/discover/index.ts';
 import { createDefectsAnalysis } from '../../shared/check/index.ts';
-import { createScoringAnalysis } from '../../shared/score/index.ts';
+import { createScoringAnalysis, parseIpLists } from '../../shared/score/index.ts';
 import { parseRules } from '../../shared/rules/index.ts';
 import type { Severity } from '../../shared/emit/rows.ts';
 
@@ -13,14 +14,20 @@ export interface AnalysisInputs {
   minAlertSeverity?: Severity;
 }
 
-/** The three analyses, configured the same way in Lambda and locally. */
+/**
+ * The three analyses, configured the same way in Lambda and locally. Each document is validated here, so
+ * a bad rule file, spec or IP list fails the cold start with a message that names what is wrong.
+ */
 export function buildAnalyses(inputs: AnalysisInputs) {
+  // Discovery needs the spec's routes; the defect checks need the whole document (security schemes, servers).
   const spec = inputs.specText ? parseOpenApiSpec(inputs.specText) : undefined;
+  const specDocument = inputs.specText ? YAML.parse(inputs.specText) : undefined;
   const rules = inputs.rulesText ? parseRules(inputs.rulesText, inputs.rulesSource ?? 'rules') : undefined;
+  const lists = inputs.reputationText ? parseIpLists(inputs.reputationText) : {};
   const discovery = createDiscoveryAnalysis({ spec });
   return {
     discovery,
-    defects: createDefectsAnalysis({ rules, spec, minAlertSeverity: inputs.minAlertSeverity }),
-    scoring: createScoringAnalysis({}),
+    defects: createDefectsAnalysis({ rules, spec: specDocument, minAlertSeverity: inputs.minAlertSeverity }),
+    scoring: createScoringAnalysis({ ...lists }),
   };
 }

@@ -3,6 +3,8 @@ import { DynamoKeyValueStore } from '../../adapters/dynamoKeyValueStore.ts';
 import { S3BlobStore } from '../../adapters/s3BlobStore.ts';
 import { SnsAlertPublisher } from '../../adapters/snsAlertPublisher.ts';
 import { loadText } from '../../adapters/loadText.ts';
+import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
+import { ENV } from '../../shared/config/env.ts';
 import { loadRuntimeConfig } from '../../shared/config/runtimeConfig.ts';
 import type { AlertPublisher } from '../../shared/engine/ports.ts';
 import type { HandlerDeps } from './createAnalysisHandler.ts';
@@ -14,13 +16,20 @@ const noAlerts: AlertPublisher = { async publish() {} };
 export async function depsFromEnv(opts: { quarantine?: boolean } = {}): Promise<HandlerDeps & { config: RuntimeConfig; clients: ReturnType<typeof createClients>; readText: (uri: string) => Promise<string> }> {
   const config = loadRuntimeConfig(process.env);
   const clients = createClients();
+  // The HMAC key for sensitive values is a SecureString read once per container, never an env value.
+  const param = process.env[ENV.hashKeyParam];
+  if (param) {
+    const key = await getParameter(param, { decrypt: true, maxAge: 3600 });
+    if (!key || key.length < 16) throw new Error(`SSM parameter ${param} must hold a key of at least 16 characters`);
+    config.hashKey = key;
+  }
   return {
     config,
     clients,
     readText: (uri: string) => loadText(uri, clients.s3),
     hashKey: config.hashKey,
     fieldMapping: config.fieldMapping,
-    engine: { windowMs: config.windowMs, latenessMs: config.latenessMs, minShards: config.shards, minAlertSeverity: config.minAlertSeverity, quarantine: !!opts.quarantine },
+    engine: { windowMs: config.windowMs, latenessMs: config.latenessMs, minShards: config.shards, deploymentId: config.deploymentId, minAlertSeverity: config.minAlertSeverity, quarantine: !!opts.quarantine },
     ports: {
       kv: new DynamoKeyValueStore(clients.dynamodb, config.table),
       blobs: new S3BlobStore(clients.s3, config.bucket),

@@ -129,6 +129,7 @@ export class AnalysisFunctions extends Construct {
       [ENV.hashKeyParam]: config.hashKeyParameterName,
       // Windows close once every shard has reported a watermark.
       [ENV.shards]: String(config.shardCount),
+      [ENV.deploymentId]: `${Stack.of(this).account}-${Stack.of(this).region}`,
     };
     if (spec.publishesAlerts) environment[ENV.alertTopicArn] = alerts.alertTopic.topicArn;
     if (config.fieldMapping) environment[ENV.fieldMapping] = JSON.stringify(config.fieldMapping);

@@ -23,6 +23,11 @@ export const ENV = {
   /** Athena workgroup and Glue database of the findings tables (report and findings API). */
   athenaWorkGroup: 'APISCOPE_ATHENA_WORKGROUP',
   glueDatabase: 'APISCOPE_GLUE_DATABASE',
+  /**
+   * Names this deployment in findings object names (`<account>-<region>`), so that the lakes of several
+   * deployments can replicate into one central bucket without overwriting each other.
+   */
+  deploymentId: 'APISCOPE_DEPLOYMENT_ID',
   /** JSON field mapping for non-standard access-log formats. */
   fieldMapping: 'APISCOPE_FIELD_MAPPING',
 } as const;

@@ -17,6 +17,7 @@ const schema = z.object({
   [ENV.specUri]: z.string().optional(),
   [ENV.reputationUri]: z.string().optional(),
   [ENV.fieldMapping]: z.string().optional(),
+  [ENV.deploymentId]: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'letters, digits and dashes only').optional(),
 });
 
 export interface RuntimeConfig {
@@ -32,6 +33,7 @@ export interface RuntimeConfig {
   specUri?: string;
   reputationUri?: string;
   fieldMapping: FieldMapping;
+  deploymentId?: string;
 }
 
 export class ConfigError extends Error {
@@ -69,5 +71,6 @@ export function loadRuntimeConfig(env: Record<string, string | undefined>): Runt
     specUri: d[ENV.specUri],
     reputationUri: d[ENV.reputationUri],
     fieldMapping: mapping,
+    deploymentId: d[ENV.deploymentId],
   };
 }

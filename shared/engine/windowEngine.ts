@@ -25,6 +25,8 @@ export interface EngineOptions {
   maxClosePerCall: number;
   /** Only one consumer quarantines rejected records, so that they are kept once. */
   quarantine: boolean;
+  /** Prefix of findings object names (`<account>-<region>`): deployments replicating to one bucket never collide. */
+  deploymentId?: string;
 }
 
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
@@ -89,6 +91,10 @@ export class WindowEngine {
     this.opts = { ...DEFAULT_ENGINE_OPTIONS, ...options };
   }
 
+  private get objectPrefix() {
+    return this.opts.deploymentId ? `${this.opts.deploymentId}-` : '';
+  }
+
   private get pk() {
     return `ENGINE#${this.analysis.name}`;
   }
@@ -98,7 +104,7 @@ export class WindowEngine {
     const name = this.analysis.name;
     if (this.opts.quarantine && rejected.length) {
       const rows = rejected.map((r) => ({ reason: r.reason, detail: r.detail, sample: r.sample, source: r.source, received_at: new Date(receivedAt).toISOString() }));
-      await blobs.put(lakeKey('quarantine', receivedAt, `${name}-${safe(shardId)}-${batchId}`), encodeNdjson(rows), 'application/x-ndjson');
+      await blobs.put(lakeKey('quarantine', receivedAt, `${this.objectPrefix}${name}-${safe(shardId)}-${batchId}`), encodeNdjson(rows), 'application/x-ndjson');
     }
     for (const r of rejected) metrics.count('RecordsRejected', 1, r.reason);
     if (!events.length) return { events: 0, late: 0, windows: 0 };
@@ -295,7 +301,7 @@ export class WindowEngine {
     if (snap.pendingHour === null) return;
     for (const [table, rows] of Object.entries(snap.pending) as Array<[TableName, unknown[]]>) {
       if (!rows.length) continue;
-      await this.ports.blobs.put(lakeKey(table, snap.pendingHour, `${this.analysis.name}-${padTs(snap.pendingHour)}`), encodeNdjson(rows), 'application/x-ndjson');
+      await this.ports.blobs.put(lakeKey(table, snap.pendingHour, `${this.objectPrefix}${this.analysis.name}-${padTs(snap.pendingHour)}`), encodeNdjson(rows), 'application/x-ndjson');
     }
     snap.pending = {};
   }
