@@ -71,7 +71,8 @@ const PLAIN_WORD = /^[a-z]+(?:[-_][a-z]+)*$/;
  * Infers the template tree of one domain's trie, top down: at each position (set of concrete nodes that share a
  * generalized prefix), identifier-shaped children are parameter values, and word-shaped children are values
  * when the structure says so (they keep appearing as new words under many parents, or their own children recur
- * under many of them). Pure and deterministic.
+ * under many of them). Deterministic; the only change it makes to the trie is marking word-valued positions
+ * (`w`) so that their fan-out folds like identifiers.
  *
  * @example
  * const { tree } = inferTemplates(domain.trie);
@@ -123,6 +124,8 @@ function build(members: TrieNode[], key: string, hints: InferenceHints, out: Dec
   }
   if (stats.size === 0) return node;
   const paramSegs = classify(stats, members.length, key || '/', hints, out);
+  // Positions that hold word values for good fold further new words like identifiers (bounded state).
+  if (out.sticky.has(key || '/') || hints.stickyParams?.has(key || '/') || hints.forcedParams?.has(key || '/')) for (const m of members) m.w = 1;
   const paramNodes: TrieNode[] = [];
   for (const s of stats.values()) {
     if (paramSegs.has(s.seg)) for (const n of s.nodes) paramNodes.push(n);

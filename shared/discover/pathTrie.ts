@@ -12,6 +12,8 @@ export interface TrieNode {
   k?: number;
   /** Identifier-shaped segment (set at creation). */
   s?: 1;
+  /** Children are values even when word-shaped (set by inference): they fold too. */
+  w?: 1;
 }
 
 /** Children beyond this number are folded: further identifier-shaped values share one wildcard child. */
@@ -48,7 +50,7 @@ export function insertPath(root: TrieNode, segs: readonly string[], routed: bool
     const c = (node.c ??= {});
     let child = c[seg];
     if (!child) {
-      if ((node.k ?? 0) >= MAX_CHILDREN && isStrongShape(valueShape(seg))) {
+      if ((node.k ?? 0) >= MAX_CHILDREN && (node.w === 1 || isStrongShape(valueShape(seg)))) {
         seg = FOLDED;
         child = c[seg];
       }

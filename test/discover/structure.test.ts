@@ -52,6 +52,20 @@ describe('structure rules', () => {
     expect(templateOf('/v1/events/100001')).toBe(templateOf('/v1/events/999999999'));
   });
 
+  it('keeps the state bounded for word values too, once the position is known to hold values', () => {
+    const evs: AccessEvent[] = [];
+    const r = rng(33);
+    const name = () => { const a = 'abcdefghijklmnopqrstuvwxyz'; let s = ''; for (let i = 0; i < 9; i++) s += a[Math.floor(r() * 26)]; return s; };
+    for (let i = 0; i < 400; i++) evs.push(ev(`/users/${name()}`, { ts: T0 + i * 100 }));
+    const a = run(evs, { overrides: { params: [{ template: '/users/{username}' }] } });
+    const more: AccessEvent[] = [];
+    for (let i = 0; i < MAX_CHILDREN + 300; i++) more.push(ev(`/users/${name()}`, { ts: T0 + 3_600_000 + i * 100 }));
+    step(a.d, a.state, more);
+    const node = a.state.domains['api.example.com'].trie.c!.users;
+    expect(Object.keys(node.c!).length).toBeLessThanOrEqual(MAX_CHILDREN + 1);
+    expect(a.d.resolver(a.state).templateOf('api.example.com', 'GET', '/users/zzzyyyxxx')).toMatch(/^\/users\/\{[a-z_0-9]+\}$/);
+  });
+
   it('resolves the same after the state went through JSON (a restarted function)', () => {
     const r = rng(21);
     const evs: AccessEvent[] = [];
