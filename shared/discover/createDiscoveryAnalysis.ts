@@ -26,6 +26,7 @@ const TOP_N = 10;
 /** Responses at least this large (median) on GET make an endpoint a file asset even without an extension. */
 const LARGE_DOWNLOAD = 512 * 1024;
 const MAX_CACHE = 200_000;
+const MAX_ENDPOINTS_PER_DOMAIN = 20_000;
 
 /** What a (domain, method, path) resolves to; cached per path. */
 interface Resolved {
@@ -296,7 +297,13 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
         const res = resolve(state, r, ev.domainName, ev.method, ev.path);
         if (!res) continue;
         let ep = state.endpoints[res.key];
-        if (!ep) { ep = state.endpoints[res.key] = newEndpoint(ev, res); endpointKeys(state, r, ev.domainName).add(res.key); }
+        if (!ep) {
+          const keys = endpointKeys(state, r, ev.domainName);
+          // A bound on the inventory: past it, new endpoints of the domain are counted, not kept.
+          if (keys.size >= MAX_ENDPOINTS_PER_DOMAIN) { state.droppedEndpoints = (state.droppedEndpoints ?? 0) + 1; continue; }
+          ep = state.endpoints[res.key] = newEndpoint(ev, res);
+          keys.add(res.key);
+        }
         record(ep, ev, res);
         if (res.specOp >= 0 && state.spec) state.spec[res.specOp].calls++;
       }

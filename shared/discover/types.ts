@@ -18,6 +18,8 @@ export interface DiscoveryState {
   hour: number;
   emittedHour: number;
   lastTs: number;
+  /** Requests not inventoried because their domain reached the endpoint bound. */
+  droppedEndpoints?: number;
 }
 
 export interface DomainState {
