@@ -4,7 +4,7 @@ const USAGE = `apiscope - API security from API Gateway access logs
 
 Usage:
   apiscope demo [--out DIR]                     run the whole pipeline on local emulators with simulated traffic
-  apiscope replay --input FILE --out DIR [--shards N] [--spec FILE] [--rules FILE] [--ip-lists FILE]
+  apiscope replay --input FILE --out DIR [--shards N] [--spec FILE] [--rules FILE] [--ip-lists FILE] [--overrides FILE]
                                                 replay a log file through the pipeline; writes the findings lake
   apiscope query --data DIR [--format table|csv|json] "SQL"
                                                 SQL over a findings lake (Athena table names and columns)
@@ -27,12 +27,12 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'replay': {
-      const { values } = parseArgs({ args: rest, options: { input: { type: 'string' }, out: { type: 'string' }, shards: { type: 'string', default: '1' }, spec: { type: 'string' }, rules: { type: 'string' }, 'ip-lists': { type: 'string' }, 'hash-key': { type: 'string' }, quiet: { type: 'boolean', default: false } } });
+      const { values } = parseArgs({ args: rest, options: { input: { type: 'string' }, out: { type: 'string' }, shards: { type: 'string', default: '1' }, spec: { type: 'string' }, rules: { type: 'string' }, 'ip-lists': { type: 'string' }, overrides: { type: 'string' }, 'hash-key': { type: 'string' }, quiet: { type: 'boolean', default: false } } });
       if (!values.input || !values.out) throw new UsageError('replay needs --input FILE and --out DIR');
       const shards = Number(values.shards);
       if (!Number.isInteger(shards) || shards < 1 || shards > 64) throw new UsageError('--shards must be an integer from 1 to 64');
       const { runReplay } = await import('./replay.ts');
-      await runReplay({ input: values.input, out: values.out, shards, spec: values.spec, rules: values.rules, ipLists: values['ip-lists'], hashKey: values['hash-key'], quiet: values.quiet });
+      await runReplay({ input: values.input, out: values.out, shards, spec: values.spec, rules: values.rules, ipLists: values['ip-lists'], overrides: values.overrides, hashKey: values['hash-key'], quiet: values.quiet });
       return 0;
     }
     case 'query': {

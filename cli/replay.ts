@@ -15,6 +15,7 @@ export interface ReplayArgs {
   spec?: string;
   rules?: string;
   ipLists?: string;
+  overrides?: string;
   hashKey?: string;
   quiet?: boolean;
 }
@@ -36,6 +37,7 @@ export async function runReplay(a: ReplayArgs): Promise<{ metrics: Record<string
         rulesText: a.rules ? readFileSync(a.rules, 'utf8') : undefined,
         rulesSource: a.rules,
         reputationText: a.ipLists ? readFileSync(a.ipLists, 'utf8') : undefined,
+        overridesText: a.overrides ? readFileSync(a.overrides, 'utf8') : undefined,
       },
     },
   );

@@ -45,6 +45,8 @@ export const configSchema = z
     specUri: s3Uri.optional(),
     /** IP reputation lists, read by the scoring function. */
     reputationUri: s3Uri.optional(),
+    /** Discovery overrides (pin a literal, force a parameter, merge, split), read by every analysis. */
+    overridesUri: s3Uri.optional(),
     /** Key names of a non-standard access-log format; see shared/normalize/fieldMapping.ts. */
     fieldMapping: fieldMappingSchema.optional(),
     /** Bucket of the central findings account; when set, findings are replicated there. */

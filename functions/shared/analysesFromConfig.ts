@@ -11,7 +11,7 @@ let cached: Promise<ReturnType<typeof buildAnalyses>> | null = null;
 export function analysesFromConfig(config: RuntimeConfig | undefined, readText: ((uri: string) => Promise<string>) | undefined) {
   return (cached ??= (async () => {
     const read = async (uri?: string) => (uri && readText ? readText(uri) : undefined);
-    const [specText, rulesText, reputationText] = await Promise.all([read(config?.specUri), read(config?.rulesUri), read(config?.reputationUri)]);
-    return buildAnalyses({ specText, rulesText, rulesSource: config?.rulesUri, reputationText, minAlertSeverity: config?.minAlertSeverity });
+    const [specText, rulesText, reputationText, overridesText] = await Promise.all([read(config?.specUri), read(config?.rulesUri), read(config?.reputationUri), read(config?.overridesUri)]);
+    return buildAnalyses({ specText, rulesText, rulesSource: config?.rulesUri, reputationText, overridesText, minAlertSeverity: config?.minAlertSeverity });
   })().catch((e) => { cached = null; throw e; }));
 }

@@ -1,5 +1,5 @@
 import YAML from 'yaml';
-import { createDiscoveryAnalysis, parseOpenApiSpec } from '../../shared/discover/index.ts';
+import { createDiscoveryAnalysis, parseOpenApiSpec, parseOverrides } from '../../shared/discover/index.ts';
 import { createDefectsAnalysis } from '../../shared/check/index.ts';
 import { createScoringAnalysis, parseIpLists } from '../../shared/score/index.ts';
 import { parseRules } from '../../shared/rules/index.ts';
@@ -11,6 +11,8 @@ export interface AnalysisInputs {
   rulesText?: string;
   rulesSource?: string;
   reputationText?: string;
+  /** Discovery overrides (pin a literal, force a parameter, merge, split), YAML or JSON. */
+  overridesText?: string;
   minAlertSeverity?: Severity;
 }
 
@@ -24,7 +26,8 @@ export function buildAnalyses(inputs: AnalysisInputs) {
   const specDocument = inputs.specText ? YAML.parse(inputs.specText) : undefined;
   const rules = inputs.rulesText ? parseRules(inputs.rulesText, inputs.rulesSource ?? 'rules') : undefined;
   const lists = inputs.reputationText ? parseIpLists(inputs.reputationText) : {};
-  const discovery = createDiscoveryAnalysis({ spec });
+  const overrides = inputs.overridesText ? parseOverrides(YAML.parse(inputs.overridesText)) : undefined;
+  const discovery = createDiscoveryAnalysis({ spec, overrides });
   return {
     discovery,
     defects: createDefectsAnalysis({ rules, spec: specDocument, minAlertSeverity: inputs.minAlertSeverity }),

@@ -16,7 +16,7 @@ import { ApiscopeFunction, type CodeLocation } from './apiscopeFunction.ts';
 import type { StateTable } from './stateTable.ts';
 
 export type AnalysisName = 'discovery' | 'defects' | 'scoring';
-type InputUri = 'rulesUri' | 'specUri' | 'reputationUri';
+type InputUri = 'rulesUri' | 'specUri' | 'reputationUri' | 'overridesUri';
 
 /** What each consumer of the stream needs; grants, environment and the least-privilege tests follow from it. */
 export interface AnalysisFunctionSpec {
@@ -40,7 +40,7 @@ export const ANALYSIS_FUNCTIONS: readonly AnalysisFunctionSpec[] = [
     writes: ['endpoints', 'quarantine'],
     readsDiscoverySnapshots: false,
     publishesAlerts: false,
-    reads: ['specUri'],
+    reads: ['specUri', 'overridesUri'],
   },
   {
     name: 'defects',
@@ -48,7 +48,7 @@ export const ANALYSIS_FUNCTIONS: readonly AnalysisFunctionSpec[] = [
     writes: ['defects'],
     readsDiscoverySnapshots: true,
     publishesAlerts: true,
-    reads: ['rulesUri', 'specUri'],
+    reads: ['rulesUri', 'specUri', 'overridesUri'],
   },
   {
     name: 'scoring',
@@ -57,11 +57,11 @@ export const ANALYSIS_FUNCTIONS: readonly AnalysisFunctionSpec[] = [
     readsDiscoverySnapshots: true,
     publishesAlerts: true,
     // The spec too: every consumer builds the same discovery resolver (functions/shared/buildAnalyses.ts).
-    reads: ['reputationUri', 'specUri'],
+    reads: ['reputationUri', 'specUri', 'overridesUri'],
   },
 ];
 
-const INPUT_ENV: Record<InputUri, string> = { rulesUri: ENV.rulesUri, specUri: ENV.specUri, reputationUri: ENV.reputationUri };
+const INPUT_ENV: Record<InputUri, string> = { rulesUri: ENV.rulesUri, specUri: ENV.specUri, reputationUri: ENV.reputationUri, overridesUri: ENV.overridesUri };
 
 export interface AnalysisFunctionsProps {
   readonly config: ApiscopeConfig;

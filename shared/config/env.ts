@@ -18,6 +18,8 @@ export const ENV = {
   rulesUri: 'APISCOPE_RULES_URI',
   /** s3://bucket/key or file path of an OpenAPI spec to compare against. */
   specUri: 'APISCOPE_SPEC_URI',
+  /** s3://bucket/key or file path of discovery overrides (YAML/JSON). */
+  overridesUri: 'APISCOPE_OVERRIDES_URI',
   /** s3://bucket/key or file path of IP reputation lists. */
   reputationUri: 'APISCOPE_REPUTATION_URI',
   /** Athena workgroup and Glue database of the findings tables (report and findings API). */

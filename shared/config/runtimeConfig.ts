@@ -16,6 +16,7 @@ const schema = z.object({
   [ENV.rulesUri]: z.string().optional(),
   [ENV.specUri]: z.string().optional(),
   [ENV.reputationUri]: z.string().optional(),
+  [ENV.overridesUri]: z.string().optional(),
   [ENV.fieldMapping]: z.string().optional(),
   [ENV.deploymentId]: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'letters, digits and dashes only').optional(),
 });
@@ -32,6 +33,7 @@ export interface RuntimeConfig {
   rulesUri?: string;
   specUri?: string;
   reputationUri?: string;
+  overridesUri?: string;
   fieldMapping: FieldMapping;
   deploymentId?: string;
 }
@@ -70,6 +72,7 @@ export function loadRuntimeConfig(env: Record<string, string | undefined>): Runt
     rulesUri: d[ENV.rulesUri],
     specUri: d[ENV.specUri],
     reputationUri: d[ENV.reputationUri],
+    overridesUri: d[ENV.overridesUri],
     fieldMapping: mapping,
     deploymentId: d[ENV.deploymentId],
   };
