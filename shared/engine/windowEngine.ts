@@ -8,6 +8,7 @@ import { decodeJson, encodeJson, encodeNdjson } from './codec.ts';
 import { lakeKey, padTs, stateKeys } from './lakeLayout.ts';
 import { compareEvents, windowOf } from './windowOf.ts';
 import { renderAlert } from '../emit/renderAlert.ts';
+import { campaignAlert, CAMPAIGN_COOLDOWN_MS, groupCampaigns } from '../emit/groupCampaigns.ts';
 
 export interface EngineOptions {
   windowMs: number;
@@ -290,7 +291,31 @@ export class WindowEngine {
     add('defects', out.defects);
     add('risk_events', out.riskEvents);
     add('actors', out.actors);
-    for (const a of out.alerts ?? []) await this.sendAlert(a);
+    await this.sendAlerts(out.alerts ?? [], ws);
+  }
+
+  /**
+   * Sends a window's alerts. Risk alerts of a distributed attack (same scenario and API, several actors, or
+   * an ongoing campaign) become one campaign alert, and a campaign that keeps going stays one alert until it
+   * has been quiet for an hour of event time.
+   */
+  private async sendAlerts(alerts: Alert[], ws: number): Promise<void> {
+    if (!alerts.length) return;
+    const { kv } = this.ports;
+    const we = ws + this.opts.windowMs;
+    const keys = [...new Set(alerts.filter((a) => a.kind === 'risk').map((a) => `${String(a.body.scenario ?? 'unknown')}|${String(a.body.domain ?? '-')}`))];
+    const last = new Map<string, number>();
+    for (const k of keys) {
+      const it = await kv.get(`CAMPAIGN#${this.analysis.name}`, k);
+      if (it && typeof it.lastTs === 'number' && ws - (it.lastTs as number) <= CAMPAIGN_COOLDOWN_MS) last.set(k, it.lastTs as number);
+    }
+    const { single, campaigns } = groupCampaigns(alerts, new Set(last.keys()));
+    for (const a of single) await this.sendAlert(a);
+    for (const c of campaigns) {
+      if (!last.has(c.key)) await this.sendAlert(campaignAlert(c, ws, we));
+      else this.ports.metrics.count('AlertsFoldedIntoCampaign', c.alerts.length);
+      await kv.put(`CAMPAIGN#${this.analysis.name}`, c.key, { lastTs: we, expiresAt: Math.floor(we / 1000) + ALERT_TTL_S });
+    }
   }
 
   /**
