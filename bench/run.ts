@@ -12,7 +12,11 @@ import { MemoryBlobStore } from '../local/memoryBlobStore.ts';
 import { JsonlAlertSink } from '../local/jsonlAlertSink.ts';
 import { CountingMetrics } from '../local/countingMetrics.ts';
 import { drainAll } from '../local/drain.ts';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { evalDir, loadEvents } from '../local/loadEvents.ts';
+import { runInMemory } from '../shared/engine/runInMemory.ts';
+import { createDiscoveryAnalysis } from '../shared/discover/index.ts';
 
 // The handlers' Powertools metrics would print EMF lines for every invocation; the bench counts for itself.
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
@@ -131,6 +135,24 @@ async function main() {
     if (round % 5 === 0 || round === rounds - 1) log(`  heap after ${(round + 1) * N} events: ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB (${blobs.objects.size} objects held by the in-memory bucket)`);
   }
 
+  // Discovery on the labelled dev sample, when it is beside the checkout (optional: ../shared/eval or APISCOPE_EVAL_DIR).
+  let devSample: { records: number; records_per_s: number; peak_heap_mb: number } | null = null;
+  const devFile = join(evalDir(), 'dev-sample', 'access.ndjson.gz');
+  if (existsSync(devFile)) {
+    const { events } = await loadEvents(devFile);
+    gc();
+    const h0 = process.memoryUsage().heapUsed;
+    let peak = h0;
+    const sample = setInterval(() => { peak = Math.max(peak, process.memoryUsage().heapUsed); }, 5);
+    const t0 = process.hrtime.bigint();
+    runInMemory(events, createDiscoveryAnalysis(), []);
+    const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+    clearInterval(sample);
+    peak = Math.max(peak, process.memoryUsage().heapUsed);
+    devSample = { records: events.length, records_per_s: Math.round(events.length / secs), peak_heap_mb: Math.round((peak - h0) / 1e6) };
+    log(`discovery on the dev sample: ${devSample.records_per_s} records/s, +${devSample.peak_heap_mb} MB heap`);
+  }
+
   const prices = JSON.parse(readFileSync(new URL('./prices.json', import.meta.url), 'utf8'));
   const cpuPerEvent = all.cpuSeconds / N;
   const R = 100e6;
@@ -168,12 +190,14 @@ async function main() {
     peak_heap_mb_10k_batch: Math.round((peakHeap - heap0) / 1e6),
     heap_growth_mb_5m_events: Number(((heapEnd - heapAfterFirst) / 1e6).toFixed(1)),
     usd_per_100m_requests: Number(total.toFixed(2)),
+    dev_sample_discovery: devSample,
     cost_items_usd: Object.fromEntries(Object.entries(cost).map(([k, v]) => [k, Number(v.toFixed(3))])),
   };
   if (asJson) console.log(JSON.stringify(out));
   else {
     console.log('\napiscope benchmark (one core, seeded workload)');
-    for (const [k, v] of Object.entries(out)) if (k !== 'cost_items_usd') console.log(`  ${k.padEnd(34)} ${v}`);
+    for (const [k, v] of Object.entries(out)) if (k !== 'cost_items_usd' && k !== 'dev_sample_discovery') console.log(`  ${k.padEnd(34)} ${v}`);
+    if (out.dev_sample_discovery) console.log(`  dev-sample discovery                ${out.dev_sample_discovery.records_per_s} records/s, +${out.dev_sample_discovery.peak_heap_mb} MB heap (${out.dev_sample_discovery.records} records)`);
     console.log('  cost per 100M requests (USD), itemized:');
     for (const [k, v] of Object.entries(out.cost_items_usd)) console.log(`    ${k.padEnd(32)} ${v.toFixed(3)}`);
     console.log(`    ${'TOTAL'.padEnd(32)} ${out.usd_per_100m_requests.toFixed(2)}   (prices: bench/prices.json, assumptions: bench/assumptions.md)`);
