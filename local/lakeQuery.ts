@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { TABLES, type ColumnType } from '../shared/emit/tableSchemas.ts';
 
-const DUCK_TYPE: Record<ColumnType, string> = {
+/** Glue/Athena column types as DuckDB types, for the local views and the query tests. */
+export const DUCK_TYPE: Record<ColumnType, string> = {
   string: 'VARCHAR',
   bigint: 'BIGINT',
   double: 'DOUBLE',

@@ -2,21 +2,14 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TABLES } from '../../shared/emit/tableSchemas.ts';
 import { FINDINGS_QUERIES } from '../../infra/constructs/findingsQueries.ts';
+import { DUCK_TYPE } from '../../local/lakeQuery.ts';
 
 /**
  * Runs the saved Athena queries on DuckDB over tables with exactly the TABLES columns (plus dt/hour), with
  * shims for the two Trino functions DuckDB lacks. It proves column names, joins and the logic on small
  * fixtures; it cannot prove Athena accepts every construct.
  */
-const DUCK_TYPES: Record<string, string> = {
-  string: 'VARCHAR',
-  bigint: 'BIGINT',
-  double: 'DOUBLE',
-  boolean: 'BOOLEAN',
-  'array<string>': 'VARCHAR[]',
-  'array<int>': 'INTEGER[]',
-  'map<string,string>': 'MAP(VARCHAR, VARCHAR)',
-};
+const DUCK_TYPES: Record<string, string> = DUCK_TYPE;
 
 const DAY = 86_400_000;
 const iso = (msAgo: number) => new Date(Date.now() - msAgo).toISOString();
