@@ -44,9 +44,11 @@ export async function runReplay(a: ReplayArgs): Promise<{ metrics: Record<string
   const log = (s: string) => { if (!a.quiet) console.log(s); };
   log(`Replaying ${a.input} over ${a.shards} shard(s)...`);
   const stats = await replayFile(a.input, handlers, { shards: a.shards, onProgress: a.quiet ? undefined : (n) => process.stderr.write(`  ${n} lines\r`) });
-  const rejected = Object.entries(metrics.counts).filter(([k]) => k.startsWith('RecordsRejected.'));
+  // Every analysis counts the records it rejects; the three see the same input, so report one of them.
+  const rejected = Object.entries(metrics.counts).filter(([k]) => k.startsWith('RecordsRejected.')).map(([k, v]) => [k, v / 3] as const);
   log(`Read ${stats.lines} lines in ${(stats.ms / 1000).toFixed(1)} s (${Math.round(stats.lines / (stats.ms / 1000))} lines/s); events analysed: ${metrics.counts.EventsIn ? Math.round(metrics.counts.EventsIn / 3) : 0}; late: ${Math.round((metrics.counts.LateEvents ?? 0) / 3)}`);
-  log(`Rejected: ${rejected.length ? rejected.map(([k, v]) => `${k.slice(16)}=${v}`).join(', ') : 'none'}${rejected.length ? ` (kept in ${join(a.out, 'quarantine')})` : ''}`);
+  const totalRejected = rejected.reduce((s, [, v]) => s + v, 0);
+  log(`Rejected: ${rejected.length ? `${totalRejected} lines: ` + rejected.map(([k, v]) => `${k.slice(16)}=${v}`).join(', ') : 'none'}${rejected.length ? ` (kept in ${join(a.out, 'quarantine')})` : ''}`);
   log('');
   if (!a.quiet) log(await summarizeLake(out));
   log('');
