@@ -83,6 +83,19 @@ describe('WindowEngine', () => {
     expect(twice.alerts).toEqual(once.alerts);
   });
 
+  it('does not double count a batch retried as two halves after bisect', async () => {
+    const batches = split(traffic(), 1, 60);
+    const b = batches[3];
+    const half = Math.floor(b.events.length / 2);
+    // Lambda bisects a failed batch: the first half keeps the first sequence number, the second starts mid-batch.
+    const bisected = [...batches.slice(0, 4), { ...b, events: b.events.slice(0, half) }, { ...b, id: `${b.id}-mid`, events: b.events.slice(half) }, ...batches.slice(4)];
+    const once = await run(batches);
+    const retried = await run(bisected);
+    expect(retried.state).toEqual(once.state);
+    expect(retried.risk).toEqual(once.risk);
+    expect(retried.alerts).toEqual(once.alerts);
+  });
+
   it('counts and keeps events that arrive after their window closed', async () => {
     const batches = split(traffic(), 1, 50);
     const straggler = { shard: 'shard-0', id: 'late', events: [ev(9999, T0 + 1000, '10.9.9.9')] };
