@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { fingerprintRows } from './uaFingerprints.ts';
 import type { AccessEvent } from '../normalize/types.ts';
 import type { Analysis, AnalysisOutput, WindowContext } from '../engine/types.ts';
 import type { ActorRow, Alert, RiskEventRow } from '../emit/rows.ts';
@@ -24,6 +25,7 @@ export { classifyUserAgent } from './uaClass.ts';
 export { createIpReputation, DEFAULT_IP_LISTS } from './ipReputation.ts';
 export { CidrSet } from './cidr.ts';
 export { parseIpLists } from './parseIpLists.ts';
+export { fingerprintRows, uaFingerprint } from './uaFingerprints.ts';
 export { IpListsError } from './errors.ts';
 
 /** Endpoint baselines learn at alpha 0.05, a step never more than 25 % of the current value. */
@@ -94,6 +96,7 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
     }
     for (const v of verdicts) v.severity = severityOf(v.score);
     const out = emit(verdicts, view, state, ctx);
+    out.riskEvents.push(...fingerprintRows(verdicts, view));
     observe(view, state, events, ctx);
     for (const v of verdicts) { const w = view.actors.get(v.actor); if (w) out.actors.push(actorRow(v.actor, state, w.last, ctx.windowEnd)); }
     learn(view, state, verdicts);

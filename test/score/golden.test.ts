@@ -21,6 +21,8 @@ export function runCase(dir: string): { flagged: Array<{ actor: string; scenario
   const seen = new Map<string, string>();
   const evidence = new Map<string, unknown>();
   for (const o of outputs.scoring) for (const r of o.riskEvents ?? []) {
+    // Fingerprint actors are derived from the flagged actors (test/score/uaFingerprint.test.ts covers them).
+    if (r.actor_type === 'ua_fingerprint') continue;
     const k = `${r.actor_type}|${r.actor}`;
     if (!seen.has(k)) { seen.set(k, r.scenario); evidence.set(k, JSON.parse(r.evidence)); }
   }

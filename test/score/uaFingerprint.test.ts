@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { simulateTraffic } from '../../local/simulator.ts';
+import { normalizeRecord } from '../../shared/normalize/normalizeRecord.ts';
+import { runInMemory } from '../../shared/engine/runInMemory.ts';
+import { createDiscoveryAnalysis } from '../../shared/discover/index.ts';
+import { createScoringAnalysis, uaFingerprint } from '../../shared/score/index.ts';
+import type { RiskEventRow } from '../../shared/emit/rows.ts';
+
+describe('user-agent fingerprint actors', () => {
+  it('names the client a distributed attack shares, and never a browser build that customers use too', () => {
+    const { lines } = simulateTraffic({ seed: 21, hours: 3, rate: 40 });
+    const events = lines.map((l) => normalizeRecord(l)).flatMap((r) => (r.ok ? [r.event] : []));
+    const out = runInMemory(events, createDiscoveryAnalysis(), [createScoringAnalysis()]);
+    const rows = out.outputs.scoring.flatMap((o) => o.riskEvents ?? []) as RiskEventRow[];
+    const fp = rows.filter((r) => r.actor_type === 'ua_fingerprint');
+    expect(fp.length).toBeGreaterThan(0);
+    expect(new Set(fp.map((r) => r.actor))).toEqual(new Set([uaFingerprint('python-requests/2.32.3')]));
+    expect(fp.every((r) => r.scenario === 'credential_stuffing')).toBe(true);
+    const ev = JSON.parse(fp[0].evidence).ua_fingerprint;
+    expect(ev.userAgent).toBe('python-requests/2.32.3');
+    expect(ev.flaggedActors).toBeGreaterThanOrEqual(3);
+    expect(fp[0].related_actors.every((a) => a.startsWith('ip|'))).toBe(true);
+  });
+});
