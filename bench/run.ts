@@ -12,6 +12,7 @@ import { MemoryBlobStore } from '../local/memoryBlobStore.ts';
 import { JsonlAlertSink } from '../local/jsonlAlertSink.ts';
 import { CountingMetrics } from '../local/countingMetrics.ts';
 import { drainAll } from '../local/drain.ts';
+import { kinesisRecord } from '../local/kinesisRecord.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { evalDir, loadEvents } from '../local/loadEvents.ts';
@@ -46,8 +47,7 @@ function buildWorkload(events: number) {
     const data = encodeSubscriptionPayload(chunk.map((m, j) => ({ id: String(i + j), timestamp: NaN, message: m })));
     payloadBytes += data.length;
     const seq = String(i / 100).padStart(20, '0');
-    records.push({ eventID: `shardId-000000000000:${seq}`, eventName: 'aws:kinesis:record', eventVersion: '1.0', eventSource: 'aws:kinesis', awsRegion: 'local', eventSourceARN: 'arn', invokeIdentityArn: 'arn',
-      kinesis: { kinesisSchemaVersion: '1.0', partitionKey: String(i), sequenceNumber: seq, approximateArrivalTimestamp: 0, data: data.toString('base64') } });
+    records.push(kinesisRecord({ stream: 'bench', region: 'local', shardId: 'shardId-000000000000', sequenceNumber: seq, partitionKey: String(i), data: data.toString('base64'), arrivalMs: 0 }));
   }
   return { records, events: used.length, avgLineBytes: bytes / used.length, avgPayloadBytes: payloadBytes / records.length };
 }

@@ -1,6 +1,7 @@
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import type { Context, KinesisStreamEvent } from 'aws-lambda';
 import type { KinesisHandler } from '../functions/shared/createAnalysisHandler.ts';
+import { kinesisRecord } from './kinesisRecord.ts';
 
 /** Puts CloudWatch Logs subscription payloads on the stream, as the subscription filter does in AWS. */
 export async function putPayloads(kinesis: KinesisClient, stream: string, payloads: Array<{ data: Uint8Array; partitionKey: string }>): Promise<void> {
@@ -76,22 +77,16 @@ export class KinesisPoller {
     const recs = r.Records ?? [];
     if (!recs.length) return 0;
     const event: KinesisStreamEvent = {
-      Records: recs.map((x) => ({
-        eventID: `${shardId}:${x.SequenceNumber}`,
-        eventName: 'aws:kinesis:record',
-        eventVersion: '1.0',
-        eventSource: 'aws:kinesis',
-        eventSourceARN: `arn:aws:kinesis:us-east-1:000000000000:stream/${this.stream}`,
-        awsRegion: 'us-east-1',
-        invokeIdentityArn: 'arn:aws:iam::000000000000:role/local',
-        kinesis: {
-          kinesisSchemaVersion: '1.0',
-          partitionKey: x.PartitionKey!,
+      Records: recs.map((x) =>
+        kinesisRecord({
+          stream: this.stream,
+          shardId,
           sequenceNumber: x.SequenceNumber!,
+          partitionKey: x.PartitionKey!,
           data: Buffer.from(x.Data!).toString('base64'),
-          approximateArrivalTimestamp: (x.ApproximateArrivalTimestamp?.getTime() ?? Date.now()) / 1000,
-        },
-      })),
+          arrivalMs: x.ApproximateArrivalTimestamp?.getTime() ?? Date.now(),
+        }),
+      ),
     };
     await this.invoke(event);
     return recs.length;

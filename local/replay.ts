@@ -3,6 +3,7 @@ import { encodeSubscriptionPayload } from '../shared/ingest/encodeSubscriptionPa
 import type { AnalysisHandler } from '../functions/shared/createAnalysisHandler.ts';
 import { readInput } from './readInput.ts';
 import { drainAll } from './drain.ts';
+import { kinesisRecord } from './kinesisRecord.ts';
 
 export interface ReplayHandlers {
   discovery: AnalysisHandler;
@@ -62,12 +63,7 @@ export async function replayFile(input: string, handlers: ReplayHandlers, opts: 
     const shardId = `shardId-${String(shard).padStart(12, '0')}`;
     const seq = String(++seqs[shard]).padStart(20, '0');
     const arrival = Number.isFinite(pending[0].timestamp) ? pending[0].timestamp : Date.now();
-    queues[shard].push({
-      eventID: `${shardId}:${seq}`,
-      eventName: 'aws:kinesis:record', eventVersion: '1.0', eventSource: 'aws:kinesis', awsRegion: 'local',
-      eventSourceARN: 'arn:aws:kinesis:local:000000000000:stream/replay', invokeIdentityArn: 'local',
-      kinesis: { kinesisSchemaVersion: '1.0', partitionKey: String(idx), sequenceNumber: seq, approximateArrivalTimestamp: arrival / 1000, data: encodeSubscriptionPayload(pending).toString('base64') },
-    });
+    queues[shard].push(kinesisRecord({ stream: 'replay', region: 'local', shardId, sequenceNumber: seq, partitionKey: String(idx), data: encodeSubscriptionPayload(pending).toString('base64'), arrivalMs: arrival }));
     pending = [];
     // Shards are consumed side by side, as concurrent event source mappings would: when one shard has a full
     // batch, every shard hands over what it has.

@@ -13,7 +13,8 @@ export interface CampaignGroup {
   alerts: Alert[];
 }
 
-const keyOf = (a: Alert) => `${String(a.body.scenario ?? 'unknown')}|${String(a.body.domain ?? '-')}`;
+/** Which campaign a risk alert belongs to: its scenario on its API. */
+export const campaignKeyOf = (a: Alert) => `${String(a.body.scenario ?? 'unknown')}|${String(a.body.domain ?? '-')}`;
 
 /**
  * Splits one window's alerts into those sent as they are and groups of risk alerts that belong to one
@@ -25,7 +26,7 @@ export function groupCampaigns(alerts: readonly Alert[], active: ReadonlySet<str
   const single: Alert[] = [];
   for (const a of alerts) {
     if (a.kind !== 'risk' || !a.body.scenario) { single.push(a); continue; }
-    const k = keyOf(a);
+    const k = campaignKeyOf(a);
     (groups.get(k) ?? groups.set(k, []).get(k)!).push(a);
   }
   const campaigns: CampaignGroup[] = [];

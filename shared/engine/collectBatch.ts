@@ -17,7 +17,12 @@ export class BatchCollector {
   controlMessages = 0;
   records = 0;
 
-  constructor(private readonly masker: Masker, private readonly normalize: NormalizeOptions = {}) {}
+  /** Reused for every log event: only the reference time changes, so no options object per event. */
+  private readonly opts: NormalizeOptions;
+
+  constructor(private readonly masker: Masker, normalize: NormalizeOptions = {}) {
+    this.opts = { ...normalize };
+  }
 
   /**
    * Decodes one Kinesis record (a CloudWatch Logs subscription payload). Never throws for bad data:
@@ -43,7 +48,8 @@ export class BatchCollector {
 
   /** Adds one access-log line (used directly by file replays). */
   addMessage(message: string, source: string, logTs?: number): void {
-    const r = normalizeRecord(message, logTs === undefined ? this.normalize : { ...this.normalize, referenceTs: logTs });
+    this.opts.referenceTs = logTs;
+    const r = normalizeRecord(message, this.opts);
     if (r.ok) this.events.push(maskEvent(r.event, this.masker));
     else this.rejected.push({ ...r.rejection, sample: this.masker.maskPath(r.rejection.sample), source });
   }

@@ -8,7 +8,7 @@ import { decodeJson, encodeJson, encodeNdjson } from './codec.ts';
 import { lakeKey, padTs, stateKeys } from './lakeLayout.ts';
 import { compareEvents, windowOf } from './windowOf.ts';
 import { renderAlert } from '../emit/renderAlert.ts';
-import { campaignAlert, CAMPAIGN_COOLDOWN_MS, groupCampaigns } from '../emit/groupCampaigns.ts';
+import { campaignAlert, campaignKeyOf, CAMPAIGN_COOLDOWN_MS, groupCampaigns } from '../emit/groupCampaigns.ts';
 
 export interface EngineOptions {
   windowMs: number;
@@ -303,7 +303,7 @@ export class WindowEngine {
     if (!alerts.length) return;
     const { kv } = this.ports;
     const we = ws + this.opts.windowMs;
-    const keys = [...new Set(alerts.filter((a) => a.kind === 'risk').map((a) => `${String(a.body.scenario ?? 'unknown')}|${String(a.body.domain ?? '-')}`))];
+    const keys = [...new Set(alerts.filter((a) => a.kind === 'risk').map(campaignKeyOf))];
     const last = new Map<string, number>();
     for (const k of keys) {
       const it = await kv.get(`CAMPAIGN#${this.analysis.name}`, k);
