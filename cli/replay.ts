@@ -4,7 +4,7 @@ import { FileBlobStore } from '../local/fileBlobStore.ts';
 import { MemoryKeyValueStore } from '../local/memoryKeyValueStore.ts';
 import { JsonlAlertSink } from '../local/jsonlAlertSink.ts';
 import { CountingMetrics } from '../local/countingMetrics.ts';
-import { createLocalHandlers } from '../local/localHandlers.ts';
+import { createLocalHandler } from '../local/localHandlers.ts';
 import { replayFile } from '../local/replay.ts';
 import { summarizeLake } from '../local/summary.ts';
 
@@ -27,7 +27,7 @@ export async function runReplay(a: ReplayArgs): Promise<{ metrics: Record<string
   if (readdirSync(out).some((f) => ['endpoints', 'defects', 'risk_events', 'state'].includes(f))) throw new Error(`${a.out} already holds a findings lake; use an empty folder`);
   const metrics = new CountingMetrics();
   const alerts = new JsonlAlertSink(join(out, 'alerts.jsonl'));
-  const handlers = createLocalHandlers(
+  const handler = createLocalHandler(
     { kv: new MemoryKeyValueStore(), blobs: new FileBlobStore(out), alerts, metrics },
     {
       hashKey: a.hashKey ?? process.env.APISCOPE_HASH_KEY,
@@ -43,10 +43,9 @@ export async function runReplay(a: ReplayArgs): Promise<{ metrics: Record<string
   );
   const log = (s: string) => { if (!a.quiet) console.log(s); };
   log(`Replaying ${a.input} over ${a.shards} shard(s)...`);
-  const stats = await replayFile(a.input, handlers, { shards: a.shards, onProgress: a.quiet ? undefined : (n) => process.stderr.write(`  ${n} lines\r`) });
-  // Every analysis counts the records it rejects; the three see the same input, so report one of them.
-  const rejected = Object.entries(metrics.counts).filter(([k]) => k.startsWith('RecordsRejected.')).map(([k, v]) => [k, v / 3] as const);
-  log(`Read ${stats.lines} lines in ${(stats.ms / 1000).toFixed(1)} s (${Math.round(stats.lines / (stats.ms / 1000))} lines/s); events analysed: ${metrics.counts.EventsIn ? Math.round(metrics.counts.EventsIn / 3) : 0}; late: ${Math.round((metrics.counts.LateEvents ?? 0) / 3)}`);
+  const stats = await replayFile(a.input, handler, { shards: a.shards, onProgress: a.quiet ? undefined : (n) => process.stderr.write(`  ${n} lines\r`) });
+  const rejected = Object.entries(metrics.counts).filter(([k]) => k.startsWith('RecordsRejected.')).map(([k, v]) => [k, v] as const);
+  log(`Read ${stats.lines} lines in ${(stats.ms / 1000).toFixed(1)} s (${Math.round(stats.lines / (stats.ms / 1000))} lines/s); events analysed: ${metrics.counts.EventsIn ?? 0}; late: ${metrics.counts.LateEvents ?? 0}`);
   const totalRejected = rejected.reduce((s, [, v]) => s + v, 0);
   log(`Rejected: ${rejected.length ? `${totalRejected} lines: ` + rejected.map(([k, v]) => `${k.slice(16)}=${v}`).join(', ') : 'none'}${rejected.length ? ` (kept in ${join(a.out, 'quarantine')})` : ''}`);
   log('');

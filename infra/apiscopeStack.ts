@@ -17,8 +17,9 @@ export interface ApiscopeStackProps extends StackProps {
 }
 
 /**
- * One regional apiscope deployment: access logs -> Kinesis -> discovery / defects / scoring -> state table,
- * findings lake (Glue + Athena) and alerts, with a dashboard and alarms. Each concern is one construct.
+ * One regional apiscope deployment: access logs -> Kinesis -> analyze (discovery, defects and scoring in one
+ * pipeline) -> state table, findings lake (Glue + Athena) and alerts, with a dashboard and alarms. Each concern
+ * is one construct.
  *
  * @example
  * new ApiscopeStack(app, 'Apiscope', { config: loadConfig((k) => app.node.tryGetContext(k)), code });

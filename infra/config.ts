@@ -37,15 +37,15 @@ export const configSchema = z
     opsEmail: z.email('must be an e-mail address, e.g. oncall@bank.example').optional(),
     /** Alerts below this severity are recorded in the lake but not published. */
     minAlertSeverity: z.enum(SEVERITIES).default('high'),
-    /** Days findings stay in the lake (and the analysis functions' logs are kept, rounded up). */
+    /** Days findings stay in the lake (and the functions' logs are kept, rounded up). */
     retentionDays: z.number('must be a number of days, e.g. 400').int('must be a whole number').min(1, 'must be 1-3650 days').max(3650, 'must be 1-3650 days').default(400),
-    /** Custom defect rules (YAML/JSON), read by the defects function. */
+    /** Custom defect rules (YAML/JSON), read by the analyze function (defect checks). */
     rulesUri: s3Uri.optional(),
-    /** OpenAPI spec to compare observed traffic with, read by discovery and defects. */
+    /** OpenAPI spec to compare observed traffic with, read by the analyze function (discovery and defect checks). */
     specUri: s3Uri.optional(),
-    /** IP reputation lists, read by the scoring function. */
+    /** IP reputation lists, read by the analyze function (caller scoring). */
     reputationUri: s3Uri.optional(),
-    /** Discovery overrides (pin a literal, force a parameter, merge, split), read by every analysis. */
+    /** Discovery overrides (pin a literal, force a parameter, merge, split), read by the analyze function (discovery). */
     overridesUri: s3Uri.optional(),
     /** Key names of a non-standard access-log format; see shared/normalize/fieldMapping.ts. */
     fieldMapping: fieldMappingSchema.optional(),

@@ -9,7 +9,7 @@ import { startEmulators } from './emulators.ts';
 import { provision } from './provision.ts';
 import { simulateTraffic } from './simulator.ts';
 import { KinesisPoller, putPayloads } from './kinesisPoller.ts';
-import { createLocalHandlers } from './localHandlers.ts';
+import { createLocalHandler } from './localHandlers.ts';
 import { JsonlAlertSink } from './jsonlAlertSink.ts';
 import { CountingMetrics } from './countingMetrics.ts';
 import { drainAll } from './drain.ts';
@@ -43,12 +43,11 @@ export async function runDemo(outDir = '.apiscope/demo'): Promise<void> {
     console.log(`Put ${payloads.length} subscription payloads on Kinesis stream ${NAMES.stream} (${NAMES.shards} shards, kinesalite at ${emu.endpoints.kinesis})`);
     const alerts = new JsonlAlertSink(join(out, 'alerts.jsonl'), true);
     const metrics = new CountingMetrics();
-    const handlers = createLocalHandlers({ kv: new DynamoKeyValueStore(c.dynamodb, NAMES.table), blobs: new S3BlobStore(c.s3, NAMES.bucket), alerts, metrics }, { engine: { minShards: NAMES.shards } });
-    const pollers = (['discovery', 'defects', 'scoring'] as const).map((n) => new KinesisPoller(c.kinesis, NAMES.stream, `apiscope-${n}`, handlers[n], 100));
-    let n = 0;
-    for (const p of pollers) n += await p.pollOnce();
-    console.log(`Handlers consumed ${n} records (3 consumers) in ${pollers.reduce((s, p) => s + p.invocations, 0)} invocations`);
-    await drainAll({ discovery: handlers.discovery, others: [handlers.defects, handlers.scoring] });
+    const handler = createLocalHandler({ kv: new DynamoKeyValueStore(c.dynamodb, NAMES.table), blobs: new S3BlobStore(c.s3, NAMES.bucket), alerts, metrics }, { engine: { minShards: NAMES.shards } });
+    const poller = new KinesisPoller(c.kinesis, NAMES.stream, 'apiscope-analyze', handler, 100);
+    const n = await poller.pollOnce();
+    console.log(`The analysis handler consumed ${n} records in ${poller.invocations} invocations`);
+    await drainAll(handler);
     // Copy the findings lake from the local S3 to disk so that `apiscope query` and Athena-style SQL can read it.
     const lake = join(out, 'lake');
     let objects = 0;

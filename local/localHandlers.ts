@@ -2,6 +2,7 @@ import { createAnalysisHandler, type AnalysisHandler } from '../functions/shared
 import { buildAnalyses, type AnalysisInputs } from '../functions/shared/buildAnalyses.ts';
 import type { EngineOptions } from '../shared/engine/windowEngine.ts';
 import type { AlertPublisher, BlobStore, KeyValueStore, MetricsSink } from '../shared/engine/ports.ts';
+import type { Pipeline } from '../shared/engine/pipeline.ts';
 
 export interface LocalPorts {
   kv: KeyValueStore;
@@ -10,16 +11,19 @@ export interface LocalPorts {
   metrics: MetricsSink;
 }
 
+export interface LocalHandler extends AnalysisHandler {
+  /** The pipeline the handler runs (its per-stage timings feed the benchmark). */
+  pipeline: Pipeline;
+}
+
 /**
- * The three analysis handlers exactly as the Lambda entry points build them, but on the given ports
- * (emulators or local files) instead of ports built from the environment.
+ * The analysis handler exactly as the Lambda entry point builds it, but on the given ports (emulators or
+ * local files) instead of ports built from the environment.
  */
-export function createLocalHandlers(ports: LocalPorts, opts: { hashKey?: string; engine?: Partial<EngineOptions>; inputs?: AnalysisInputs } = {}): { discovery: AnalysisHandler; defects: AnalysisHandler; scoring: AnalysisHandler } {
-  const analyses = buildAnalyses(opts.inputs ?? {});
-  const deps = (quarantine: boolean) => async () => ({ ports, hashKey: opts.hashKey ?? 'apiscope-local-hash-key', engine: { ...opts.engine, quarantine } });
-  return {
-    discovery: createAnalysisHandler('discovery', async () => ({ analysis: analyses.discovery }), deps(true)),
-    defects: createAnalysisHandler('defects', async () => ({ analysis: analyses.defects, discovery: analyses.discovery }), deps(false)),
-    scoring: createAnalysisHandler('scoring', async () => ({ analysis: analyses.scoring, discovery: analyses.discovery }), deps(false)),
-  };
+export function createLocalHandler(ports: LocalPorts, opts: { hashKey?: string; engine?: Partial<EngineOptions>; inputs?: AnalysisInputs; stages?: Array<'defects' | 'scoring'> } = {}): LocalHandler {
+  const pipeline = buildAnalyses(opts.inputs ?? {}, opts.stages).pipeline;
+  const deps = async () => ({ ports, hashKey: opts.hashKey ?? 'apiscope-local-hash-key', engine: { ...opts.engine, quarantine: true } });
+  const h = createAnalysisHandler('analyze', async () => ({ analysis: pipeline }), deps) as LocalHandler;
+  h.pipeline = pipeline;
+  return h;
 }

@@ -5,12 +5,6 @@ import { readInput } from './readInput.ts';
 import { drainAll } from './drain.ts';
 import { kinesisRecord } from './kinesisRecord.ts';
 
-export interface ReplayHandlers {
-  discovery: AnalysisHandler;
-  defects: AnalysisHandler;
-  scoring: AnalysisHandler;
-}
-
 export interface ReplayStats {
   lines: number;
   undecodableLines: number;
@@ -37,7 +31,7 @@ const ctx = { functionName: 'replay', awsRequestId: 'replay', getRemainingTimeIn
  * of their position (as a stream would spread them), and each shard's records are handed to every analysis
  * in Kinesis batches, shards interleaved. Findings land in the handlers' blob store in the S3 layout.
  */
-export async function replayFile(input: string, handlers: ReplayHandlers, opts: { shards?: number; onProgress?: (lines: number) => void } = {}): Promise<ReplayStats> {
+export async function replayFile(input: string, handler: AnalysisHandler, opts: { shards?: number; onProgress?: (lines: number) => void } = {}): Promise<ReplayStats> {
   const t0 = Date.now();
   const shards = Math.max(1, opts.shards ?? 1);
   const queues: KinesisStreamEvent['Records'][] = Array.from({ length: shards }, () => []);
@@ -50,11 +44,9 @@ export async function replayFile(input: string, handlers: ReplayHandlers, opts: 
     if (!q.length) return;
     queues[shard] = [];
     const event: KinesisStreamEvent = { Records: q };
-    for (const h of [handlers.discovery, handlers.defects, handlers.scoring]) {
-      stats.invocations++;
-      const res = await h(event, ctx);
-      if (res.batchItemFailures.length) throw new Error(`replay: ${res.batchItemFailures.length} records failed in shard ${shard}`);
-    }
+    stats.invocations++;
+    const res = await handler(event, ctx);
+    if (res.batchItemFailures.length) throw new Error(`replay: ${res.batchItemFailures.length} records failed in shard ${shard}`);
   };
   const flushPayload = async () => {
     if (!pending.length) return;
@@ -82,7 +74,7 @@ export async function replayFile(input: string, handlers: ReplayHandlers, opts: 
   }
   await flushPayload();
   for (let s = 0; s < shards; s++) await dispatch(s);
-  await drainAll({ discovery: handlers.discovery, others: [handlers.defects, handlers.scoring] });
+  await drainAll(handler);
   stats.ms = Date.now() - t0;
   return stats;
 }

@@ -4,6 +4,7 @@ import { createDefectsAnalysis } from '../../shared/check/index.ts';
 import { createScoringAnalysis, parseIpLists } from '../../shared/score/index.ts';
 import { parseRules } from '../../shared/rules/index.ts';
 import type { Severity } from '../../shared/emit/rows.ts';
+import { createPipeline } from '../../shared/engine/pipeline.ts';
 
 /** Operator-supplied documents, already read (from S3 in AWS, from files locally). */
 export interface AnalysisInputs {
@@ -17,10 +18,11 @@ export interface AnalysisInputs {
 }
 
 /**
- * The three analyses, configured the same way in Lambda and locally. Each document is validated here, so
+ * The three analyses, and the pipeline that runs them in one consumer, configured the same way in Lambda
+ * and locally. Each document is validated here, so
  * a bad rule file, spec or IP list fails the cold start with a message that names what is wrong.
  */
-export function buildAnalyses(inputs: AnalysisInputs) {
+export function buildAnalyses(inputs: AnalysisInputs, stages: ReadonlyArray<'defects' | 'scoring'> = ['defects', 'scoring']) {
   // Discovery needs the spec's routes; the defect checks need the whole document (security schemes, servers).
   const spec = inputs.specText ? parseOpenApiSpec(inputs.specText) : undefined;
   const specDocument = inputs.specText ? YAML.parse(inputs.specText) : undefined;
@@ -28,9 +30,7 @@ export function buildAnalyses(inputs: AnalysisInputs) {
   const lists = inputs.reputationText ? parseIpLists(inputs.reputationText) : {};
   const overrides = inputs.overridesText ? parseOverrides(YAML.parse(inputs.overridesText)) : undefined;
   const discovery = createDiscoveryAnalysis({ spec, overrides });
-  return {
-    discovery,
-    defects: createDefectsAnalysis({ rules, spec: specDocument, minAlertSeverity: inputs.minAlertSeverity }),
-    scoring: createScoringAnalysis({ ...lists }),
-  };
+  const defects = createDefectsAnalysis({ rules, spec: specDocument, minAlertSeverity: inputs.minAlertSeverity });
+  const scoring = createScoringAnalysis({ ...lists });
+  return { discovery, defects, scoring, pipeline: createPipeline(discovery, stages.map((s) => (s === 'defects' ? defects : scoring))) };
 }

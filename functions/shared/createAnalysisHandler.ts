@@ -6,17 +6,22 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { BatchCollector } from '../../shared/engine/collectBatch.ts';
-import { WindowEngine, type EngineOptions, type EnginePorts } from '../../shared/engine/windowEngine.ts';
-import type { Analysis, DiscoveryAnalysis } from '../../shared/engine/types.ts';
+import { WindowEngine, type EngineAnalysis, type EngineOptions, type EnginePorts } from '../../shared/engine/windowEngine.ts';
 import type { MetricsSink } from '../../shared/engine/ports.ts';
 import { createMasker } from '../../shared/sensitive/maskPath.ts';
 import type { FieldMapping } from '../../shared/normalize/fieldMapping.ts';
 import type { RuntimeConfig } from '../../shared/config/runtimeConfig.ts';
 
 export interface AnalysisSetup {
-  analysis: Analysis<any>;
-  discovery?: DiscoveryAnalysis<any>;
+  analysis: EngineAnalysis;
 }
+
+/**
+ * Records decoded and buffered at a time. A full 10,000-record batch of 100-event payloads is a million
+ * events; taken in slices it never has to be in memory at once (each slice is its own buffer object,
+ * keyed by its first sequence number, so a redelivered batch slices the same way).
+ */
+export const RECORDS_PER_SLICE = 500;
 
 export interface HandlerDeps {
   ports: Omit<EnginePorts, 'metrics'> & { metrics?: MetricsSink };
@@ -48,13 +53,14 @@ function powertoolsSink(metrics: Metrics): MetricsSink {
 
 /**
  * The whole Lambda: middy + Powertools logger and metrics around a Powertools batch processor that decodes
- * each Kinesis record, then one engine call per batch (buffer by window, close ready windows). Undecodable
+ * each Kinesis record, then engine calls per slice of the batch (buffer by window) and one per batch
+ * (close ready windows). Undecodable
  * records are quarantined, not failed, so a poison record never blocks the shard; a failure to store the
  * batch fails the invocation and Lambda retries it (bisecting), which is safe because buffers are keyed by
  * shard and sequence number.
  *
  * @example
- * export const handler = createAnalysisHandler('discovery', async () => ({ analysis: createDiscoveryAnalysis() }), depsFromEnv);
+ * export const handler = createAnalysisHandler('analyze', async () => ({ analysis: createPipeline(createDiscoveryAnalysis()) }), depsFromEnv);
  */
 export function createAnalysisHandler(
   name: string,
@@ -69,28 +75,35 @@ export function createAnalysisHandler(
       const d = await deps();
       const s = await setup(d);
       const ports: EnginePorts = { ...d.ports, metrics: d.ports.metrics ?? powertoolsSink(metrics) };
-      return { engine: new WindowEngine(s.analysis, ports, d.engine, s.discovery), masker: createMasker(d.hashKey), d };
+      return { engine: new WindowEngine(s.analysis, ports, d.engine), masker: createMasker(d.hashKey), d };
     })().catch((e) => { ready = null; throw e; }));
 
   const processor = new BatchProcessor(EventType.KinesisDataStreams);
   const base = async (event: KinesisStreamEvent, context: Context): Promise<KinesisStreamBatchResponse> => {
     const { engine, masker, d } = await init();
     if (!event.Records?.length) return { batchItemFailures: [] };
-    const collector = new BatchCollector(masker, { mapping: d.fieldMapping });
     const shardId = event.Records[0].eventID.split(':')[0] || 'shard';
-    const result = await processPartialResponse(
-      event,
-      async (r: KinesisStreamEvent["Records"][number]) => collector.addRecord(r.kinesis.data, `${shardId}/${r.kinesis.sequenceNumber}`),
-      processor,
-      { context, throwOnFullBatchFailure: false },
-    );
-    const first = event.Records[0].kinesis;
-    const receivedAt = Math.round(first.approximateArrivalTimestamp * 1000);
-    const res = await engine.ingest(shardId, first.sequenceNumber, collector.events, collector.rejected, receivedAt);
+    const failures: KinesisStreamBatchResponse['batchItemFailures'] = [];
+    let records = 0, events = 0, late = 0;
+    for (let i = 0; i < event.Records.length; i += RECORDS_PER_SLICE) {
+      const slice = event.Records.slice(i, i + RECORDS_PER_SLICE);
+      const collector = new BatchCollector(masker, { mapping: d.fieldMapping });
+      const result = (await processPartialResponse(
+        { Records: slice },
+        async (r: KinesisStreamEvent['Records'][number]) => collector.addRecord(r.kinesis.data, `${shardId}/${r.kinesis.sequenceNumber}`),
+        processor,
+        { context, throwOnFullBatchFailure: false },
+      )) as KinesisStreamBatchResponse;
+      failures.push(...result.batchItemFailures);
+      const first = slice[0].kinesis;
+      const res = await engine.ingest(shardId, first.sequenceNumber, collector.events, collector.rejected, Math.round(first.approximateArrivalTimestamp * 1000));
+      records += collector.records; events += res.events; late += res.late;
+      if (collector.rejected.length) logger.debug('rejected', { rejected: collector.rejectionsByReason() });
+    }
     const closed = await engine.closeReady();
-    metrics.addMetric('RecordsIn', MetricUnit.Count, collector.records);
-    logger.debug('batch', { records: collector.records, events: res.events, late: res.late, rejected: collector.rejectionsByReason(), windowsClosed: closed });
-    return result as KinesisStreamBatchResponse;
+    metrics.addMetric('RecordsIn', MetricUnit.Count, records);
+    logger.debug('batch', { records, events, late, windowsClosed: closed });
+    return { batchItemFailures: failures };
   };
   const h = middy(base).use(injectLambdaContext(logger)).use(logMetrics(metrics)) as unknown as AnalysisHandler;
   h.engine = async () => (await init()).engine;

@@ -9,23 +9,28 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../../shared/config/env.ts';
 import type { TableName } from '../../shared/emit/rows.ts';
+import type { Pipeline } from '../../shared/engine/pipeline.ts';
 import type { ApiscopeConfig } from '../config.ts';
 import type { Alerts } from './alerts.ts';
 import type { FindingsLake } from './findingsLake.ts';
 import { ApiscopeFunction, type CodeLocation } from './apiscopeFunction.ts';
 import type { StateTable } from './stateTable.ts';
 
-export type AnalysisName = 'discovery' | 'defects' | 'scoring';
+export type AnalysisName = 'analyze';
 type InputUri = 'rulesUri' | 'specUri' | 'reputationUri' | 'overridesUri';
 
 /** What each consumer of the stream needs; grants, environment and the least-privilege tests follow from it. */
 export interface AnalysisFunctionSpec {
+  /** Folder under functions/ and the Powertools service name. */
   readonly name: AnalysisName;
   readonly description: string;
+  /**
+   * Its engine state prefix under `state/` (window buffers, snapshots, late events): the name of the analysis
+   * the window engine runs, which for the consumer is the pipeline (shared/engine/pipeline.ts).
+   */
+  readonly statePrefix: Pipeline['name'];
   /** Findings tables it writes (its S3 prefixes). */
   readonly writes: readonly TableName[];
-  /** Reads discovery's window snapshots to resolve endpoints. */
-  readonly readsDiscoverySnapshots: boolean;
   /** Publishes to the security alert topic. */
   readonly publishesAlerts: boolean;
   /** Configured inputs it reads (s3:GetObject on exactly that object). */
@@ -34,30 +39,13 @@ export interface AnalysisFunctionSpec {
 
 export const ANALYSIS_FUNCTIONS: readonly AnalysisFunctionSpec[] = [
   {
-    name: 'discovery',
-    description: 'apiscope discovery: builds the API inventory from access logs',
-    // Discovery alone writes quarantine rows (once for all three consumers).
-    writes: ['endpoints', 'quarantine'],
-    readsDiscoverySnapshots: false,
-    publishesAlerts: false,
-    reads: ['specUri', 'overridesUri'],
-  },
-  {
-    name: 'defects',
-    description: 'apiscope defects: finds API security defects and tracks their lifecycle',
-    writes: ['defects'],
-    readsDiscoverySnapshots: true,
+    name: 'analyze',
+    description: 'apiscope analyze: builds the API inventory, finds security defects and scores callers from access logs',
+    // One pipeline per window: discovery, then defects and scoring against discovery's view of the same window.
+    statePrefix: 'pipeline',
+    writes: ['endpoints', 'defects', 'risk_events', 'actors', 'quarantine'],
     publishesAlerts: true,
-    reads: ['rulesUri', 'specUri', 'overridesUri'],
-  },
-  {
-    name: 'scoring',
-    description: 'apiscope scoring: scores callers and records risky-actor incidents',
-    writes: ['risk_events', 'actors'],
-    readsDiscoverySnapshots: true,
-    publishesAlerts: true,
-    // The spec too: every consumer builds the same discovery resolver (functions/shared/buildAnalyses.ts).
-    reads: ['reputationUri', 'specUri', 'overridesUri'],
+    reads: ['rulesUri', 'specUri', 'reputationUri', 'overridesUri'],
   },
 ];
 
@@ -81,12 +69,13 @@ export interface AnalysisFunction {
 }
 
 /**
- * The three stream consumers (discovery, defects, scoring): Node 24 on arm64, ESM bundles built with local
- * esbuild, each with its own role, log group, on-failure queue and only the grants its spec lists.
+ * The stream consumer (`analyze`: discovery, defects and scoring in one pipeline per window): Node 24 on arm64,
+ * an ESM bundle built with local esbuild, with its own role, log group, on-failure queue and only the grants
+ * its spec lists. Specs are a list so that a further consumer would get the same treatment.
  *
  * @example
  * const analysis = new AnalysisFunctions(this, 'Analysis', { config, code, stream, state, lake, alerts });
- * analysis.byName.defects.fn.metricErrors();
+ * analysis.byName.analyze.fn.metricErrors();
  */
 export class AnalysisFunctions extends Construct {
   readonly functions: AnalysisFunction[] = [];
@@ -96,7 +85,7 @@ export class AnalysisFunctions extends Construct {
   constructor(scope: Construct, id: string, props: AnalysisFunctionsProps) {
     super(scope, id);
     this.dlqKey = new kms.Key(this, 'DlqKey', {
-      description: 'apiscope: encrypts the pointers to Kinesis batches the analysis functions could not process',
+      description: 'apiscope: encrypts the pointers to Kinesis batches the analysis function could not process',
       enableKeyRotation: true,
     });
     for (const spec of ANALYSIS_FUNCTIONS) {
@@ -164,8 +153,7 @@ export class AnalysisFunctions extends Construct {
 
     state.grantItemReadWrite(role);
     for (const table of spec.writes) lake.grantWriteTable(role, table);
-    lake.grantAnalysisState(role, spec.name);
-    if (spec.readsDiscoverySnapshots) lake.grantReadSnapshots(role, 'discovery');
+    lake.grantAnalysisState(role, spec.statePrefix);
     if (spec.publishesAlerts) alerts.grantPublishAlert(role);
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({

@@ -259,8 +259,9 @@ export class FindingsLake extends Construct {
   }
 
   /**
-   * Lets `role` keep one analysis' working state under `state/<analysis>/` (window buffers, snapshots, late
-   * events): put, get, delete and list there, nowhere else.
+   * Lets `role` keep one engine's working state under `state/<analysis>/` (window buffers, snapshots, late
+   * events; `analysis` is the name of what the window engine runs, e.g. `pipeline`): put, get, delete and list
+   * there, nowhere else.
    */
   grantAnalysisState(role: iam.Role, analysis: string): void {
     const prefix = `${STATE_PREFIX}/${analysis}`;
@@ -275,15 +276,7 @@ export class FindingsLake extends Construct {
       }),
     );
     this.grantKey(role);
-    this.acknowledgePrefix(role, prefix, `Window buffers and snapshots are keyed by window start and shard/sequence (state/${analysis}/buffer/w=<ts>/<batch>.json.gz); the wildcard covers only this analysis' own state prefix.`);
-  }
-
-  /** Lets `role` read another analysis' window snapshots (defects and scoring resolve endpoints with discovery's). */
-  grantReadSnapshots(role: iam.Role, analysis: string): void {
-    const prefix = `${STATE_PREFIX}/${analysis}/snapshot`;
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [this.bucket.arnForObjects(`${prefix}/*`)] }));
-    this.grantKey(role);
-    this.acknowledgePrefix(role, prefix, `Snapshots are keyed by window start (${prefix}/<ts>.json.gz); read-only and limited to the ${analysis} snapshot prefix.`);
+    this.acknowledgePrefix(role, prefix, `Window buffers, snapshots and late events are keyed by window start and shard/sequence (state/${analysis}/buffer/w=<ts>/<batch>.json, state/${analysis}/snapshot/<ts>.json, state/${analysis}/late/<batch>.json); the wildcard covers only this engine's own state prefix.`);
   }
 
   private grantKey(role: iam.Role): void {

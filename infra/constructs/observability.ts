@@ -8,7 +8,7 @@ import type { AnalysisFunction } from './analysisFunctions.ts';
 
 /**
  * Custom metrics the functions emit with Powertools Metrics (functions/shared/createAnalysisHandler.ts and
- * shared/engine/windowEngine.ts): namespace `apiscope`, dimension `service` = analysis name, and for
+ * shared/engine/windowEngine.ts): namespace `apiscope`, dimension `service` = function name (`analyze`), and for
  * dimensioned counts a second dimension `reason` (rejection reason, or findings table).
  */
 export const METRICS = {
@@ -21,7 +21,7 @@ export const METRICS = {
   findings: 'FindingsOut',
 } as const;
 
-/** Alarm thresholds; an iterator age above this means the consumers are falling behind the stream. */
+/** Alarm thresholds; an iterator age above this means the consumer is falling behind the stream. */
 export const THRESHOLDS = {
   iteratorAge: Duration.minutes(15),
   errorsPer5Min: 1,
@@ -37,7 +37,7 @@ export interface ObservabilityProps {
 
 /**
  * One dashboard for the pipeline (records in, rejected, findings out, iterator age, errors, throttles) and
- * alarms to the ops topic when a consumer falls behind, fails, is throttled, or gives up on a batch.
+ * alarms to the ops topic when the consumer falls behind, fails, is throttled, or gives up on a batch.
  *
  * @example
  * new Observability(this, 'Observability', { stream, functions: analysis.functions, opsTopic: alerts.opsTopic });

@@ -5,8 +5,11 @@ import { gunzipSync, gzipSync } from 'node:zlib';
  * after, so the CPU of compressing it costs more than the bytes it would save. Gzip input is still read.
  */
 export function encodeJson(value: unknown): Uint8Array {
-  return Buffer.from(JSON.stringify(value), 'utf8');
+  // TextEncoder (simdutf) is several times faster than Buffer.from for strings of megabytes.
+  return utf8.encode(JSON.stringify(value));
 }
+
+const utf8 = new TextEncoder();
 
 export function decodeJson<T>(buf: Uint8Array): T {
   const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);

@@ -54,7 +54,7 @@ export interface AnalysisOutput {
  * `closeWindow` may mutate `state`; the engine persists it after the window.
  */
 export interface Analysis<S> {
-  readonly name: 'discovery' | 'defects' | 'scoring';
+  readonly name: 'discovery' | 'defects' | 'scoring' | 'pipeline';
   initialState(): S;
   closeWindow(events: readonly AccessEvent[], state: S, ctx: WindowContext): AnalysisOutput;
   /** Called when the stream ends (replay) so that open incidents are written out. Optional. */

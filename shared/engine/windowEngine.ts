@@ -1,7 +1,7 @@
 import type { AccessEvent } from '../normalize/types.ts';
 import type { Alert, Severity, TableName } from '../emit/rows.ts';
 import { SEVERITY_ORDER } from '../emit/rows.ts';
-import type { Analysis, AnalysisOutput, DiscoveryAnalysis, EndpointResolver, WindowContext } from './types.ts';
+import type { Analysis, AnalysisOutput, EndpointResolver, WindowContext } from './types.ts';
 import type { AlertPublisher, BlobStore, KeyValueStore, MetricsSink } from './ports.ts';
 import type { Quarantined } from './collectBatch.ts';
 import { decodeJson, encodeJson, encodeNdjson } from './codec.ts';
@@ -59,7 +59,15 @@ interface CloseItem {
 }
 
 const HOUR = 3_600_000;
-const SNAPSHOT_KEEP_MS = 6 * HOUR;
+/** Window buffers this container wrote and still holds decoded, at most this many events in all. */
+const BUFFER_CACHE_EVENTS = 250_000;
+
+/** For an analysis without endpoint knowledge of its own. */
+const NO_ENDPOINTS: EndpointResolver = { templateOf: () => null, endpointInfo: () => undefined };
+
+/** An analysis, optionally with discovery's resolver over its state (discovery itself, or a pipeline). */
+export type EngineAnalysis = Analysis<any> & { resolver?(state: any): EndpointResolver };
+const SNAPSHOT_KEEP_MS = HOUR;
 const ALERT_TTL_S = 30 * 86_400;
 
 export interface IngestResult {
@@ -77,16 +85,21 @@ export interface IngestResult {
  */
 export class WindowEngine {
   private readonly opts: EngineOptions;
-  private snapCache = new Map<string, unknown>();
   private written: Array<{ ws: number; key: string }> = [];
   private live: { key: string; snap: Snapshot } | null = null;
+  /**
+   * Buffers this container wrote, by object key, so that closing a window does not read back and decode
+   * what it has just encoded. Safe because a buffer key (shard + first sequence number) only ever receives
+   * the same records again, or a prefix of them when Lambda bisects a failed batch (whose rest then gets
+   * keys of its own); events are deduplicated by request id when the window closes.
+   */
+  private bufferCache = new Map<string, readonly AccessEvent[]>();
+  private bufferCacheEvents = 0;
 
   constructor(
-    readonly analysis: Analysis<any>,
+    readonly analysis: EngineAnalysis,
     private readonly ports: EnginePorts,
     options: Partial<EngineOptions> = {},
-    /** For defects and scoring: discovery, whose snapshot of the same window resolves endpoints. */
-    private readonly discovery?: DiscoveryAnalysis<any>,
     private readonly clock: () => number = Date.now,
   ) {
     this.opts = { ...DEFAULT_ENGINE_OPTIONS, ...options };
@@ -124,7 +137,9 @@ export class WindowEngine {
     const id = `${safe(shardId)}-${batchId}`;
     await Promise.all(
       [...byWindow].map(async ([ws, evs]) => {
-        await blobs.put(stateKeys.buffer(name, ws, id), encodeJson(evs), 'application/json');
+        const key = stateKeys.buffer(name, ws, id);
+        await blobs.put(key, encodeJson(evs), 'application/json');
+        this.cacheBuffer(key, evs);
         await kv.put(`WINS#${name}`, padTs(ws), { ws });
       }),
     );
@@ -165,23 +180,12 @@ export class WindowEngine {
     return (await this.ports.kv.query(`WINS#${this.analysis.name}`, { from })).map((i) => i.ws as number).sort((a, b) => a - b);
   }
 
-  /** Closed-up-to pointer of discovery, for the dependency check of the other analyses. */
-  private async discoveryClosedUpTo(): Promise<number | null> {
-    const it = await this.ports.kv.get('ENGINE#discovery', 'CLOSE');
-    return (it?.closedUpTo as number | undefined) ?? null;
-  }
-
   /**
    * Closes the windows that are ready. `force` closes every pending window up to `upTo` regardless of
    * watermarks (end of a replay).
    */
   async closeReady(opts: { force?: boolean; upTo?: number; max?: number } = {}): Promise<number> {
-    let ready = opts.force ? (opts.upTo ?? Infinity) : (await this.globalWatermark()) - this.opts.latenessMs;
-    if (this.discovery && this.analysis.name !== 'discovery') {
-      const d = await this.discoveryClosedUpTo();
-      if (d === null) return 0;
-      ready = Math.min(ready, d + this.opts.windowMs);
-    }
+    const ready = opts.force ? (opts.upTo ?? Infinity) : (await this.globalWatermark()) - this.opts.latenessMs;
     const max = opts.max ?? this.opts.maxClosePerCall;
     let closed = 0;
     for (const ws of await this.pendingWindows()) {
@@ -189,23 +193,6 @@ export class WindowEngine {
       if (await this.closeWindow(ws)) closed++;
     }
     return closed;
-  }
-
-  /**
-   * Reads a snapshot for read-only use (discovery's view for the other analyses). Decoded snapshots are
-   * cached and shared, never mutated.
-   */
-  private async loadSnapshot(analysisName: string, ws: number | null, init: () => unknown): Promise<Snapshot> {
-    if (ws === null) return { analysis: init(), pending: {}, pendingHour: null };
-    const key = stateKeys.snapshot(analysisName, ws);
-    const cached = this.snapCache.get(key);
-    if (cached) return cached as Snapshot;
-    const buf = await this.ports.blobs.get(key);
-    if (!buf) throw new Error(`state snapshot ${key} is missing; restore it from the bucket's versions`);
-    const snap = decodeJson<Snapshot>(buf);
-    this.snapCache.set(key, snap);
-    while (this.snapCache.size > 3) this.snapCache.delete(this.snapCache.keys().next().value as string);
-    return snap;
   }
 
   /**
@@ -222,22 +209,36 @@ export class WindowEngine {
     return decodeJson<Snapshot>(buf);
   }
 
-  private async resolverFor(ws: number): Promise<EndpointResolver> {
-    if (!this.discovery) throw new Error('no discovery analysis configured');
-    let snap: Snapshot;
-    try {
-      snap = await this.loadSnapshot('discovery', ws, () => this.discovery!.initialState());
-    } catch {
-      // Discovery had no records of its own in this window (e.g. they reached it late): use its latest view.
-      snap = await this.loadSnapshot('discovery', await this.discoveryClosedUpTo(), () => this.discovery!.initialState());
+  private resolverOf(state: unknown): EndpointResolver {
+    return this.analysis.resolver ? this.analysis.resolver(state) : NO_ENDPOINTS;
+  }
+
+  private cacheBuffer(key: string, events: readonly AccessEvent[]): void {
+    const old = this.bufferCache.get(key);
+    if (old) this.bufferCacheEvents -= old.length;
+    this.bufferCache.delete(key);
+    // Oldest first out: a big backlog (a 10,000-record batch) is read back from the store instead of held.
+    while (this.bufferCacheEvents + events.length > BUFFER_CACHE_EVENTS && this.bufferCache.size) {
+      const [k, v] = this.bufferCache.entries().next().value as [string, readonly AccessEvent[]];
+      this.bufferCache.delete(k);
+      this.bufferCacheEvents -= v.length;
     }
-    return this.discovery.resolver(snap.analysis);
+    if (events.length > BUFFER_CACHE_EVENTS) return;
+    this.bufferCache.set(key, events);
+    this.bufferCacheEvents += events.length;
+  }
+
+  private uncacheBuffers(keys: readonly string[]): void {
+    for (const k of keys) {
+      const v = this.bufferCache.get(k);
+      if (v) { this.bufferCacheEvents -= v.length; this.bufferCache.delete(k); }
+    }
   }
 
   /** Reads every buffered batch of a window, deduplicated by request id and in deterministic order. */
   async windowEvents(ws: number, keys?: string[]): Promise<AccessEvent[]> {
     keys ??= await this.ports.blobs.list(stateKeys.bufferPrefix(this.analysis.name, ws));
-    const parts = await Promise.all(keys.map(async (k) => decodeJson<AccessEvent[]>((await this.ports.blobs.get(k))!)));
+    const parts = await Promise.all(keys.map(async (k) => this.bufferCache.get(k) ?? decodeJson<AccessEvent[]>((await this.ports.blobs.get(k))!)));
     const seen = new Set<string>();
     const out: AccessEvent[] = [];
     for (const p of parts) for (const e of p) if (!seen.has(e.requestId)) { seen.add(e.requestId); out.push(e); }
@@ -255,11 +256,7 @@ export class WindowEngine {
     const bufferKeys = await blobs.list(stateKeys.bufferPrefix(name, ws));
     const events = await this.windowEvents(ws, bufferKeys);
     const we = ws + this.opts.windowMs;
-    let ctx: WindowContext;
-    if (name === 'discovery') {
-      const d = this.analysis as DiscoveryAnalysis<any>;
-      ctx = { windowStart: ws, windowEnd: we, endpoints: d.resolver(snap.analysis) };
-    } else ctx = { windowStart: ws, windowEnd: we, endpoints: await this.resolverFor(ws) };
+    const ctx: WindowContext = { windowStart: ws, windowEnd: we, endpoints: this.resolverOf(snap.analysis) };
     const out = this.analysis.closeWindow(events, snap.analysis, ctx);
     await this.applyOutput(out, snap, ws);
     const key = stateKeys.snapshot(name, ws);
@@ -268,11 +265,12 @@ export class WindowEngine {
     if (ok) {
       this.live = { key, snap };
       metrics.count('WindowsClosed', 1);
-      // The window is closed for good: its buffers are garbage, and so are snapshots older than the
-      // retention that the other analyses (which read discovery's per-window snapshots) may still need.
+      // The window is closed for good: its buffers are garbage, and so are snapshots older than an hour
+      // (kept that long so that an operator can roll the state back a few windows by hand).
       this.written.push({ ws, key });
       const old = this.written.filter((w) => w.ws < ws - SNAPSHOT_KEEP_MS);
       this.written = this.written.filter((w) => w.ws >= ws - SNAPSHOT_KEEP_MS);
+      this.uncacheBuffers(bufferKeys);
       await blobs.delete([...bufferKeys, ...old.map((w) => w.key)]);
     }
     return ok;
@@ -355,7 +353,7 @@ export class WindowEngine {
     const ctx: WindowContext = {
       windowStart: close.closedUpTo,
       windowEnd: we,
-      endpoints: this.analysis.name === 'discovery' ? (this.analysis as DiscoveryAnalysis<any>).resolver(snap.analysis) : await this.resolverFor(close.closedUpTo),
+      endpoints: this.resolverOf(snap.analysis),
     };
     if (this.analysis.finish) {
       const out = this.analysis.finish(snap.analysis, ctx);

@@ -2,6 +2,7 @@ import { CfnElement } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ENV } from '../../shared/config/env.ts';
 import { TABLES } from '../../shared/emit/tableSchemas.ts';
 import type { ApiscopeStack } from '../../infra/apiscopeStack.ts';
 import { ANALYSIS_FUNCTIONS, type AnalysisName } from '../../infra/constructs/analysisFunctions.ts';
@@ -12,6 +13,7 @@ const CONFIG = {
   rulesUri: 's3://apiscope-config/rules.yaml',
   specUri: 's3://apiscope-config/openapi.yaml',
   reputationUri: 's3://apiscope-config/reputation.json',
+  overridesUri: 's3://apiscope-config/overrides.yaml',
 };
 
 let template: Template;
@@ -21,6 +23,7 @@ const arnOf = (c: IConstruct) => JSON.stringify({ 'Fn::GetAtt': [id(c), 'Arn'] }
 const permissions = (name: AnalysisName) => policyOf(template, id(stack.analysis.byName[name].role));
 const can = (name: AnalysisName, action: string, resource: string) =>
   permissions(name).some((p) => p.action === action && p.resource === resource);
+const lakeBucketArn = () => JSON.stringify({ 'Fn::GetAtt': [id(stack.lake.bucket), 'Arn'] });
 /** The JSON of a `bucket.arnForObjects('<prefix>/*')` resource. */
 const objectsOf = (prefix: string) => JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [id(stack.lake.bucket), 'Arn'] }, `/${prefix}/*`]] });
 
@@ -28,32 +31,45 @@ beforeAll(() => {
   ({ template, stack } = templateOf({ apiscope: CONFIG }));
 });
 
-describe('least privilege of the analysis functions', () => {
-  it.each(ANALYSIS_FUNCTIONS.map((f) => [f.name, f] as const))('%s writes only its own tables', (name, spec) => {
+describe('least privilege of the analysis function', () => {
+  it('is one consumer, analyze, keeping its engine state under state/pipeline/', () => {
+    expect(ANALYSIS_FUNCTIONS.map((f) => [f.name, f.statePrefix])).toEqual([['analyze', 'pipeline']]);
+    expect(stack.analysis.functions.map((f) => f.spec.name)).toEqual(['analyze']);
+  });
+
+  it.each(ANALYSIS_FUNCTIONS.map((f) => [f.name, f] as const))('%s writes every findings table and quarantine, write-only', (name, spec) => {
+    expect([...spec.writes].sort()).toEqual(TABLES.map((t) => t.name).sort());
     for (const t of TABLES) {
-      expect(can(name, 's3:PutObject', objectsOf(t.prefix)), `${name} -> ${t.name}`).toBe(spec.writes.includes(t.name as never));
-    }
-    // Findings are write-only: no read or delete of any table prefix.
-    for (const t of TABLES) {
-      for (const action of ['s3:GetObject', 's3:DeleteObject']) expect(can(name, action, objectsOf(t.prefix))).toBe(false);
+      expect(can(name, 's3:PutObject', objectsOf(t.prefix)), `${name} -> ${t.name}`).toBe(true);
+      // Findings are write-only: no read or delete of any table prefix.
+      for (const action of ['s3:GetObject', 's3:DeleteObject']) expect(can(name, action, objectsOf(t.prefix)), `${name} ${action} ${t.name}`).toBe(false);
     }
   });
 
   it.each(ANALYSIS_FUNCTIONS.map((f) => [f.name, f] as const))('%s keeps state only under its own state prefix', (name, spec) => {
+    const own = `state/${spec.statePrefix}`;
     for (const action of ['s3:PutObject', 's3:GetObject', 's3:DeleteObject']) {
-      expect(can(name, action, objectsOf(`state/${name}`))).toBe(true);
-      for (const other of ANALYSIS_FUNCTIONS.filter((o) => o.name !== name)) {
-        expect(can(name, action, objectsOf(`state/${other.name}`)), `${name} ${action} state/${other.name}`).toBe(false);
+      expect(can(name, action, objectsOf(own))).toBe(true);
+      // Not the prefixes of the former per-analysis consumers (nor one named after the function), and no
+      // reads of another analysis' snapshots any more.
+      for (const other of ['discovery', 'defects', 'scoring', 'discovery/snapshot', name].filter((o) => o !== spec.statePrefix)) {
+        expect(can(name, action, objectsOf(`state/${other}`)), `${name} ${action} state/${other}`).toBe(false);
       }
     }
-    expect(can(name, 's3:GetObject', objectsOf('state/discovery/snapshot'))).toBe(spec.readsDiscoverySnapshots);
-    expect(can(name, 's3:PutObject', objectsOf('state/discovery/snapshot'))).toBe(false);
+    // The only lake objects it may touch: the table prefixes and its own state prefix.
+    const lakeObjects = new Set(
+      permissions(name)
+        .filter((p) => p.action.startsWith('s3:') && p.resource.includes(id(stack.lake.bucket)) && p.resource !== lakeBucketArn())
+        .map((p) => p.resource),
+    );
+    expect(lakeObjects).toEqual(new Set([...TABLES.map((t) => objectsOf(t.prefix)), objectsOf(own)]));
     // Listing is limited to the own state prefix by condition.
     const roleId = id(stack.analysis.byName[name].role);
     const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p: any) => p.Properties.Roles.some((r: any) => r.Ref === roleId));
     const lists = policies.flatMap((p: any) => p.Properties.PolicyDocument.Statement).filter((st: any) => [st.Action].flat().includes('s3:ListBucket'));
     expect(lists).toHaveLength(1);
-    expect(lists[0].Condition).toEqual({ StringLike: { 's3:prefix': [`state/${name}/*`] } });
+    expect(lists[0].Condition).toEqual({ StringLike: { 's3:prefix': [`${own}/*`] } });
+    expect(permissions(name).filter((p) => p.resource === lakeBucketArn()).map((p) => p.action)).toEqual(['s3:ListBucket']);
   });
 
   it('has no wildcard actions and no "*" resources in any role policy', () => {
@@ -65,28 +81,34 @@ describe('least privilege of the analysis functions', () => {
     }
   });
 
-  it('defects cannot read the reputation list, write risk or actor rows, or use the stream key to write', () => {
-    const reads = (name: AnalysisName) =>
-      permissions(name).filter((p) => p.action === 's3:GetObject' && !p.resource.includes(id(stack.lake.bucket))).map((p) => p.resource);
-    expect(reads('defects').join()).toMatch(/:s3:::apiscope-config\/rules.yaml/);
-    expect(reads('defects').join()).toMatch(/:s3:::apiscope-config\/openapi.yaml/);
-    expect(reads('defects').join()).not.toMatch(/reputation/);
-    expect(reads('scoring').join()).toMatch(/:s3:::apiscope-config\/reputation.json/);
-    expect(reads('scoring').join()).not.toMatch(/rules/);
-    expect(reads('discovery').join()).not.toMatch(/rules|reputation/);
-    expect(can('defects', 's3:PutObject', objectsOf('risk_events'))).toBe(false);
-    expect(can('defects', 's3:PutObject', objectsOf('actors'))).toBe(false);
-    expect(permissions('defects').some((p) => p.action.startsWith('kinesis:Put'))).toBe(false);
+  it('reads exactly the configured input documents, and cannot write to the stream', () => {
+    const reads = permissions('analyze')
+      .filter((p) => p.action === 's3:GetObject' && !p.resource.includes(id(stack.lake.bucket)))
+      .map((p) => JSON.stringify(stack.resolve(JSON.parse(p.resource))));
+    expect(reads).toHaveLength(4);
+    for (const key of ['rules.yaml', 'openapi.yaml', 'reputation.json', 'overrides.yaml']) {
+      expect(reads.filter((r) => r.includes(`:s3:::apiscope-config/${key}`)), key).toHaveLength(1);
+    }
+    expect(permissions('analyze').some((p) => p.action.startsWith('kinesis:Put'))).toBe(false);
   });
 
-  it('only defects and scoring may publish alerts; nobody may publish to the ops topic', () => {
+  it('reads no input document, and gets no input variable, when none is configured', () => {
+    const minimal = templateOf({ apiscope: { logGroupNames: CONFIG.logGroupNames } });
+    const fn = minimal.stack.analysis.byName.analyze;
+    const mid = (c: IConstruct) => minimal.stack.getLogicalId((CfnElement.isCfnElement(c) ? c : c.node.defaultChild) as CfnElement);
+    const perms = policyOf(minimal.template, mid(fn.role));
+    expect(perms.filter((p) => p.action === 's3:GetObject' && !p.resource.includes(mid(minimal.stack.lake.bucket)))).toEqual([]);
+    const env = minimal.template.toJSON().Resources[mid(fn.fn)].Properties.Environment.Variables;
+    for (const v of [ENV.rulesUri, ENV.specUri, ENV.reputationUri, ENV.overridesUri]) expect(env).not.toHaveProperty(v);
+  });
+
+  it('may publish security alerts, never to the ops topic', () => {
     const alertTopic = JSON.stringify({ Ref: id(stack.alerts.alertTopic) });
     const opsTopic = JSON.stringify({ Ref: id(stack.alerts.opsTopic) });
-    expect(can('defects', 'sns:Publish', alertTopic)).toBe(true);
-    expect(can('scoring', 'sns:Publish', alertTopic)).toBe(true);
-    expect(can('discovery', 'sns:Publish', alertTopic)).toBe(false);
-    expect(permissions('discovery').some((p) => p.resource === arnOf(stack.alerts.alertKey))).toBe(false);
-    for (const name of ['discovery', 'defects', 'scoring'] as const) expect(can(name, 'sns:Publish', opsTopic)).toBe(false);
+    expect(can('analyze', 'sns:Publish', alertTopic)).toBe(true);
+    expect(can('analyze', 'kms:GenerateDataKey', arnOf(stack.alerts.alertKey))).toBe(true);
+    expect(can('analyze', 'sns:Publish', opsTopic)).toBe(false);
+    expect(permissions('analyze').some((p) => p.resource === arnOf(stack.alerts.opsKey))).toBe(false);
   });
 
   it('uses the state table with exactly the item calls of the DynamoDB adapter, on the table only', () => {

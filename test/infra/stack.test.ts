@@ -20,6 +20,7 @@ const CONFIG = {
   rulesUri: 's3://apiscope-config/rules.yaml',
   specUri: 's3://apiscope-config/openapi.yaml',
   reputationUri: 's3://apiscope-config/reputation.json',
+  overridesUri: 's3://apiscope-config/overrides.yaml',
   fieldMapping: { ip: 'sourceIp' },
 };
 
@@ -188,43 +189,49 @@ describe('findings lake', () => {
   });
 });
 
-describe('analysis functions', () => {
-  it('run Node 24 on arm64 with the shared env names and Powertools settings', () => {
-    for (const name of ['discovery', 'defects', 'scoring'] as const) {
-      template.hasResourceProperties('AWS::Lambda::Function', {
-        Runtime: 'nodejs24.x',
-        Architectures: ['arm64'],
-        Handler: 'index.handler',
-        LoggingConfig: Match.objectLike({ LogFormat: 'JSON', LogGroup: { Ref: logicalId(stack.analysis.byName[name].logGroup) } }),
-        Environment: {
-          Variables: Match.objectLike({
-            [ENV.table]: { Ref: logicalId(stack.state.table) },
-            [ENV.bucket]: { Ref: logicalId(stack.lake.bucket) },
-            [ENV.minAlertSeverity]: 'medium',
-            [ENV.hashKeyParam]: '/apiscope/hash-key',
-            [ENV.fieldMapping]: JSON.stringify({ ip: 'sourceIp' }),
-            [ENV.shards]: '2',
-            POWERTOOLS_SERVICE_NAME: name,
-            POWERTOOLS_METRICS_NAMESPACE: 'apiscope',
-          }),
-        },
-      });
-    }
+describe('analysis function', () => {
+  it('is one stream consumer, analyze, on functions/analyze', () => {
+    expect(stack.analysis.functions.map((f) => f.spec.name)).toEqual(['analyze']);
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    const services = Object.values(template.findResources('AWS::Lambda::Function')).map((f: any) => f.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME);
+    for (const old of ['discovery', 'defects', 'scoring']) expect(services).not.toContain(old);
   });
 
-  it('give each function only the inputs and the alert topic it uses', () => {
-    const env = (name: 'discovery' | 'defects' | 'scoring') => envOf(template, logicalId(stack.analysis.byName[name].fn));
-    expect(env('discovery')).toMatchObject({ [ENV.specUri]: CONFIG.specUri });
-    expect(env('discovery')).not.toHaveProperty(ENV.alertTopicArn);
-    expect(env('discovery')).not.toHaveProperty(ENV.rulesUri);
-    expect(env('defects')).toMatchObject({ [ENV.rulesUri]: CONFIG.rulesUri, [ENV.specUri]: CONFIG.specUri, [ENV.alertTopicArn]: { Ref: logicalId(stack.alerts.alertTopic) } });
-    expect(env('defects')).not.toHaveProperty(ENV.reputationUri);
-    expect(env('scoring')).toMatchObject({ [ENV.reputationUri]: CONFIG.reputationUri });
-    expect(env('scoring')).not.toHaveProperty(ENV.rulesUri);
+  it('runs Node 24 on arm64 with 1 GB, the shared env names and Powertools settings', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      MemorySize: 1024,
+      Timeout: 300,
+      LoggingConfig: Match.objectLike({ LogFormat: 'JSON', LogGroup: { Ref: logicalId(stack.analysis.byName.analyze.logGroup) } }),
+      Environment: {
+        Variables: Match.objectLike({
+          [ENV.table]: { Ref: logicalId(stack.state.table) },
+          [ENV.bucket]: { Ref: logicalId(stack.lake.bucket) },
+          [ENV.minAlertSeverity]: 'medium',
+          [ENV.hashKeyParam]: '/apiscope/hash-key',
+          [ENV.fieldMapping]: JSON.stringify({ ip: 'sourceIp' }),
+          [ENV.shards]: '2',
+          [ENV.deploymentId]: Match.anyValue(),
+          POWERTOOLS_SERVICE_NAME: 'analyze',
+          POWERTOOLS_METRICS_NAMESPACE: 'apiscope',
+        }),
+      },
+    });
   });
 
-  it('consume the stream with the agreed event source settings and a KMS-encrypted on-failure queue', () => {
-    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 3);
+  it('gets every configured input and the alert topic', () => {
+    expect(envOf(template, logicalId(stack.analysis.byName.analyze.fn))).toMatchObject({
+      [ENV.rulesUri]: CONFIG.rulesUri,
+      [ENV.specUri]: CONFIG.specUri,
+      [ENV.reputationUri]: CONFIG.reputationUri,
+      [ENV.overridesUri]: CONFIG.overridesUri,
+      [ENV.alertTopicArn]: { Ref: logicalId(stack.alerts.alertTopic) },
+    });
+  });
+
+  it('consumes the stream with the agreed event source settings and a KMS-encrypted on-failure queue', () => {
     for (const f of stack.analysis.functions) {
       template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         FunctionName: { Ref: logicalId(f.fn) },
@@ -246,7 +253,7 @@ describe('analysis functions', () => {
     }
   });
 
-  it('keep their logs in their own log group with a retention', () => {
+  it('keeps its logs in its own log group with a retention', () => {
     for (const f of stack.analysis.functions) {
       expect(template.toJSON().Resources[logicalId(f.logGroup)].Properties.RetentionInDays).toBe(365);
     }
@@ -266,7 +273,7 @@ describe('alerts and observability', () => {
     }
   });
 
-  it('alarms on iterator age, errors, throttles and DLQ depth of every function, to the ops topic', () => {
+  it('alarms on iterator age, errors, throttles and DLQ depth of the consumer, to the ops topic', () => {
     const ops = { Ref: logicalId(stack.alerts.opsTopic) };
     for (const f of stack.analysis.functions) {
       for (const metric of ['IteratorAge', 'Errors', 'Throttles']) {
@@ -288,8 +295,9 @@ describe('alerts and observability', () => {
       Namespace: 'AWS/Kinesis',
       AlarmActions: [ops],
     });
-    expect(stack.observability.alarms).toHaveLength(13);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 13 + (stack.report ? 1 : 0) + (stack.findingsApi ? 1 : 0));
+    // Four per consumer (one consumer) and stream write throttling.
+    expect(stack.observability.alarms).toHaveLength(5);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 5 + (stack.report ? 1 : 0) + (stack.findingsApi ? 1 : 0));
   });
 
   it('has a dashboard with records in, rejected, findings out, iterator age, errors and throttles', () => {
@@ -301,6 +309,9 @@ describe('alerts and observability', () => {
     expect(body).toContain('RecordsRejected');
     expect(body).toContain('FindingsOut');
     expect(body).toContain('RecordsIn');
+    // Custom metrics by the consumer's Powertools service name; none of the former per-analysis services.
+    expect(body).toMatch(/service=\\*"analyze\\*"/);
+    expect(body).not.toMatch(/discovery|defects|scoring/);
   });
 });
 

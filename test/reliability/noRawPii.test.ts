@@ -4,7 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simulateTraffic } from '../../local/simulator.ts';
-import { createLocalHandlers } from '../../local/localHandlers.ts';
+import { createLocalHandler } from '../../local/localHandlers.ts';
 import { MemoryKeyValueStore } from '../../local/memoryKeyValueStore.ts';
 import { FileBlobStore } from '../../local/fileBlobStore.ts';
 import { JsonlAlertSink } from '../../local/jsonlAlertSink.ts';
@@ -27,7 +27,7 @@ describe('security of the pipeline itself', () => {
     writeFileSync(join(dir, 'in.ndjson'), sim.lines.join('\n'));
     kv = new MemoryKeyValueStore();
     alerts = new JsonlAlertSink(join(dir, 'lake', 'alerts.jsonl'));
-    const h = createLocalHandlers({ kv, blobs: new FileBlobStore(join(dir, 'lake')), alerts, metrics: new CountingMetrics() });
+    const h = createLocalHandler({ kv, blobs: new FileBlobStore(join(dir, 'lake')), alerts, metrics: new CountingMetrics() });
     await replayFile(join(dir, 'in.ndjson'), h, { shards: 2 });
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

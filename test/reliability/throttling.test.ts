@@ -11,6 +11,7 @@ import { encodeSubscriptionPayload } from '../../shared/ingest/encodeSubscriptio
 import { CountingMetrics } from '../../local/countingMetrics.ts';
 import { JsonlAlertSink } from '../../local/jsonlAlertSink.ts';
 import { toyDiscovery, toyScoring } from '../support/toyAnalyses.ts';
+import { createPipeline } from '../../shared/engine/pipeline.ts';
 import { accessLine } from '../support/records.ts';
 
 const T0 = Date.UTC(2026, 10, 23, 10, 0, 0);
@@ -47,32 +48,25 @@ describe('DynamoDB throttling (injected into the real SDK client talking to dyna
       { step: 'deserialize', name: 'injectThrottling' },
     );
     const ports = { kv: new DynamoKeyValueStore(c.dynamodb, 'apiscope-state'), blobs: new S3BlobStore(c.s3, 'apiscope-findings'), alerts: new JsonlAlertSink(), metrics: new CountingMetrics() };
-    const d = toyDiscovery();
     const deps = async () => ({ ports, hashKey: 'k'.repeat(16), engine: { windowMs: 300_000, latenessMs: 0 } });
-    const disc = createAnalysisHandler('discovery', async () => ({ analysis: d }), deps);
-    const score = createAnalysisHandler('scoring', async () => ({ analysis: toyScoring(), discovery: d }), deps);
+    const h = createAnalysisHandler('analyze', async () => ({ analysis: createPipeline(toyDiscovery(), [toyScoring()]) }), deps);
 
     // Transient throttling: absorbed by the SDK's retries, nothing fails.
     throttleNext = 2;
-    expect((await disc(batch(0, 200), ctx)).batchItemFailures).toEqual([]);
+    expect((await h(batch(0, 200), ctx)).batchItemFailures).toEqual([]);
     expect(throttled).toBe(2);
-    await score(batch(0, 200), ctx);
 
     // Persistent throttling: the invocation fails as a whole, so Lambda retries the batch (never a silent drop).
     throttleNext = 1000;
-    await expect(disc(batch(200, 200), ctx)).rejects.toThrow(/Rate exceeded/);
+    await expect(h(batch(200, 200), ctx)).rejects.toThrow(/Rate exceeded/);
     throttleNext = 0;
     // Lambda's retry of the same batch, then the rest of the stream.
-    expect((await disc(batch(200, 200), ctx)).batchItemFailures).toEqual([]);
-    for (const b of [batch(200, 200), batch(400, 200)]) await score(b, ctx);
-    await disc(batch(400, 200), ctx);
-    for (const h of [disc, score]) {
-      const e = await h.engine();
-      await e.closeReady({ force: true, max: Infinity });
-    }
-    const state = (await (await score.engine()).currentState()) as { seen: number };
-    expect(state.seen).toBe(600);
-    const paths = (await (await disc.engine()).currentState()) as { paths: Record<string, number> };
-    expect(Object.values(paths.paths).reduce((s, n) => s + n, 0)).toBe(600);
+    expect((await h(batch(200, 200), ctx)).batchItemFailures).toEqual([]);
+    await h(batch(400, 200), ctx);
+    const e = await h.engine();
+    await e.closeReady({ force: true, max: Infinity });
+    const state = (await e.currentState()) as { scoring: { seen: number }; discovery: { paths: Record<string, number> } };
+    expect(state.scoring.seen).toBe(600);
+    expect(Object.values(state.discovery.paths).reduce((s, n) => s + n, 0)).toBe(600);
   });
 });
