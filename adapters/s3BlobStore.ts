@@ -31,7 +31,12 @@ export class S3BlobStore implements BlobStore {
   async delete(keys: string[]): Promise<void> {
     for (let i = 0; i < keys.length; i += 1000) {
       const chunk = keys.slice(i, i + 1000);
-      if (chunk.length) await this.s3.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: chunk.map((Key) => ({ Key })), Quiet: true } }));
+      if (!chunk.length) continue;
+      const r = await this.s3.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: chunk.map((Key) => ({ Key })), Quiet: true } }));
+      // A key S3 failed to delete must not pass silently: a compaction that left an hourly object next to its
+      // daily object would count that hour twice. Thrown, the invocation is retried and the delete with it.
+      const failed = r.Errors ?? [];
+      if (failed.length) throw new Error(`S3 could not delete ${failed.length} of ${chunk.length} objects, e.g. ${failed[0].Key}: ${failed[0].Code} ${failed[0].Message}`);
     }
   }
 

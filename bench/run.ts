@@ -9,6 +9,7 @@ import { encodeSubscriptionPayload } from '../shared/ingest/encodeSubscriptionPa
 import { createLocalHandler } from '../local/localHandlers.ts';
 import { MemoryKeyValueStore } from '../local/memoryKeyValueStore.ts';
 import { MemoryBlobStore } from '../local/memoryBlobStore.ts';
+import { compactDay } from '../shared/engine/compactDay.ts';
 import { JsonlAlertSink } from '../local/jsonlAlertSink.ts';
 import { CountingMetrics } from '../local/countingMetrics.ts';
 import { drainAll } from '../local/drain.ts';
@@ -106,6 +107,7 @@ async function main() {
   const ddbWcuPerM = perM(all.kv.wcu), ddbWritesPerM = perM(all.kv.writes), s3PutsPerM = perM(all.blobs.puts), snsPerM = perM(all.alerts.sent.length);
   const findingObjects = [...all.blobs.objects.entries()].filter(([k]) => /^(endpoints|defects|risk_events|actors)\//.test(k));
   const findingBytes = findingObjects.reduce((s, [, v]) => s + v.byteLength, 0);
+  const findingObjectsPerDay = await objectsPerTableDay(new Map(findingObjects));
 
   // Memory: one 10,000-record batch through all three handlers.
   gc();
@@ -188,6 +190,7 @@ async function main() {
     s3_puts_per_million_events: Math.round(s3PutsPerM),
     s3_findings_objects: findingObjects.length,
     s3_findings_avg_object_kb: Number((findingBytes / Math.max(1, findingObjects.length) / 1024).toFixed(1)),
+    s3_findings_objects_per_day: Number(findingObjectsPerDay.toFixed(2)),
     sns_publishes_per_million_events: Math.round(snsPerM),
     peak_rss_mb_10k_batch: Math.round(peakRss / 1e6),
     peak_heap_mb_10k_batch: Math.round((peakHeap - heap0) / 1e6),
@@ -217,6 +220,26 @@ function shiftRecord(r: Rec, shift: number, round: number): Rec {
   });
   const seq = `${round}${r.kinesis.sequenceNumber}`;
   return { ...r, eventID: `shardId-000000000000:${seq}`, kinesis: { ...r.kinesis, sequenceNumber: seq, data: encodeSubscriptionPayload(evs).toString('base64') } };
+}
+
+/**
+ * Findings objects per table and UTC day once the day is complete. Measured on the days before the run's last
+ * one (the engine compacted them when the next day began); a run shorter than a day has none, so its last day
+ * is compacted in a copy of the bucket, as the engine will do when the next day begins.
+ */
+async function objectsPerTableDay(findings: ReadonlyMap<string, Uint8Array>): Promise<number> {
+  const dayOfKey = (k: string) => k.split('/').slice(0, 2).join('/');
+  const last = [...findings.keys()].map((k) => k.split('/')[1]).sort().at(-1);
+  if (!last) return 0;
+  let keys = [...findings.keys()].filter((k) => k.split('/')[1] !== last);
+  if (!keys.length) {
+    const copy = new MemoryBlobStore();
+    for (const [k, v] of findings) copy.objects.set(k, v);
+    const writers = new Set([...findings.keys()].map((k) => k.slice(k.lastIndexOf('/') + 1)).filter((n) => /\d{15}\.json\.gz$/.test(n)).map((n) => n.replace(/\d{15}\.json\.gz$/, '')));
+    for (const w of writers) await compactDay(copy, Date.parse(last.slice('dt='.length)), w);
+    keys = [...copy.objects.keys()];
+  }
+  return keys.length / new Set(keys.map(dayOfKey)).size;
 }
 
 function blobsBytes(b: MemoryBlobStore) {

@@ -54,10 +54,10 @@ export async function openLake(dataDir: string): Promise<{ con: DuckDBConnection
     const dir = join(dataDir, t.prefix);
     if (hasFiles(dir)) {
       const colSpec = '{' + t.columns.map((c) => `'${c.name}': '${DUCK_TYPE[c.type]}'`).join(', ') + '}';
-      const glob = join(dir, '*', '*', '*.json.gz').replace(/'/g, "''");
-      await con.run(`CREATE VIEW ${t.name} AS SELECT * FROM read_json('${glob}', format='newline_delimited', hive_partitioning=true, hive_types={'dt': VARCHAR, 'hour': INTEGER}, columns=${colSpec})`);
+      const glob = join(dir, '*', '*.json.gz').replace(/'/g, "''");
+      await con.run(`CREATE VIEW ${t.name} AS SELECT * FROM read_json('${glob}', format='newline_delimited', hive_partitioning=true, hive_types={'dt': VARCHAR}, columns=${colSpec})`);
     } else {
-      await con.run(`CREATE TABLE ${t.name} (${cols.join(', ')}, dt VARCHAR, hour INTEGER)`);
+      await con.run(`CREATE TABLE ${t.name} (${cols.join(', ')}, dt VARCHAR)`);
     }
   }
   return { con, close: () => { con.closeSync(); db.closeSync(); } };

@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { ENV } from '../../shared/config/env.ts';
 import type { TableName } from '../../shared/emit/rows.ts';
 import type { Pipeline } from '../../shared/engine/pipeline.ts';
+import { COMPACTED_TABLES } from '../../shared/engine/compactDay.ts';
 import type { ApiscopeConfig } from '../config.ts';
 import type { Alerts } from './alerts.ts';
 import type { FindingsLake } from './findingsLake.ts';
@@ -31,6 +32,8 @@ export interface AnalysisFunctionSpec {
   readonly statePrefix: Pipeline['name'];
   /** Findings tables it writes (its S3 prefixes). */
   readonly writes: readonly TableName[];
+  /** Of those, the tables whose hourly objects it folds into one per day (list, read and delete there). */
+  readonly compacts: readonly TableName[];
   /** Publishes to the security alert topic. */
   readonly publishesAlerts: boolean;
   /** Configured inputs it reads (s3:GetObject on exactly that object). */
@@ -44,6 +47,7 @@ export const ANALYSIS_FUNCTIONS: readonly AnalysisFunctionSpec[] = [
     // One pipeline per window: discovery, then defects and scoring against discovery's view of the same window.
     statePrefix: 'pipeline',
     writes: ['endpoints', 'defects', 'risk_events', 'actors', 'quarantine'],
+    compacts: COMPACTED_TABLES,
     publishesAlerts: true,
     reads: ['rulesUri', 'specUri', 'reputationUri', 'overridesUri'],
   },
@@ -153,6 +157,7 @@ export class AnalysisFunctions extends Construct {
 
     state.grantItemReadWrite(role);
     for (const table of spec.writes) lake.grantWriteTable(role, table);
+    lake.grantCompactTables(role, spec.compacts);
     lake.grantAnalysisState(role, spec.statePrefix);
     if (spec.publishesAlerts) alerts.grantPublishAlert(role);
     role.addToPrincipalPolicy(

@@ -36,7 +36,7 @@ export interface FindingsLakeProps {
 export const REPLICATION_ROLE_PREFIX = 'apiscope-replication-';
 
 /**
- * The findings lake: gzip NDJSON under `s3://<bucket>/<table prefix>/dt=YYYY-MM-DD/hour=HH/`, one Glue table per
+ * The findings lake: gzip NDJSON under `s3://<bucket>/<table prefix>/dt=YYYY-MM-DD/`, one Glue table per
  * entry of TABLES with partition projection (no crawler, no MSCK REPAIR), and an Athena workgroup with saved
  * queries. The bucket is KMS-encrypted, versioned, TLS-only, private, access-logged and expires old findings.
  *
@@ -174,7 +174,8 @@ export class FindingsLake extends Construct {
     );
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        actions: ['s3:ReplicateObject', 's3:ReplicateTags', 's3:ObjectOwnerOverrideToBucketOwner'],
+        // ReplicateDelete: the delete markers of compacted hourly objects (see deleteMarkerReplication below).
+        actions: ['s3:ReplicateObject', 's3:ReplicateDelete', 's3:ReplicateTags', 's3:ObjectOwnerOverrideToBucketOwner'],
         resources: prefixes.map((p) => `${central.bucketArn}/${p}`),
       }),
     );
@@ -199,7 +200,10 @@ export class FindingsLake extends Construct {
         priority: i,
         status: 'Enabled',
         filter: { prefix: `${t.prefix}/` },
-        deleteMarkerReplication: { status: 'Disabled' },
+        // The engine folds a day's hourly objects into one and deletes them (shared/engine/compactDay.ts): without
+        // the delete markers the central copy would keep both and count that day twice. Only deletes without a
+        // version id (markers) replicate; S3 never replicates the permanent deletion of a version.
+        deleteMarkerReplication: { status: 'Enabled' },
         sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: 'Enabled' } },
         destination: {
           bucket: central.bucketArn,
@@ -222,7 +226,7 @@ export class FindingsLake extends Construct {
       new iam.PolicyStatement({
         sid: 'AcceptApiscopeReplicas',
         principals,
-        actions: ['s3:ReplicateObject', 's3:ReplicateTags', 's3:ObjectOwnerOverrideToBucketOwner'],
+        actions: ['s3:ReplicateObject', 's3:ReplicateDelete', 's3:ReplicateTags', 's3:ObjectOwnerOverrideToBucketOwner'],
         resources: TABLES.map((t) => this.bucket.arnForObjects(`${t.prefix}/*`)),
         conditions: fromReplicationRoles,
       }),
@@ -255,7 +259,27 @@ export class FindingsLake extends Construct {
     const prefix = prefixOf(table);
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.bucket.arnForObjects(`${prefix}/*`)] }));
     this.grantKey(role);
-    this.acknowledgePrefix(role, prefix, `Object keys are ${prefix}/dt=YYYY-MM-DD/hour=HH/<batch>.json.gz, known only at run time; the wildcard is limited to s3:PutObject under the ${table} table prefix.`);
+    this.acknowledgePrefix(role, prefix, `Object keys are ${prefix}/dt=YYYY-MM-DD/<writer>-<hour or batch>.json.gz, known only at run time; the wildcard is limited to the ${table} table prefix.`);
+  }
+
+  /**
+   * Lets `role` fold a day's hourly objects of these tables into one (shared/engine/compactDay.ts): list, read
+   * and delete under each table prefix, in addition to `grantWriteTable`'s put.
+   */
+  grantCompactTables(role: iam.Role, tables: readonly TableName[]): void {
+    if (!tables.length) return;
+    const prefixes = tables.map(prefixOf);
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:DeleteObject'], resources: prefixes.map((p) => this.bucket.arnForObjects(`${p}/*`)) }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [this.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': prefixes.map((p) => `${p}/*`) } },
+      }),
+    );
+    this.grantKey(role);
   }
 
   /**
@@ -328,7 +352,7 @@ export class FindingsLake extends Construct {
     );
     this.grantKey(role);
     for (const t of TABLES) {
-      this.acknowledgePrefix(role, t.prefix, `Athena reads every object of the ${t.name} table (keys dt=…/hour=…/<batch>.json.gz); read-only, limited to that table prefix.`);
+      this.acknowledgePrefix(role, t.prefix, `Athena reads every object of the ${t.name} table (keys dt=…/<writer>-<hour, batch or day>.json.gz); read-only, limited to that table prefix.`);
     }
     this.acknowledgePrefix(role, ATHENA_RESULTS_PREFIX, 'Athena writes and reads query results under names it chooses (<query id>.csv); limited to the results prefix, which expires after 7 days.');
   }
@@ -346,8 +370,8 @@ export function glueName(s: string): string {
 }
 
 /**
- * Glue table over gzip NDJSON with partition projection on dt (yyyy-MM-dd, the retention period up to today)
- * and hour (00-23).
+ * Glue table over gzip NDJSON with partition projection on dt (yyyy-MM-dd, the retention period up to today).
+ * Days, not hours: a day's findings end up in one object per writer (compactDay), and rows carry their times.
  */
 export function tableInput(schema: TableSchema, bucketName: string, retentionDays: number): glue.CfnTable.TableInputProperty {
   const location = `s3://${bucketName}/${schema.prefix}/`;
@@ -365,15 +389,9 @@ export function tableInput(schema: TableSchema, bucketName: string, retentionDay
       'projection.dt.range': `NOW-${retentionDays}DAYS,NOW`,
       'projection.dt.interval': '1',
       'projection.dt.interval.unit': 'DAYS',
-      'projection.hour.type': 'integer',
-      'projection.hour.range': '0,23',
-      'projection.hour.digits': '2',
-      'storage.location.template': Fn.join('', [location, 'dt=${dt}/hour=${hour}/']),
+      'storage.location.template': Fn.join('', [location, 'dt=${dt}/']),
     },
-    partitionKeys: [
-      { name: 'dt', type: 'string', comment: 'event date, yyyy-MM-dd (UTC)' },
-      { name: 'hour', type: 'int', comment: 'event hour 0-23 (UTC), stored as 2 digits' },
-    ],
+    partitionKeys: [{ name: 'dt', type: 'string', comment: 'event date, yyyy-MM-dd (UTC)' }],
     storageDescriptor: {
       location,
       columns: schema.columns.map((c) => ({ name: c.name, type: c.type, comment: c.comment || undefined })),

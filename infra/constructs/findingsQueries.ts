@@ -78,7 +78,7 @@ LIMIT 50`,
     description: 'Requests and error counts per endpoint per hour for the last 24 hours (hourly snapshot deltas).',
     tables: ['endpoints'],
     sql: `WITH snapshots AS (
-  SELECT domain_name, method, template, dt, hour, snapshot_at,
+  SELECT domain_name, method, template, dt, cast(substr(snapshot_at, 12, 2) AS integer) AS hour, snapshot_at,
          request_count, status_4xx, status_5xx, unauth_requests
   FROM endpoints
   WHERE dt >= ${day(1)}
@@ -89,7 +89,7 @@ SELECT domain_name, method, template, dt, hour,
        status_5xx - coalesce(lag(status_5xx) OVER (PARTITION BY domain_name, method, template ORDER BY snapshot_at), 0) AS errors_5xx,
        unauth_requests - coalesce(lag(unauth_requests) OVER (PARTITION BY domain_name, method, template ORDER BY snapshot_at), 0) AS unauth_requests
 FROM snapshots
-ORDER BY dt DESC, hour DESC, requests DESC`,
+ORDER BY snapshot_at DESC, requests DESC`,
   },
   {
     id: 'FileDownloadsByCaller30Days',

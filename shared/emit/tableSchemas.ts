@@ -1,13 +1,14 @@
 /**
  * Column lists of the findings lake, shared by the Glue tables (infra) and the local DuckDB views
  * (`apiscope query`), so that an Athena query from the README runs unchanged on both.
- * Types are Hive/Athena types; `dt` (DATE-like string yyyy-MM-dd) and `hour` (int) are partition columns.
+ * Types are Hive/Athena types; `dt` (DATE-like string yyyy-MM-dd, UTC) is the only partition column: rows carry
+ * their own ISO-8601 times for anything finer.
  */
 export type ColumnType = 'string' | 'bigint' | 'double' | 'boolean' | 'array<string>' | 'array<int>' | 'map<string,string>';
 
 export interface TableSchema {
   name: string;
-  /** S3 prefix under the findings bucket: `<prefix>/dt=YYYY-MM-DD/hour=HH/*.json.gz`. */
+  /** S3 prefix under the findings bucket: `<prefix>/dt=YYYY-MM-DD/*.json.gz`. */
   prefix: string;
   description: string;
   columns: Array<{ name: string; type: ColumnType; comment: string }>;

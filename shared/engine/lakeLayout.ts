@@ -1,15 +1,21 @@
 import type { TableName } from '../emit/rows.ts';
 
-/** `dt=YYYY-MM-DD/hour=HH` of an event time, the partition layout the Glue tables project. */
-export function partitionOf(ts: number): { dt: string; hour: string } {
-  const iso = new Date(ts).toISOString();
-  return { dt: iso.slice(0, 10), hour: iso.slice(11, 13) };
+/** `YYYY-MM-DD` (UTC) of an event time: the one partition column the Glue tables project. */
+export function dayOf(ts: number): string {
+  return new Date(ts).toISOString().slice(0, 10);
 }
 
-/** Key of a findings object: `<table>/dt=.../hour=.../<name>.json.gz`. */
+/** Folder of one table's partition for the day of `ts`: `<table>/dt=YYYY-MM-DD/`. */
+export function lakePartition(table: TableName, ts: number): string {
+  return `${table}/dt=${dayOf(ts)}/`;
+}
+
+/**
+ * Key of a findings object: `<table>/dt=YYYY-MM-DD/<name>.json.gz`. Partitions are whole days (no hour), so that
+ * a day's hourly objects can be compacted into one (shared/engine/compactDay.ts); rows carry their own times.
+ */
 export function lakeKey(table: TableName, ts: number, name: string): string {
-  const { dt, hour } = partitionOf(ts);
-  return `${table}/dt=${dt}/hour=${hour}/${name}.json.gz`;
+  return `${lakePartition(table, ts)}${name}.json.gz`;
 }
 
 const pad = (n: number) => String(n).padStart(15, '0');

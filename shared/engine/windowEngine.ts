@@ -5,7 +5,8 @@ import type { Analysis, AnalysisOutput, EndpointResolver, WindowContext } from '
 import type { AlertPublisher, BlobStore, KeyValueStore, MetricsSink } from './ports.ts';
 import type { Quarantined } from './collectBatch.ts';
 import { decodeJson, encodeJson, encodeNdjson } from './codec.ts';
-import { lakeKey, padTs, stateKeys } from './lakeLayout.ts';
+import { dayOf, lakeKey, padTs, stateKeys } from './lakeLayout.ts';
+import { compactDay } from './compactDay.ts';
 import { compareEvents, windowOf } from './windowOf.ts';
 import { renderAlert } from '../emit/renderAlert.ts';
 import { campaignAlert, campaignKeyOf, CAMPAIGN_COOLDOWN_MS, groupCampaigns } from '../emit/groupCampaigns.ts';
@@ -278,7 +279,11 @@ export class WindowEngine {
 
   private async applyOutput(out: AnalysisOutput, snap: Snapshot, ws: number): Promise<void> {
     const hour = Math.floor(ws / HOUR) * HOUR;
-    if (snap.pendingHour !== null && snap.pendingHour !== hour) await this.flushPending(snap);
+    if (snap.pendingHour !== null && snap.pendingHour !== hour) {
+      await this.flushPending(snap);
+      // Windows close in event-time order: a window of a later UTC day means the flushed hour's day is complete.
+      if (dayOf(snap.pendingHour) !== dayOf(hour)) await compactDay(this.ports.blobs, snap.pendingHour, `${this.objectPrefix}${this.analysis.name}-`);
+    }
     snap.pendingHour = hour;
     const add = (t: TableName, rows: unknown[] | undefined) => {
       if (!rows?.length) return;
@@ -359,6 +364,7 @@ export class WindowEngine {
       const out = this.analysis.finish(snap.analysis, ctx);
       await this.applyOutput(out, snap, close.closedUpTo);
     }
+    // The last day stays hourly: a later run may still add hours to it (earlier days were compacted on the way).
     await this.flushPending(snap);
     const key = stateKeys.snapshot(this.analysis.name, close.closedUpTo);
     await this.ports.blobs.put(key, encodeJson(snap), 'application/json');

@@ -18,9 +18,9 @@ const replayOnce = () => (one ??= runReplay({ input, out: join(dir, 'one'), shar
 async function findings(lake: string) {
   const rows = async (sql: string) => (await queryLake(lake, sql)).rows.map((r) => JSON.stringify(r)).sort();
   return {
-    endpoints: await rows('SELECT * EXCLUDE (dt, hour) FROM endpoints'),
-    defects: await rows('SELECT * EXCLUDE (dt, hour) FROM defects'),
-    risk: await rows('SELECT * EXCLUDE (dt, hour) FROM risk_events'),
+    endpoints: await rows('SELECT * EXCLUDE (dt) FROM endpoints'),
+    defects: await rows('SELECT * EXCLUDE (dt) FROM defects'),
+    risk: await rows('SELECT * EXCLUDE (dt) FROM risk_events'),
   };
 }
 

@@ -60,6 +60,21 @@ describe('regional -> central replication', () => {
     const writes = perms.filter((p) => p.action === 's3:ReplicateObject').map((p) => JSON.parse(p.resource));
     expect(writes.sort()).toEqual(TABLES.map((t) => `${CENTRAL_BUCKET}/${t.prefix}/*`).sort());
   });
+
+  it('replicates delete markers, so that the hourly objects a compaction deletes leave the central copy too', () => {
+    // Without them the central bucket keeps a compacted day twice: its hourly objects and the daily one.
+    const bucket = regional.toJSON().Resources[idIn(stack, stack.lake.bucket)].Properties;
+    const rules = bucket.ReplicationConfiguration.Rules;
+    expect(rules).toHaveLength(TABLES.length);
+    for (const r of rules) {
+      expect(r.DeleteMarkerReplication, r.Id).toEqual({ Status: 'Enabled' });
+      // Delete marker replication needs a V2 rule (Filter) without a tag filter.
+      expect(r.Filter, r.Id).toEqual({ Prefix: expect.any(String) });
+    }
+    const perms = policyOf(regional, bucket.ReplicationConfiguration.Role['Fn::GetAtt'][0]);
+    const deletes = perms.filter((p) => p.action === 's3:ReplicateDelete').map((p) => JSON.parse(p.resource));
+    expect(deletes.sort()).toEqual(TABLES.map((t) => `${CENTRAL_BUCKET}/${t.prefix}/*`).sort());
+  });
 });
 
 describe('central findings stack', () => {
@@ -70,7 +85,7 @@ describe('central findings stack', () => {
           Match.objectLike({
             Sid: 'AcceptApiscopeReplicas',
             Effect: 'Allow',
-            Action: ['s3:ObjectOwnerOverrideToBucketOwner', 's3:ReplicateObject', 's3:ReplicateTags'],
+            Action: ['s3:ObjectOwnerOverrideToBucketOwner', 's3:ReplicateDelete', 's3:ReplicateObject', 's3:ReplicateTags'],
             Condition: {
               ArnLike: {
                 'aws:PrincipalArn': [

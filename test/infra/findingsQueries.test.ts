@@ -5,7 +5,7 @@ import { FINDINGS_QUERIES } from '../../infra/constructs/findingsQueries.ts';
 import { DUCK_TYPE } from '../../local/lakeQuery.ts';
 
 /**
- * Runs the saved Athena queries on DuckDB over tables with exactly the TABLES columns (plus dt/hour), with
+ * Runs the saved Athena queries on DuckDB over tables with exactly the TABLES columns (plus dt), with
  * shims for the two Trino functions DuckDB lacks. It proves column names, joins and the logic on small
  * fixtures; it cannot prove Athena accepts every construct.
  */
@@ -31,7 +31,7 @@ beforeAll(async () => {
   instance = await DuckDBInstance.create(':memory:', { threads: '1', autoinstall_known_extensions: 'false' });
   con = await instance.connect();
   for (const t of TABLES) {
-    await con.run(`CREATE TABLE ${t.name} (${t.columns.map((c) => `"${c.name}" ${DUCK_TYPES[c.type]}`).join(', ')}, dt VARCHAR, hour INTEGER)`);
+    await con.run(`CREATE TABLE ${t.name} (${t.columns.map((c) => `"${c.name}" ${DUCK_TYPES[c.type]}`).join(', ')}, dt VARCHAR)`);
   }
   await con.run(`CREATE MACRO from_iso8601_timestamp(s) AS CAST(s AS TIMESTAMPTZ)`);
   await con.run(`CREATE MACRO date_format(ts, f) AS strftime(ts, f)`);
@@ -48,7 +48,7 @@ describe('saved Athena queries (on DuckDB)', () => {
   });
 
   it('new endpoints this week: only endpoints first seen in the last 7 days', async () => {
-    const base = { domain_name: 'api.bank.example', method: 'GET', spec_status: 'shadow', dt: dt(0), hour: 1 };
+    const base = { domain_name: 'api.bank.example', method: 'GET', spec_status: 'shadow', dt: dt(0) };
     await insert('endpoints', { ...base, template: '/v1/new', first_seen: iso(2 * DAY), snapshot_at: iso(0), request_count: 10 });
     await insert('endpoints', { ...base, template: '/v1/old', first_seen: iso(30 * DAY), snapshot_at: iso(0), request_count: 99 });
     const rows = await run('NewEndpointsThisWeek');
@@ -57,7 +57,7 @@ describe('saved Athena queries (on DuckDB)', () => {
 
   it('open defects by severity: latest state per defect, most severe first', async () => {
     const d = (id: string, severity: string, status: string, lastSeenAgo: number) =>
-      insert('defects', { defect_id: id, defect_type: 'unauthenticated_endpoint', severity, status, last_seen: iso(lastSeenAgo), dt: dt(lastSeenAgo), hour: 0 });
+      insert('defects', { defect_id: id, defect_type: 'unauthenticated_endpoint', severity, status, last_seen: iso(lastSeenAgo), dt: dt(lastSeenAgo) });
     await d('a', 'high', 'open', 2 * DAY);
     await d('a', 'high', 'resolved', DAY);
     await d('b', 'high', 'open', DAY);
@@ -71,11 +71,11 @@ describe('saved Athena queries (on DuckDB)', () => {
 
   it('top risky actors today: highest score first, incidents counted', async () => {
     const r = (actor: string, score: number) =>
-      insert('risk_events', { actor_type: 'ip', actor, score, severity: 'high', scenario: 'credential_stuffing', detectors: "['login_failures']", window_start: iso(0), window_end: iso(0), dt: dt(0), hour: 0 });
+      insert('risk_events', { actor_type: 'ip', actor, score, severity: 'high', scenario: 'credential_stuffing', detectors: "['login_failures']", window_start: iso(0), window_end: iso(0), dt: dt(0) });
     await r('198.51.100.7', 80);
     await r('198.51.100.7', 60);
     await r('203.0.113.9', 90);
-    await insert('risk_events', { actor_type: 'ip', actor: '192.0.2.1', score: 99, severity: 'critical', dt: dt(3 * DAY), hour: 0 });
+    await insert('risk_events', { actor_type: 'ip', actor: '192.0.2.1', score: 99, severity: 'critical', dt: dt(3 * DAY) });
     const rows = await run('TopRiskyActorsToday');
     expect(rows.map((x) => [x.actor, Number(x.max_score), Number(x.incidents)])).toEqual([
       ['203.0.113.9', 90, 1],
@@ -86,7 +86,7 @@ describe('saved Athena queries (on DuckDB)', () => {
   it('traffic per endpoint per hour: deltas of the cumulative hourly snapshots', async () => {
     await con.run('DELETE FROM endpoints');
     const s = (hour: number, count: number) =>
-      insert('endpoints', { domain_name: 'api.bank.example', method: 'GET', template: '/v1/users', snapshot_at: `${dt(0)}T${String(hour).padStart(2, '0')}:59:00Z`, request_count: count, status_4xx: 0, status_5xx: 0, unauth_requests: 0, dt: dt(0), hour });
+      insert('endpoints', { domain_name: 'api.bank.example', method: 'GET', template: '/v1/users', snapshot_at: `${dt(0)}T${String(hour).padStart(2, '0')}:59:00Z`, request_count: count, status_4xx: 0, status_5xx: 0, unauth_requests: 0, dt: dt(0) });
     await s(0, 100);
     await s(1, 150);
     const rows = await run('TrafficPerEndpointPerHour');
@@ -97,9 +97,9 @@ describe('saved Athena queries (on DuckDB)', () => {
   });
 
   it('file downloads by caller: callers whose typical endpoints serve files', async () => {
-    await insert('endpoints', { domain_name: 'api.bank.example', method: 'GET', template: '/v1/files/{fileName}', is_file_asset: true, file_types: "['pdf']", dt: dt(DAY), hour: 3 });
-    await insert('actors', { actor_type: 'principal', actor: 'alice', requests: 500, risk_score: 40, typical_templates: "['/v1/files/{fileName}', '/v1/users']", snapshot_at: iso(DAY), dt: dt(DAY), hour: 3 });
-    await insert('actors', { actor_type: 'principal', actor: 'bob', requests: 900, risk_score: 5, typical_templates: "['/v1/users']", snapshot_at: iso(DAY), dt: dt(DAY), hour: 3 });
+    await insert('endpoints', { domain_name: 'api.bank.example', method: 'GET', template: '/v1/files/{fileName}', is_file_asset: true, file_types: "['pdf']", dt: dt(DAY) });
+    await insert('actors', { actor_type: 'principal', actor: 'alice', requests: 500, risk_score: 40, typical_templates: "['/v1/files/{fileName}', '/v1/users']", snapshot_at: iso(DAY), dt: dt(DAY) });
+    await insert('actors', { actor_type: 'principal', actor: 'bob', requests: 900, risk_score: 5, typical_templates: "['/v1/users']", snapshot_at: iso(DAY), dt: dt(DAY) });
     const rows = await run('FileDownloadsByCaller30Days');
     expect(rows.map((x) => [x.actor, x.file_endpoints, x.file_types])).toEqual([['alice', ['/v1/files/{fileName}'], ['pdf']]]);
   });

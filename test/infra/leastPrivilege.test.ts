@@ -4,6 +4,7 @@ import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../shared/config/env.ts';
 import { TABLES } from '../../shared/emit/tableSchemas.ts';
+import type { TableName } from '../../shared/emit/rows.ts';
 import type { ApiscopeStack } from '../../infra/apiscopeStack.ts';
 import { ANALYSIS_FUNCTIONS, type AnalysisName } from '../../infra/constructs/analysisFunctions.ts';
 import { policyOf, templateOf } from './synth.ts';
@@ -37,12 +38,14 @@ describe('least privilege of the analysis function', () => {
     expect(stack.analysis.functions.map((f) => f.spec.name)).toEqual(['analyze']);
   });
 
-  it.each(ANALYSIS_FUNCTIONS.map((f) => [f.name, f] as const))('%s writes every findings table and quarantine, write-only', (name, spec) => {
+  it.each(ANALYSIS_FUNCTIONS.map((f) => [f.name, f] as const))('%s writes every findings table and quarantine; reads and deletes only the tables it compacts', (name, spec) => {
     expect([...spec.writes].sort()).toEqual(TABLES.map((t) => t.name).sort());
+    expect([...spec.compacts].sort()).toEqual(['actors', 'defects', 'endpoints', 'risk_events']);
     for (const t of TABLES) {
       expect(can(name, 's3:PutObject', objectsOf(t.prefix)), `${name} -> ${t.name}`).toBe(true);
-      // Findings are write-only: no read or delete of any table prefix.
-      for (const action of ['s3:GetObject', 's3:DeleteObject']) expect(can(name, action, objectsOf(t.prefix)), `${name} ${action} ${t.name}`).toBe(false);
+      // Hourly findings objects are read back and deleted when their day is compacted; quarantine stays write-only.
+      const compacted = spec.compacts.includes(t.name as TableName);
+      for (const action of ['s3:GetObject', 's3:DeleteObject']) expect(can(name, action, objectsOf(t.prefix)), `${name} ${action} ${t.name}`).toBe(compacted);
     }
   });
 
@@ -63,13 +66,14 @@ describe('least privilege of the analysis function', () => {
         .map((p) => p.resource),
     );
     expect(lakeObjects).toEqual(new Set([...TABLES.map((t) => objectsOf(t.prefix)), objectsOf(own)]));
-    // Listing is limited to the own state prefix by condition.
+    // Listing is limited by condition to the own state prefix and the prefixes of the compacted tables.
     const roleId = id(stack.analysis.byName[name].role);
     const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p: any) => p.Properties.Roles.some((r: any) => r.Ref === roleId));
     const lists = policies.flatMap((p: any) => p.Properties.PolicyDocument.Statement).filter((st: any) => [st.Action].flat().includes('s3:ListBucket'));
-    expect(lists).toHaveLength(1);
-    expect(lists[0].Condition).toEqual({ StringLike: { 's3:prefix': [`${own}/*`] } });
-    expect(permissions(name).filter((p) => p.resource === lakeBucketArn()).map((p) => p.action)).toEqual(['s3:ListBucket']);
+    for (const st of lists) expect(Object.keys(st.Condition)).toEqual(['StringLike']);
+    const listed = lists.flatMap((st: any) => [st.Condition.StringLike['s3:prefix']].flat());
+    expect(listed.sort()).toEqual([`${own}/*`, ...spec.compacts.map((t) => `${t}/*`)].sort());
+    expect(new Set(permissions(name).filter((p) => p.resource === lakeBucketArn()).map((p) => p.action))).toEqual(new Set(['s3:ListBucket']));
   });
 
   it('has no wildcard actions and no "*" resources in any role policy', () => {

@@ -121,7 +121,7 @@ describe('findings lake', () => {
     }
   });
 
-  it('has one Glue table per entry of TABLES, with the same columns and partition projection on dt and hour', () => {
+  it('has one Glue table per entry of TABLES, with the same columns and partition projection on dt only (day objects)', () => {
     template.resourceCountIs('AWS::Glue::Table', TABLES.length);
     for (const schema of TABLES) {
       const [table] = Object.values(
@@ -130,24 +130,18 @@ describe('findings lake', () => {
       expect(table, schema.name).toBeDefined();
       const input = table.Properties.TableInput;
       expect(input.StorageDescriptor.Columns.map((c: any) => [c.Name, c.Type])).toEqual(schema.columns.map((c) => [c.name, c.type]));
-      expect(input.PartitionKeys.map((c: any) => [c.Name, c.Type])).toEqual([
-        ['dt', 'string'],
-        ['hour', 'int'],
-      ]);
+      expect(input.PartitionKeys.map((c: any) => [c.Name, c.Type])).toEqual([['dt', 'string']]);
       expect(input.StorageDescriptor.SerdeInfo.SerializationLibrary).toBe('org.openx.data.jsonserde.JsonSerDe');
       expect(input.Parameters).toMatchObject({
         'projection.enabled': 'true',
         'projection.dt.type': 'date',
         'projection.dt.format': 'yyyy-MM-dd',
         'projection.dt.range': 'NOW-365DAYS,NOW',
-        'projection.hour.type': 'integer',
-        'projection.hour.range': '0,23',
-        'projection.hour.digits': '2',
         compressionType: 'gzip',
       });
-      expect(JSON.stringify(stack.resolve(input.Parameters['storage.location.template']))).toContain(
-        `/${schema.prefix}/dt=\${dt}/hour=\${hour}/`,
-      );
+      expect(Object.keys(input.Parameters).filter((k) => k.startsWith('projection.hour'))).toEqual([]);
+      // The template ends at the day folder (the closing quote): no hour level below it.
+      expect(JSON.stringify(stack.resolve(input.Parameters['storage.location.template']))).toContain(`/${schema.prefix}/dt=\${dt}/"`);
     }
   });
 

@@ -62,7 +62,7 @@ describe('Lambda handlers on dynalite, kinesalite and s3rver (SNS mocked: no emu
     expect(metrics.counts['RecordsRejected.bad_gzip']).toBe(1);
     // Risk events landed in the partitioned layout; one alert per hot IP despite several windows.
     const rk = await ports.blobs.list('risk_events/');
-    expect(rk[0]).toMatch(/^risk_events\/dt=2026-11-23\/hour=10\/pipeline-\d+\.json\.gz$/);
+    expect(rk[0]).toMatch(/^risk_events\/dt=2026-11-23\/pipeline-\d{15}\.json\.gz$/);
     const risk = (await Promise.all(rk.map(async (k) => decodeNdjson<any>((await ports.blobs.get(k))!)))).flat();
     expect(new Set(risk.map((r) => r.actor))).toEqual(new Set(['192.0.2.66']));
     expect(risk.length).toBeGreaterThan(1);
