@@ -12,7 +12,10 @@ const LOGIN_SEGMENTS = /^(login|log-in|log_in|signin|sign-in|sign_in|logon|authe
 
 /** The file extension of a concrete path's last segment, lower case, or null. */
 export function fileExtensionOf(path: string): string | null {
-  const last = path.slice(path.lastIndexOf('/') + 1);
+  const slash = path.lastIndexOf('/');
+  // Most paths end in a segment without a dot: no extension, no slice or regular expression needed.
+  if (path.lastIndexOf('.') < slash) return null;
+  const last = path.slice(slash + 1);
   const m = FILE_EXTENSIONS.exec(last);
   return m ? m[1].toLowerCase() : null;
 }

@@ -9,7 +9,7 @@ import { fromImportedInventory, parseSpec } from './spec/parseSpec.ts';
 import { BUILTIN_CHECKS } from './checks/index.ts';
 import { applyFindings, pendingUpdates, severityAtLeast, toRow, type FindingText, type LifecycleState, type Transition } from './lifecycle.ts';
 import { buildAlert } from './buildAlert.ts';
-import { isAuthenticated } from './util.ts';
+import { isAuthenticated, LONG_DIGITS } from './util.ts';
 
 export interface DefectsOptions {
   /** Custom rules, from `parseRules`. */
@@ -103,23 +103,67 @@ export function createDefectsAnalysis(opts: DefectsOptions = {}): Analysis<Defec
   };
 }
 
-/** Resolves every event to its endpoint once and groups them; OPTIONS (CORS preflight) stays out of the endpoint groups. */
+/** What a path of the window resolved to: its template, endpoint key and the endpoint's group (null: none). */
+interface Resolution { template: string | null; key: string | null; group: ResolvedEvent[] | null }
+
+const NO_ENDPOINT: Resolution = { template: null, key: null, group: null };
+
+/** A distinct path of the window: its resolution and what the checks test about the path itself. */
+interface PathEntry { res: Resolution; masked: boolean; longDigits: boolean }
+
+/** One domain's look-ups in a window: per method, path -> entry and template -> resolution (shared). */
+interface DomainLookups { byPath: Map<string, Map<string, PathEntry>>; byTemplate: Map<string, Map<string, Resolution>> }
+
+/**
+ * Resolves every event to its endpoint once and groups them; OPTIONS (CORS preflight) stays out of the endpoint
+ * groups. A window repeats about half its paths and many paths share a template: each distinct path is resolved
+ * once and each template keyed once, through nested maps so that no look-up string is built per event.
+ */
 export function buildView(events: readonly AccessEvent[], ctx: WindowContext, specs: readonly SpecModel[] = []): WindowView {
   const resolved: ResolvedEvent[] = new Array(events.length);
   const byEndpoint = new Map<string, ResolvedEvent[]>();
-  const cache = new Map<string, string | null>();
+  const domains = new Map<string, DomainLookups>();
+  let lastDomain = '';
+  let lookups: DomainLookups | undefined;
   for (let i = 0; i < events.length; i++) {
     const ev = events[i];
-    const ck = `${ev.domainName} ${ev.method} ${ev.path}`;
-    let template = cache.get(ck);
-    if (template === undefined) { template = ctx.endpoints.templateOf(ev.domainName, ev.method, ev.path); cache.set(ck, template); }
-    const key = template === null ? null : `${ev.domainName} ${ev.method} ${template}`;
-    const r: ResolvedEvent = { ev, template, key, authenticated: isAuthenticated(ev) };
-    resolved[i] = r;
-    if (key !== null && ev.method !== 'OPTIONS') {
-      const list = byEndpoint.get(key);
-      if (list) list.push(r); else byEndpoint.set(key, [r]);
+    if (ev.domainName !== lastDomain || lookups === undefined) {
+      lastDomain = ev.domainName;
+      lookups = domains.get(lastDomain);
+      if (lookups === undefined) domains.set(lastDomain, (lookups = { byPath: new Map(), byTemplate: new Map() }));
     }
+    let byPath = lookups.byPath.get(ev.method);
+    if (byPath === undefined) lookups.byPath.set(ev.method, (byPath = new Map()));
+    let entry = byPath.get(ev.path);
+    if (entry === undefined) {
+      const template = ctx.endpoints.templateOf(ev.domainName, ev.method, ev.path);
+      let res = NO_ENDPOINT;
+      if (template !== null) {
+        let byTemplate = lookups.byTemplate.get(ev.method);
+        if (byTemplate === undefined) lookups.byTemplate.set(ev.method, (byTemplate = new Map()));
+        const known = byTemplate.get(template);
+        if (known !== undefined) res = known;
+        else {
+          const key = `${ev.domainName} ${ev.method} ${template}`;
+          let group: ResolvedEvent[] | null = null;
+          if (ev.method !== 'OPTIONS') {
+            group = byEndpoint.get(key) ?? null;
+            if (group === null) byEndpoint.set(key, (group = []));
+          }
+          res = { template, key, group };
+          byTemplate.set(template, res);
+        }
+      }
+      entry = { res, masked: ev.path.includes('*'), longDigits: LONG_DIGITS.test(ev.path) };
+      byPath.set(ev.path, entry);
+    }
+    const { res } = entry;
+    const r: ResolvedEvent = {
+      ev, template: res.template, key: res.key, authenticated: isAuthenticated(ev),
+      status: ev.status, ts: ev.ts, latency: ev.integrationLatency ?? ev.responseLatency, masked: entry.masked || ev.query.includes('*'), longDigits: entry.longDigits,
+    };
+    resolved[i] = r;
+    if (res.group !== null) res.group.push(r);
   }
   const hostless = specs.filter((s) => s.hosts.length === 0);
   const specsFor = (domain: string): readonly SpecModel[] => {

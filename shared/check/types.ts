@@ -32,13 +32,26 @@ export interface CheckDefinition<T extends Record<string, number> = Record<strin
   needsSpec?: boolean;
 }
 
-/** One event of the window, with the endpoint it resolved to (null = no endpoint: probe, typo, scanner). */
+/**
+ * One event of the window, with the endpoint it resolved to (null = no endpoint: probe, typo, scanner) and the
+ * facts most checks test on every request. The facts are copied from `ev` while the view is built (in event
+ * order): the checks walk the events endpoint by endpoint, and these small objects stay in the CPU cache where
+ * the events themselves do not.
+ */
 export interface ResolvedEvent {
   ev: AccessEvent;
   template: string | null;
   /** `domain method template`, or null when template is null. */
   key: string | null;
   authenticated: boolean;
+  /** `ev.status`, `ev.ts`, and the integration latency (else the response latency). */
+  status: number;
+  ts: number;
+  latency: number | null;
+  /** The path or the query holds a masked sensitive value (`*`). */
+  masked: boolean;
+  /** The path holds a run of 11 or more digits (phone, card and ID numbers, or ids that look like them). */
+  longDigits: boolean;
 }
 
 /** The window as the checks see it. Read-only. */

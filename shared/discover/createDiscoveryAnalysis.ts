@@ -6,8 +6,10 @@ import { inferTemplates, loadTree, storeTree, templateKeyOf, type DecisionNode }
 import { addKnownTemplate, alignResourcePath, matchKnown, type KnownNode } from './knownTemplates.ts';
 import { overrideHints, parseOverrides, type DiscoveryOverrides, type OverrideHints, type ParsedOverrides } from './overrides.ts';
 import type { ImportedSpec } from './parseOpenApiSpec.ts';
+import { PathCache } from './pathCache.ts';
 import { insertPath, newTrieNode, splitPath } from './pathTrie.ts';
-import { histQuantile, kmvAdd, kmvEstimate, sizeBucket, topAdd } from './sketches.ts';
+import { TrieIndex } from './trieIndex.ts';
+import { hash32, histQuantile, kmvAddHash, kmvEstimate, sizeBucket, topAdd } from './sketches.ts';
 import { nameTemplate, paramNames, paramPositions } from './templateNames.ts';
 import { MAX_CHANGES, type DiscoveryState, type DomainState, type EndpointStats, type TemplateChange } from './types.ts';
 import { FILE_ASSET_EXTENSIONS, shapeToParamType, valueShape } from './valueShape.ts';
@@ -27,6 +29,12 @@ const TOP_N = 10;
 const LARGE_DOWNLOAD = 512 * 1024;
 const MAX_CACHE = 200_000;
 const MAX_ENDPOINTS_PER_DOMAIN = 20_000;
+const MAX_POSITIONS = 50_000;
+/** Hashes of the caller prefixes, so that a caller's sketch hash needs no `'p:' + id` string per request. */
+const PRINCIPAL_SEED = hash32('p:');
+const IP_SEED = hash32('ip:');
+/** Shared by the resolutions without sensitive kinds (most of them): one object, always in the CPU cache. */
+const NO_KINDS: readonly string[] = [];
 
 /** What a (domain, method, path) resolves to; cached per path. */
 interface Resolved {
@@ -37,24 +45,47 @@ interface Resolved {
   /** True when it came from a gateway route template (`resourcePath`). */
   fromRoute: boolean;
   shapes: string[];
-  sensitive: string[];
+  sensitive: readonly string[];
   fileExt: string | null;
+  /**
+   * The inventory entry of `key`, once the inventory pass has looked it up. Entries are only replaced or
+   * deleted by `reconcile`, right after the domain's cache (and so this object) was dropped.
+   */
+  ep?: EndpointStats;
 }
 
 interface DomainRuntime {
+  name: string;
   tree: DecisionNode | null;
   treeGen: number;
   hints: OverrideHints;
   pins: KnownNode;
-  cache: Map<string, Map<string, Resolved | null>>;
-  cacheSize: number;
+  cache: PathCache<Resolved | null>;
+  /** Endpoint keys per method and template, so that a key is one (internalised) string. */
+  keys: Map<string, Map<string, string>>;
+  /** Route templates (and methods) already in `known`: adding them again would change nothing. */
+  knownRoutes: Map<string, Set<string>>;
+  /** Children lists of the domain's trie, for inference. */
+  index: TrieIndex;
+  /** Bumped whenever the cache is dropped: a `Resolved` looked up before is then stale. */
+  epoch: number;
+  /** The window (`Runtime.window`) this domain was last seen in, its state, and what pass 1 left for pass 2. */
+  window: number;
+  ds: DomainState | null;
+  /** Pass-1 look-ups from this event index on are still valid in pass 2 if `epoch` is still `passEpoch`. */
+  reuseFrom: number;
+  passEpoch: number;
 }
 
 interface Runtime {
   domains: Map<string, DomainRuntime>;
   names: Map<string, string>;
+  /** Parameter positions per template. */
+  positions: Map<string, number[]>;
   /** Endpoint keys per domain (an index over `state.endpoints`, rebuilt after a restart). */
   byDomain: Map<string, Set<string>> | null;
+  /** Windows closed by this runtime. */
+  window: number;
 }
 
 /**
@@ -79,7 +110,7 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
 
   const rt = (state: DiscoveryState): Runtime => {
     let r = runtimes.get(state);
-    if (!r) { r = { domains: new Map(), names: new Map(), byDomain: null }; runtimes.set(state, r); }
+    if (!r) { r = { domains: new Map(), names: new Map(), positions: new Map(), byDomain: null, window: 0 }; runtimes.set(state, r); }
     return r;
   };
 
@@ -89,7 +120,7 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
       const pins: KnownNode = {};
       for (const l of overrides.literals) if (!l.domainName || l.domainName === domainName) addKnownTemplate(pins, l.template, l.method ?? 'ANY');
       for (const s of overrides.splits) if (!s.domainName || s.domainName === domainName) for (const t of s.into) addKnownTemplate(pins, t, s.method ?? 'ANY');
-      d = { tree: null, treeGen: -1, hints: overrideHints(overrides, domainName), pins, cache: new Map(), cacheSize: 0 };
+      d = { name: domainName, tree: null, treeGen: -1, hints: overrideHints(overrides, domainName), pins, cache: new PathCache(MAX_CACHE), keys: new Map(), knownRoutes: new Map(), index: new TrieIndex(), epoch: 0, window: -1, ds: null, reuseFrom: 0, passEpoch: 0 };
       r.domains.set(domainName, d);
     }
     return d;
@@ -117,34 +148,75 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
     const ds = state.domains[domainName];
     const d = domainRt(r, domainName);
     const sticky = new Set(ds.sticky);
-    const { tree, wordParamKeys } = inferTemplates(ds.trie, { stickyParams: sticky, forcedParams: d.hints.forcedParams, pinnedLiterals: d.hints.pinnedLiterals });
+    const { tree, wordParamKeys } = inferTemplates(ds.trie, { stickyParams: sticky, forcedParams: d.hints.forcedParams, pinnedLiterals: d.hints.pinnedLiterals }, d.index);
     for (const k of wordParamKeys) if (!sticky.has(k) && ds.sticky.length < 5000) ds.sticky.push(k);
     d.tree = tree;
     d.treeGen = ds.gen;
     ds.tree = storeTree(tree);
     ds.inferredGen = ds.gen;
     ds.inferredAt = at;
-    d.cache.clear();
-    d.cacheSize = 0;
+    dropCache(d);
     reconcile(state, r, domainName, at);
+  };
+
+  const dropCache = (d: DomainRuntime): void => {
+    d.cache.clear();
+    d.epoch++;
+  };
+
+  const endpointKey = (d: DomainRuntime, domainName: string, method: string, template: string): string => {
+    let byTemplate = d.keys.get(method);
+    if (!byTemplate) d.keys.set(method, (byTemplate = new Map()));
+    let key = byTemplate.get(template);
+    if (key === undefined) {
+      if (byTemplate.size >= MAX_POSITIONS) byTemplate.clear();
+      key = `${domainName}\t${method}\t${template}`;
+      byTemplate.set(template, key);
+    }
+    return key;
+  };
+
+  const positionsOf = (r: Runtime, template: string): number[] => {
+    let pos = r.positions.get(template);
+    if (!pos) {
+      if (r.positions.size >= MAX_POSITIONS) r.positions.clear();
+      pos = paramPositions(template);
+      r.positions.set(template, pos);
+    }
+    return pos;
   };
 
   const ensureTree = (state: DiscoveryState, r: Runtime, domainName: string): DomainRuntime => {
     const d = domainRt(r, domainName);
     const ds = state.domains[domainName];
-    // After a restart (state loaded from JSON) the tree is rebuilt from the trie as of the last inference.
-    if (ds && d.treeGen !== ds.inferredGen && ds.trie.c) {
-      d.tree = ds.tree ? loadTree(ds.tree) : inferTemplates(ds.trie, { stickyParams: new Set(ds.sticky), forcedParams: d.hints.forcedParams, pinnedLiterals: d.hints.pinnedLiterals }).tree;
-      d.treeGen = ds.inferredGen;
-    }
+    if (ds) ensureTreeOf(d, ds);
     return d;
   };
 
+  const ensureTreeOf = (d: DomainRuntime, ds: DomainState): void => {
+    // After a restart (state loaded from JSON) the tree is rebuilt from the trie as of the last inference.
+    if (d.treeGen !== ds.inferredGen && ds.trie.c) {
+      d.tree = ds.tree ? loadTree(ds.tree) : inferTemplates(ds.trie, { stickyParams: new Set(ds.sticky), forcedParams: d.hints.forcedParams, pinnedLiterals: d.hints.pinnedLiterals }, d.index).tree;
+      d.treeGen = ds.inferredGen;
+    }
+  };
+
+  /** Adds a gateway route template to the domain's known templates; true when it was new (for the method). */
+  const learnRoute = (ds: DomainState, d: DomainRuntime, template: string, method: string): boolean => {
+    let methods = d.knownRoutes.get(template);
+    if (methods?.has(method)) return false;
+    const fresh = addKnownTemplate(ds.known, template, method);
+    if (!methods) d.knownRoutes.set(template, (methods = new Set()));
+    methods.add(method);
+    return fresh;
+  };
+
   const mergeTarget = (domainName: string, method: string, template: string): string =>
+    merges.size === 0 ? template :
     merges.get(`${domainName}\t${method}\t${template}`) ?? merges.get(`${domainName}\t\t${template}`) ?? merges.get(`\t${method}\t${template}`) ?? merges.get(`\t\t${template}`) ?? template;
 
-  const resolveUncached = (state: DiscoveryState, r: Runtime, d: DomainRuntime, domainName: string, method: string, path: string): Resolved | null => {
-    const segs = splitPath(path);
+  const resolveUncached = (state: DiscoveryState, r: Runtime, d: DomainRuntime, domainName: string, method: string, path: string, split?: string[]): Resolved | null => {
+    const segs = split ?? splitPath(path);
     let template: string | null = null;
     let source: 'verified' | 'inferred' = 'inferred';
     let specOp = -1;
@@ -174,26 +246,25 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
     if (!template) return null;
     if (spec && specOp < 0 && specCovers(state, domainName)) specOp = specIndex.get(method + ' ' + template) ?? -1;
     template = mergeTarget(domainName, method, template);
-    const pos = paramPositions(template);
+    const pos = positionsOf(r, template);
     const shapes = pos.map((p) => (p < segs.length ? valueShape(segs[p]) : 'word'));
     const sensitive: string[] = [];
     if (path.includes('/*')) for (const s of segs) { const t = parseMaskToken(s); if (t && !sensitive.includes(t.kind)) sensitive.push(t.kind); }
     const last = segs.length ? segs[segs.length - 1] : '';
     const dot = last.lastIndexOf('.');
     const ext = dot > 0 ? last.slice(dot + 1).toLowerCase() : '';
-    return { key: `${domainName}\t${method}\t${template}`, template, source, specOp, fromRoute, shapes, sensitive, fileExt: FILE_ASSET_EXTENSIONS.has(ext) ? ext : null };
+    return { key: endpointKey(d, domainName, method, template), template, source, specOp, fromRoute, shapes, sensitive: sensitive.length ? sensitive : NO_KINDS, fileExt: FILE_ASSET_EXTENSIONS.has(ext) ? ext : null };
   };
 
-  const resolve = (state: DiscoveryState, r: Runtime, domainName: string, method: string, path: string): Resolved | null => {
-    const d = ensureTree(state, r, domainName);
-    let byMethod = d.cache.get(method);
-    if (!byMethod) { byMethod = new Map(); d.cache.set(method, byMethod); }
-    let res = byMethod.get(path);
+  const resolve = (state: DiscoveryState, r: Runtime, domainName: string, method: string, path: string): Resolved | null =>
+    resolveIn(state, r, ensureTree(state, r, domainName), domainName, method, path);
+
+  /** `resolve` once the domain's tree is known to be current; `segs` when the caller already split the path. */
+  const resolveIn = (state: DiscoveryState, r: Runtime, d: DomainRuntime, domainName: string, method: string, path: string, segs?: string[]): Resolved | null => {
+    let res = d.cache.get(method, path);
     if (res === undefined) {
-      res = resolveUncached(state, r, d, domainName, method, path);
-      if (d.cacheSize >= MAX_CACHE) { d.cache.clear(); d.cacheSize = 0; d.cache.set(method, byMethod = new Map()); }
-      byMethod.set(path, res);
-      d.cacheSize++;
+      res = resolveUncached(state, r, d, domainName, method, path, segs);
+      if (d.cache.set(method, path, res)) d.epoch++;
     }
     return res;
   };
@@ -220,8 +291,8 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
       keys.delete(key);
     }
     for (const mv of moves.values()) {
-      const fromParams = Math.max(...mv.from.map((t) => paramPositions(t).length));
-      const toParams = paramPositions(mv.to).length;
+      const fromParams = Math.max(...mv.from.map((t) => positionsOf(r, t).length));
+      const toParams = positionsOf(r, mv.to).length;
       const kind: TemplateChange['kind'] = mv.split ? 'split' : mv.from.length > 1 || mv.toExisted || toParams > fromParams ? 'merge' : 'rename';
       state.changes.push({ at, kind, domainName, method: mv.method, from: mv.from, to: mv.to, reason: 'inference' });
     }
@@ -254,26 +325,54 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
         state.emittedHour = state.hour;
       }
       state.hour = hourNow;
+      for (const d of r.domains.values()) d.cache.startWindow();
 
       // Pass 1: learn structure (route templates, trie), note domains whose tree cannot resolve a new path.
+      // What it finds is kept for pass 2: the event's domain (`doms[i]`: no second look at the name), its cached
+      // resolution (`pre[i]`, valid while the domain's cache is not dropped: see `reuseFrom`) and its split path.
+      const n = events.length;
+      const doms: DomainRuntime[] = new Array(n);
+      const pre: Array<Resolved | null | undefined> = new Array(n);
+      const split: Array<string[] | undefined> = new Array(n);
+      const window = ++r.window;
+      const seen: DomainRuntime[] = [];
       const touched = new Set<string>();
       const urgent = new Set<string>();
       let lastDomain = '';
       let ds: DomainState | null = null;
       let d: DomainRuntime | null = null;
-      for (const ev of events) {
-        if (ev.domainName !== lastDomain) { lastDomain = ev.domainName; ds = domainState(state, lastDomain); d = ensureTree(state, r, lastDomain); }
-        // A path already resolved through a gateway route template has nothing more to teach.
-        if (ev.resourcePath && d!.cache.get(ev.method)?.get(ev.path)?.fromRoute) continue;
+      for (let i = 0; i < n; i++) {
+        const ev = events[i];
+        if (ev.domainName !== lastDomain) {
+          lastDomain = ev.domainName;
+          d = domainRt(r, lastDomain);
+          if (d.window !== window) {
+            d.window = window;
+            d.ds = domainState(state, lastDomain);
+            d.reuseFrom = 0;
+            seen.push(d);
+          }
+          ds = d.ds!;
+          ensureTreeOf(d, ds);
+        }
+        doms[i] = d!;
+        const rp = ev.resourcePath;
+        if (rp) {
+          const hit = d!.cache.get(ev.method, ev.path);
+          pre[i] = hit;
+          // A path already resolved through a gateway route template has nothing more to teach.
+          if (hit?.fromRoute) continue;
+        }
         const segs = splitPath(ev.path);
-        if (ev.resourcePath) {
-          const t = alignResourcePath(segs, ev.resourcePath);
-          if (t && addKnownTemplate(ds!.known, t, ev.method)) { d!.cache.clear(); d!.cacheSize = 0; }
+        split[i] = segs;
+        if (rp) {
+          const t = alignResourcePath(segs, rp);
+          if (t && learnRoute(ds!, d!, t, ev.method)) { dropCache(d!); d!.reuseFrom = i + 1; }
           if (t) continue;
         }
         if (ds!.known.l || ds!.known.p) { if (matchKnown(ds!.known, segs, ev.method)) continue; }
         const routed = ev.status !== 403 && ev.status !== 404;
-        const created = insertPath(ds!.trie, segs, routed);
+        const created = insertPath(ds!.trie, segs, routed, d!.index);
         if (created) {
           ds!.gen++;
           ds!.trieNodes += created;
@@ -281,6 +380,7 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
           if (routed && (!d!.tree || !templateKeyOf(d!.tree, segs))) urgent.add(lastDomain);
         }
       }
+      for (const x of seen) x.passEpoch = x.epoch;
       for (const name of touched) {
         const s = state.domains[name];
         const grown = s.gen - s.inferredGen;
@@ -292,17 +392,24 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
         if (due) runInference(state, r, name, ctx.windowStart);
       }
 
-      // Pass 2: inventory.
-      for (const ev of events) {
-        const res = resolve(state, r, ev.domainName, ev.method, ev.path);
+      // Pass 2: inventory. (Pass 1 brought the trees of the window's domains up to date.)
+      for (let i = 0; i < n; i++) {
+        const ev = events[i];
+        const dr = doms[i];
+        let res = i >= dr.reuseFrom && dr.epoch === dr.passEpoch ? pre[i] : undefined;
+        if (res === undefined) res = resolveIn(state, r, dr, dr.name, ev.method, ev.path, split[i]);
         if (!res) continue;
-        let ep = state.endpoints[res.key];
+        let ep = res.ep;
         if (!ep) {
-          const keys = endpointKeys(state, r, ev.domainName);
-          // A bound on the inventory: past it, new endpoints of the domain are counted, not kept.
-          if (keys.size >= MAX_ENDPOINTS_PER_DOMAIN) { state.droppedEndpoints = (state.droppedEndpoints ?? 0) + 1; continue; }
-          ep = state.endpoints[res.key] = newEndpoint(ev, res);
-          keys.add(res.key);
+          ep = state.endpoints[res.key];
+          if (!ep) {
+            const keys = endpointKeys(state, r, ev.domainName);
+            // A bound on the inventory: past it, new endpoints of the domain are counted, not kept.
+            if (keys.size >= MAX_ENDPOINTS_PER_DOMAIN) { state.droppedEndpoints = (state.droppedEndpoints ?? 0) + 1; continue; }
+            ep = state.endpoints[res.key] = newEndpoint(ev, res);
+            keys.add(res.key);
+          }
+          res.ep = ep;
         }
         record(ep, ev, res);
         if (res.specOp >= 0 && state.spec) state.spec[res.specOp].calls++;
@@ -327,6 +434,9 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
       const r = rt(state);
       return {
         templateOf: (domainName: string, method: string, path: string): string | null => {
+          // Every path is resolved once and cached per domain (until the next inference): a hit needs no more.
+          const hit = r.domains.get(domainName)?.cache.get(method, path);
+          if (hit !== undefined) return hit === null ? null : hit.template;
           if (!state.domains[domainName] && !spec && overrides.literals.length === 0) return null;
           return resolve(state, r, domainName, method, path)?.template ?? null;
         },
@@ -370,7 +480,7 @@ function record(ep: EndpointStats, ev: AccessEvent, res: Resolved): void {
   if (sc >= 0 && sc <= 4) ep.status[sc]++;
   const principal = ev.principalId ?? ev.apiKeyId;
   if (principal) ep.auth++; else ep.unauth++;
-  kmvAdd(ep.callers, principal ? 'p:' + principal : 'ip:' + ev.ip);
+  kmvAddHash(ep.callers, principal ? hash32(principal, PRINCIPAL_SEED) : hash32(ev.ip, IP_SEED));
   const shapes = res.shapes;
   for (let i = 0; i < shapes.length && i < ep.paramShapes.length; i++) {
     const ps = ep.paramShapes[i];

@@ -1,4 +1,5 @@
-import { FOLDED, type TrieNode } from './pathTrie.ts';
+import type { TrieNode } from './pathTrie.ts';
+import { TrieIndex } from './trieIndex.ts';
 import { isStrongShape, valueShape, type ValueShape } from './valueShape.ts';
 
 /**
@@ -55,12 +56,21 @@ export const INFERENCE_TUNING = {
   literalRecurrence: 0.3,
 };
 
+/** One child segment at a position: the concrete nodes it labels under the position's members, merged. */
 interface ChildStat {
   seg: string;
   shape: ValueShape;
+  strong: boolean;
   nodes: TrieNode[];
   h: number;
   g: number;
+  /** None of the nodes has children. */
+  leaf: boolean;
+  /** Set by `classify`: the segment is a parameter value here. */
+  param: boolean;
+  /** Children of the nodes, and how many of them are identifier-shaped (computed when first needed). */
+  kids?: number;
+  strongKids?: number;
 }
 
 const PARAM = '{}';
@@ -78,19 +88,44 @@ const PLAIN_WORD = /^[a-z]+(?:[-_][a-z]+)*$/;
  * const { tree } = inferTemplates(domain.trie);
  * templateKeyOf(tree, ['users', '42']) // '/users/{}'
  */
-export function inferTemplates(root: TrieNode, hints: InferenceHints = {}): InferenceResult {
+export function inferTemplates(root: TrieNode, hints: InferenceHints = {}, index: TrieIndex = new TrieIndex()): InferenceResult {
   // First pass: the words taken as values somewhere. Second pass: a handful of such words seen again at a
   // position with too little traffic of its own are values there too (the same user names, the same keys).
   const values = new Set<string>();
   const first: Decisions = { sticky: new Set(), wordParams: new Set() };
-  build([root], '', { ...hints, collectValues: values }, first);
+  // The second pass mostly walks the same positions with the same members: their merged children are reused.
+  const seen: StatsMemo = new Map();
+  const profiles = new Map<readonly ChildStat[], StrongProfile>();
+  build([root], '', { hints: { ...hints, collectValues: values }, out: first, index, record: seen, reuse: null, profiles });
   // Collections whose items were found to be words (`.../properties/{propertyKey}`): the same collection
   // name elsewhere in the API holds the same kind of items, even where traffic is too thin to tell.
   const valueParents = new Set<string>();
   for (const k of first.wordParams) { const last = k.slice(k.lastIndexOf('/') + 1); if (last && last !== PARAM) valueParents.add(last); }
   const out: Decisions = { sticky: new Set(), wordParams: new Set() };
-  const tree = build([root], '', { ...hints, knownValues: values, valueParents }, out);
+  const tree = build([root], '', { hints: { ...hints, knownValues: values, valueParents }, out, index, record: null, reuse: seen, profiles });
   return { tree, wordParamKeys: out.sticky };
+}
+
+/** One walk over the trie. */
+interface Pass {
+  hints: InferenceHints;
+  out: Decisions;
+  index: TrieIndex;
+  /** First pass: where the merged children of each position are kept; second pass: where they are taken from. */
+  record: StatsMemo | null;
+  reuse: StatsMemo | null;
+  /** Identifier profiles per merged children (the same in both passes). */
+  profiles: Map<readonly ChildStat[], StrongProfile>;
+}
+
+/** Per position key: the members of the first pass and their merged children. */
+type StatsMemo = Map<string, { members: readonly TrieNode[]; stats: ChildStat[] }>;
+
+function sameMembers(a: readonly TrieNode[], b: readonly TrieNode[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 interface Decisions {
@@ -108,59 +143,104 @@ export interface InferenceResult {
   wordParamKeys: Set<string>;
 }
 
-function build(members: TrieNode[], key: string, hints: InferenceHints, out: Decisions): DecisionNode {
-  const node: DecisionNode = { key: key || '/', lit: new Map(), param: null, live: members.some((m) => m.g > 0) };
-  const stats = new Map<string, ChildStat>();
-  for (const m of members) {
-    if (!m.c) continue;
-    for (const seg in m.c) {
-      const child = m.c[seg];
-      let s = stats.get(seg);
-      if (!s) { s = { seg, shape: seg === FOLDED ? 'token' : valueShape(seg), nodes: [], h: 0, g: 0 }; stats.set(seg, s); }
-      s.nodes.push(child);
-      s.h += child.h;
-      s.g += child.g;
-    }
-  }
-  if (stats.size === 0) return node;
-  const paramSegs = classify(stats, members.length, key || '/', hints, out);
+function build(members: TrieNode[], key: string, pass: Pass): DecisionNode {
+  const pos = key || '/';
+  let live = false;
+  for (const m of members) if (m.g > 0) { live = true; break; }
+  const node: DecisionNode = { key: pos, lit: new Map(), param: null, live };
+  const prev = pass.reuse?.get(pos);
+  let stats: ChildStat[];
+  if (prev && sameMembers(prev.members, members)) { stats = prev.stats; for (const s of stats) s.param = false; }
+  else stats = childStats(members, pass.index);
+  pass.record?.set(pos, { members, stats });
+  if (stats.length === 0) return node;
+  classify(stats, members.length, pos, pass);
+  const { hints, out } = pass;
   // Positions that hold word values for good fold further new words like identifiers (bounded state).
-  if (out.sticky.has(key || '/') || hints.stickyParams?.has(key || '/') || hints.forcedParams?.has(key || '/')) for (const m of members) m.w = 1;
-  const paramNodes: TrieNode[] = [];
-  for (const s of stats.values()) {
-    if (paramSegs.has(s.seg)) for (const n of s.nodes) paramNodes.push(n);
-    else node.lit.set(s.seg, build(s.nodes, key + '/' + s.seg, hints, out));
+  if (out.sticky.has(pos) || hints.stickyParams?.has(pos) || hints.forcedParams?.has(pos)) for (const m of members) m.w = 1;
+  // Children known to be leaves give leaf positions without walking their nodes again (positions of ids
+  // often merge thousands of them).
+  let params = 0, paramLeaves = 0, paramLive = false;
+  for (const s of stats) {
+    if (s.param) { params++; if (s.leaf) paramLeaves++; if (s.g > 0) paramLive = true; }
+    else node.lit.set(s.seg, s.leaf ? leafPosition(key + '/' + s.seg, s.g > 0) : build(s.nodes, key + '/' + s.seg, pass));
   }
-  if (paramNodes.length) node.param = build(paramNodes, key + '/' + PARAM, hints, out);
+  if (params > 0 && params === paramLeaves) node.param = leafPosition(key + '/' + PARAM, paramLive);
+  else if (params > 0) {
+    const paramNodes: TrieNode[] = [];
+    for (const s of stats) if (s.param) for (const n of s.nodes) paramNodes.push(n);
+    node.param = build(paramNodes, key + '/' + PARAM, pass);
+  }
   return node;
 }
 
-/** Returns the segments at this position that are parameter values. */
-function classify(stats: Map<string, ChildStat>, m: number, key: string, hints: InferenceHints, out: Decisions): Set<string> {
+/** What `build` gives for members without children: live when one of them was answered by a route. */
+function leafPosition(key: string, live: boolean): DecisionNode {
+  return { key, lit: new Map(), param: null, live };
+}
+
+/**
+ * The children of a position's members merged by segment, in first-seen order (members in order, each one's
+ * children in key order). A single member needs no merging: this is the common case and it skips the map.
+ */
+function childStats(members: readonly TrieNode[], index: TrieIndex): ChildStat[] {
+  const stats: ChildStat[] = [];
+  if (members.length === 1) {
+    const list = index.children(members[0]);
+    if (list) for (let i = 0; i < list.segs.length; i++) stats.push(newStat(list.segs[i], list.nodes[i], list.shapes[i]));
+    return stats;
+  }
+  const bySeg = new Map<string, ChildStat>();
+  for (const m of members) {
+    const list = index.children(m);
+    if (!list) continue;
+    const { segs, nodes } = list;
+    for (let i = 0; i < segs.length; i++) {
+      const child = nodes[i];
+      const s = bySeg.get(segs[i]);
+      if (s) { s.nodes.push(child); s.h += child.h; s.g += child.g; if (child.c) s.leaf = false; }
+      else { const n = newStat(segs[i], child, list.shapes[i]); bySeg.set(segs[i], n); stats.push(n); }
+    }
+  }
+  return stats;
+}
+
+function newStat(seg: string, child: TrieNode, shape: ValueShape): ChildStat {
+  return { seg, shape, strong: isStrongShape(shape), nodes: [child], h: child.h, g: child.g, leaf: !child.c, param: false };
+}
+
+/** Marks (`param`) the segments at this position that are parameter values. */
+function classify(stats: readonly ChildStat[], m: number, key: string, pass: Pass): void {
   const T = INFERENCE_TUNING;
-  const params = new Set<string>();
-  const pinned = (seg: string) => hints.pinnedLiterals?.has(key + '\u0000' + seg) ?? false;
+  const { hints, out, index } = pass;
+  // Most domains pin nothing: then no `prefix\u0000segment` string is built per child.
+  const pins = hints.pinnedLiterals && hints.pinnedLiterals.size > 0 ? hints.pinnedLiterals : null;
+  const pinned = (seg: string) => pins !== null && pins.has(key + '\u0000' + seg);
   const words: ChildStat[] = [];
   let strongLive = 0;
-  for (const s of stats.values()) {
+  for (const s of stats) {
     if (pinned(s.seg)) continue;
     // A lone short number carrying steady traffic is a version (`/rest/api/3`), not an identifier.
-    if (stats.size === 1 && s.shape === 'integer' && s.seg.length <= 3 && (s.g >= T.versionHits || (s.nodes[0].k ?? 0) >= 3)) continue;
-    if (isStrongShape(s.shape)) { params.add(s.seg); if (s.g > 0) strongLive++; }
+    if (stats.length === 1 && s.shape === 'integer' && s.seg.length <= 3 && (s.g >= T.versionHits || (s.nodes[0].k ?? 0) >= 3)) continue;
+    if (s.strong) { s.param = true; if (s.g > 0) strongLive++; }
     else if (s.g > 0) words.push(s);
   }
   // File names are documents, not endpoint names, once a few sit side by side.
   let files = 0;
   for (const w of words) if (w.shape === 'file') files++;
-  if (files >= 3) for (const w of words) if (w.shape === 'file') params.add(w.seg);
+  if (files >= 3) for (const w of words) if (w.shape === 'file') w.param = true;
   const forced = hints.forcedParams?.has(key) || hints.stickyParams?.has(key);
-  const mixed = strongLive > 0 ? strongProfile(stats) : null;
+  let mixed: StrongProfile | null = null;
+  if (strongLive > 0) {
+    mixed = pass.profiles.get(stats) ?? null;
+    if (mixed === null) pass.profiles.set(stats, (mixed = strongProfile(stats)));
+  }
   let wordParam = forced === true;
   // What comes first in a path or right after a version names a resource (`/v1/users`, `/rest/api/3/issue`).
   const last = key.slice(key.lastIndexOf('/') + 1);
   const namesOnly = key === '/' || (last !== PARAM && (valueShape(last) === 'version' || /^\d{1,3}$/.test(last)));
   if (!wordParam && !namesOnly && words.length >= 2) {
-    const v = wordsAreValues(words, m, mixed);
+    const v = wordsAreValues(words, m, mixed, index);
     if (v === 2) out.sticky.add(key);
     wordParam = v > 0;
   }
@@ -185,23 +265,22 @@ function classify(stats: Map<string, ChildStat>, m: number, key: string, hints: 
       for (const w of words) {
         if (pinned(w.seg) || (mixed && isHeavy(w, mixed) && w.shape !== 'code')) continue;
         const witnessed = alike.length >= 2 || (alike.length === 1 && !PLAIN_WORD.test(w.seg));
-        if ((witnessed && alike.includes(w)) || (codesAreKeys && w.shape === 'code')) params.add(w.seg);
+        if ((witnessed && alike.includes(w)) || (codesAreKeys && w.shape === 'code')) w.param = true;
       }
     }
-    return params;
+    return;
   }
-  for (const s of stats.values()) {
-    if (params.has(s.seg) || pinned(s.seg)) continue;
+  for (const s of stats) {
+    if (s.param || pinned(s.seg)) continue;
     // A word that recurs under a good share of the merged parents is a name (issues under each repo).
     if (m >= 4 && s.nodes.length >= 3 && s.nodes.length >= T.literalRecurrence * m) continue;
     // Beside identifiers, a word requested far more than any identifier is an endpoint (`/invoices/upcoming`).
     if (mixed && !forced && isHeavy(s, mixed) && !(s.shape === 'code' && mixed.live >= 4)) continue;
-    params.add(s.seg);
+    s.param = true;
   }
   out.wordParams.add(key);
   const cv = hints.collectValues;
-  if (cv) for (const w of words) if (params.has(w.seg) && cv.size < MAX_KNOWN_VALUES) cv.add(w.seg);
-  return params;
+  if (cv) for (const w of words) if (w.param && cv.size < MAX_KNOWN_VALUES) cv.add(w.seg);
 }
 
 /**
@@ -219,16 +298,18 @@ interface StrongProfile {
   leafShare: number;
 }
 
-function strongProfile(stats: Map<string, ChildStat>): StrongProfile {
-  const hits: number[] = [];
-  let leaves = 0;
-  for (const s of stats.values()) {
-    if (!isStrongShape(s.shape) || s.g === 0) continue;
-    hits.push(s.g);
-    if (s.nodes.every((n) => !n.c)) leaves++;
+function strongProfile(stats: readonly ChildStat[]): StrongProfile {
+  let n = 0;
+  for (const s of stats) if (s.strong && s.g > 0) n++;
+  // A typed array sorts numerically without a comparator call per step (positions can hold 10^4 values).
+  const hits = new Float64Array(n);
+  let i = 0, leaves = 0;
+  for (const s of stats) {
+    if (!s.strong || s.g === 0) continue;
+    hits[i++] = s.g;
+    if (s.leaf) leaves++;
   }
-  hits.sort((a, b) => a - b);
-  const n = hits.length;
+  hits.sort();
   return { live: n, medianHits: n ? hits[n >> 1] : 0, p90Hits: n ? hits[Math.min(n - 1, Math.floor(n * 0.9))] : 0, leafShare: n ? leaves / n : 0 };
 }
 
@@ -236,7 +317,17 @@ function isHeavy(w: ChildStat, p: StrongProfile): boolean {
   return w.g >= Math.max(8, 4 * p.p90Hits);
 }
 
-function wordsAreValues(words: ChildStat[], m: number, mixed: StrongProfile | null): 0 | 1 | 2 {
+function childCounts(w: ChildStat, index: TrieIndex): { kids: number; strongKids: number } {
+  if (w.kids === undefined) {
+    let kids = 0, strongKids = 0;
+    for (const n of w.nodes) { const list = index.children(n); if (list) { kids += list.segs.length; strongKids += list.strong; } }
+    w.kids = kids;
+    w.strongKids = strongKids;
+  }
+  return w as { kids: number; strongKids: number };
+}
+
+function wordsAreValues(words: ChildStat[], m: number, mixed: StrongProfile | null, index: TrieIndex): 0 | 1 | 2 {
   const T = INFERENCE_TUNING;
   const nW = words.length;
   let edges = 0, leaves = 0, rare = 0, singles = 0, collections = 0, hits = 0, maxParents = 0;
@@ -244,11 +335,7 @@ function wordsAreValues(words: ChildStat[], m: number, mixed: StrongProfile | nu
     edges += w.nodes.length;
     if (w.nodes.length > maxParents) maxParents = w.nodes.length;
     hits += w.g;
-    let kids = 0, strongKids = 0;
-    for (const n of w.nodes) {
-      if (!n.c) continue;
-      for (const g in n.c) { kids++; if (n.c[g].s === 1) strongKids++; }
-    }
+    const { kids, strongKids } = childCounts(w, index);
     if (kids === 0) leaves++;
     // REST alternates names and identifiers: a word whose children are identifiers names a collection.
     else if (strongKids * 2 > kids) collections++;
@@ -321,10 +408,10 @@ function alikeSubtrees(words: ChildStat[]): boolean {
 }
 
 /** Weak-shaped children of the identifier-valued children at a position (what a value's subtree looks like). */
-function valueSubtreeVocabulary(stats: Map<string, ChildStat>): Set<string> {
+function valueSubtreeVocabulary(stats: readonly ChildStat[]): Set<string> {
   const vocab = new Set<string>();
-  for (const s of stats.values()) {
-    if (!isStrongShape(s.shape)) continue;
+  for (const s of stats) {
+    if (!s.strong) continue;
     for (const n of s.nodes) if (n.c) for (const g in n.c) if (n.c[g].s !== 1 && n.c[g].g > 0) vocab.add(g);
   }
   return vocab;

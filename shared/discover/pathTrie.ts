@@ -1,3 +1,4 @@
+import type { TrieIndex } from './trieIndex.ts';
 import { isStrongShape, valueShape } from './valueShape.ts';
 
 /**
@@ -35,12 +36,13 @@ export function splitPath(path: string): string[] {
 
 /**
  * Adds one request to the trie; returns how many nodes it created (0 when the path was already known).
+ * `index`, when the caller keeps one over this trie, is told about the new nodes.
  *
  * @example
  * const root = newTrieNode();
  * insertPath(root, ['users', '42'], true); // 2
  */
-export function insertPath(root: TrieNode, segs: readonly string[], routed: boolean): number {
+export function insertPath(root: TrieNode, segs: readonly string[], routed: boolean, index?: TrieIndex): number {
   let node = root;
   let created = 0;
   node.h++;
@@ -59,6 +61,7 @@ export function insertPath(root: TrieNode, segs: readonly string[], routed: bool
         if (seg === FOLDED || isStrongShape(valueShape(seg))) child.s = 1;
         node.k = (node.k ?? 0) + 1;
         created++;
+        index?.added(node, seg, child);
       }
     }
     child.h++;

@@ -4,9 +4,11 @@
  * top-N for heavy hitters.
  */
 
-/** 32-bit FNV-1a. */
-export function hash32(s: string): number {
-  let h = 0x811c9dc5;
+/**
+ * 32-bit FNV-1a. `seed` continues a hash: `hash32(b, hash32(a)) === hash32(a + b)`, without building `a + b`.
+ */
+export function hash32(s: string, seed = 0x811c9dc5): number {
+  let h = seed;
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
@@ -24,7 +26,11 @@ export const KMV_K = 32;
  * kmvAdd(sk, 'ip:1.2.3.4'); kmvEstimate(sk) // 1
  */
 export function kmvAdd(sk: number[], value: string, k = KMV_K): number[] {
-  const h = hash32(value);
+  return kmvAddHash(sk, hash32(value), k);
+}
+
+/** {@link kmvAdd} with the value's `hash32` already computed. */
+export function kmvAddHash(sk: number[], h: number, k = KMV_K): number[] {
   const n = sk.length;
   if (n >= k && h >= sk[n - 1]) return sk;
   let lo = 0, hi = n;
@@ -68,11 +74,15 @@ export function histQuantile(hist: Record<string, number>, q: number): number {
  */
 export function topAdd(top: Record<string, number>, item: string, n: number, by = 1): void {
   if (item in top) { top[item] += by; return; }
-  const keys = Object.keys(top);
-  if (keys.length < n) { top[item] = by; return; }
-  let minK = keys[0];
-  for (const k of keys) if (top[k] < top[minK]) minK = k;
-  const base = top[minK];
+  // One pass for the size and the (first) smallest entry, without a key array per call.
+  let size = 0, minK = '', minV = 0;
+  for (const k in top) {
+    const v = top[k];
+    if (size === 0 || v < minV) { minK = k; minV = v; }
+    size++;
+  }
+  if (size < n) { top[item] = by; return; }
+  const base = minV;
   delete top[minK];
   top[item] = base + by;
 }

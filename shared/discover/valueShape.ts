@@ -44,6 +44,11 @@ const ALNUM = /^[A-Za-z0-9_-]+$/;
  * valueShape('me') // 'word'
  */
 export function valueShape(seg: string): ValueShape {
+  // Numeric ids are the bulk of a trie's segments: checking the digits is cheaper than hashing them for the
+  // cache (8 digits can be a date: those take the general path).
+  if (seg.length !== 8 && isDigits(seg)) return 'integer';
+  // Masked values carry a hash of the value: nearly every one is new, and caching them only evicts the rest.
+  if (seg.charCodeAt(0) === 42 && parseMaskToken(seg)) return 'masked';
   let shape = SHAPE_CACHE.get(seg);
   if (shape === undefined) {
     if (SHAPE_CACHE.size >= MAX_SHAPE_CACHE) SHAPE_CACHE.clear();
@@ -55,6 +60,13 @@ export function valueShape(seg: string): ValueShape {
 
 const SHAPE_CACHE = new Map<string, ValueShape>();
 const MAX_SHAPE_CACHE = 100_000;
+
+function isDigits(seg: string): boolean {
+  const n = seg.length;
+  if (n === 0) return false;
+  for (let i = 0; i < n; i++) { const c = seg.charCodeAt(i); if (c < 48 || c > 57) return false; }
+  return true;
+}
 
 function classifyShape(seg: string): ValueShape {
   const n = seg.length;

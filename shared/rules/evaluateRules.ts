@@ -1,9 +1,9 @@
-import type { Finding, WindowView } from '../check/types.ts';
+import type { Finding, ResolvedEvent, WindowView } from '../check/types.ts';
 import type { EndpointInfo } from '../engine/types.ts';
 import type { CustomRule } from './types.ts';
 import { compileCondition, type Predicate } from './compileCondition.ts';
 import { parseDuration } from './parseDuration.ts';
-import { readField } from './fields.ts';
+import { readField, type RuleSubject } from './fields.ts';
 
 interface GroupCounter {
   /** [bucket start, count], oldest first; at most BUCKETS + 1 entries. */
@@ -41,10 +41,16 @@ export function evaluateRules(win: WindowView, state: RulesState, rules: readonl
   for (const cr of rules) {
     const hits = new Map<string, Finding>();
     const groups = (state.groups[cr.rule.id] ??= {});
-    for (const r of win.events) {
-      let info: EndpointInfo | undefined | null = null;
-      const endpoint = () => (info === null ? (info = r.template ? win.endpoints.endpointInfo(r.ev.domainName, r.ev.method, r.template) : undefined) : info);
-      const subject = { ev: r.ev, template: r.template, endpoint };
+    // One subject per rule, pointed at each request in turn: predicates read it while they run and keep nothing.
+    let r: ResolvedEvent | null = null;
+    let info: EndpointInfo | undefined | null = null;
+    const endpoint = () => (info === null ? (info = r!.template ? win.endpoints.endpointInfo(r!.ev.domainName, r!.ev.method, r!.template) : undefined) : info);
+    let subject: RuleSubject | null = null;
+    for (const current of win.events) {
+      r = current;
+      info = null;
+      if (subject === null) subject = { ev: r.ev, template: r.template, endpoint };
+      else { subject.ev = r.ev; subject.template = r.template; }
       if (!cr.match(subject)) continue;
       let fired = true;
       let groupValue: string | null = null, inWindow = 1;

@@ -49,7 +49,7 @@ export const deprecatedVersion: Check<DeprecatedVersionState, typeof thresholds>
       const { domainName: domain, method } = evs[0].ev;
       const template = evs[0].template!;
       let n = 0, ts = 0;
-      for (const r of evs) if (is2xx(r.ev.status)) { n++; ts = r.ev.ts; }
+      for (const r of evs) if (is2xx(r.status)) { n++; ts = r.ts; }
       if (n === 0) continue;
       const v = splitVersion(template);
       if (v) {

@@ -49,10 +49,10 @@ export const errorBurst: Check<ErrorBurstState, typeof thresholds> = {
     for (const [key, evs] of win.byEndpoint) {
       let e5 = 0, lastErr = 0;
       const codes: Record<string, number> = {};
-      for (const r of evs) if (is5xx(r.ev.status)) { e5++; lastErr = r.ev.ts; codes[r.ev.status] = (codes[r.ev.status] ?? 0) + 1; }
+      for (const r of evs) if (is5xx(r.status)) { e5++; lastErr = r.ts; codes[r.status] = (codes[r.status] ?? 0) + 1; }
       const n = evs.length;
       const b = (state.endpoints[key] ??= { share: 0, windows: 0, lastTs: 0 });
-      b.lastTs = evs[n - 1].ev.ts;
+      b.lastTs = evs[n - 1].ts;
       if (n < t.minRequests) continue;
       const share = e5 / n;
       const burst = e5 >= t.min5xx && share >= t.minShare && share >= b.share + t.minShareAboveBaseline;

@@ -42,11 +42,10 @@ export const latencyRegression: Check<LatencyRegressionState, typeof thresholds>
     for (const [key, evs] of win.byEndpoint) {
       const lat: number[] = [];
       for (const r of evs) {
-        const l = r.ev.integrationLatency ?? r.ev.responseLatency;
-        if (l !== null && !is5xx(r.ev.status)) lat.push(l);
+        if (r.latency !== null && !is5xx(r.status)) lat.push(r.latency);
       }
       const b = (state.endpoints[key] ??= { p50: 0, windows: 0, regressed: false, regressedWindows: 0, lastTs: 0 });
-      b.lastTs = evs[evs.length - 1].ev.ts;
+      b.lastTs = evs[evs.length - 1].ts;
       if (lat.length < t.minRequests) continue;
       const p50 = percentile(lat, 50);
       const regressed = b.windows >= t.minBaselineWindows && p50 >= b.p50 * t.factor && p50 - b.p50 >= t.minDeltaMs;

@@ -8,6 +8,9 @@ export interface MissingRateLimitState {
   domains: Record<string, { typical: number; windows: number; lastTs: number }>;
 }
 
+/** One caller's requests to an endpoint in the window; its key is `principal:<id>` or `ip:<id>`. */
+interface CallerCount { principal: boolean; id: string; n: number; ok: number; c4: number; anon: boolean }
+
 const thresholds = {
   /** Requests (not counting 5xx) an anonymous caller must send to the endpoint in one window (5 min: 300 = 1 req/s). */
   minCallerRequests: 300,
@@ -47,26 +50,37 @@ export const missingRateLimit: Check<MissingRateLimitState, typeof thresholds> =
     const domainCounts = new Map<string, number[]>();
     for (const [key, evs] of win.byEndpoint) {
       const s = (state.endpoints[key] ??= { ever429: false, typical: 0, windows: 0, lastTs: 0 });
-      const per = new Map<string, { n: number; ok: number; c4: number; anon: boolean }>();
+      // Callers in first-seen order; principals and IPs are looked up by the raw value (no key string per request).
+      const per: CallerCount[] = [];
+      const byPrincipal = new Map<string, CallerCount>();
+      const byIp = new Map<string, CallerCount>();
       for (const r of evs) {
-        const ev = r.ev;
-        if (ev.status === 429) s.ever429 = true;
-        if (is5xx(ev.status)) continue;
+        if (r.status === 429) s.ever429 = true;
+        if (is5xx(r.status)) continue;
         // Principal, else IP: an API key is often one per app, shared by all its users.
-        const c = ev.principalId ? `principal:${ev.principalId}` : `ip:${ev.ip}`;
-        const p = per.get(c) ?? { n: 0, ok: 0, c4: 0, anon: !r.authenticated };
-        p.n++; if (is2xx(ev.status)) p.ok++; else if (ev.status >= 400) p.c4++;
-        per.set(c, p);
+        const principal = r.ev.principalId;
+        const byKind = principal ? byPrincipal : byIp;
+        const id = principal ? principal : r.ev.ip;
+        let p = byKind.get(id);
+        if (p === undefined) {
+          p = { principal: !!principal, id, n: 0, ok: 0, c4: 0, anon: !r.authenticated };
+          byKind.set(id, p);
+          per.push(p);
+        }
+        p.n++; if (is2xx(r.status)) p.ok++; else if (r.status >= 400) p.c4++;
       }
-      s.lastTs = evs[evs.length - 1].ev.ts;
-      if (per.size === 0) continue;
-      const counts = [...per.values()].map((p) => p.n);
+      s.lastTs = evs[evs.length - 1].ts;
+      if (per.length === 0) continue;
+      const counts = per.map((p) => p.n);
       const median = percentile(counts, 50);
       const domain = evs[0].ev.domainName;
       const dc = domainCounts.get(domain);
       if (dc) { if (dc.length < 5000) dc.push(...counts.slice(0, 5000 - dc.length)); } else domainCounts.set(domain, counts.slice(0, 5000));
       const d = state.domains[domain];
-      const [top, tp] = [...per].sort((a, b) => b[1].n - a[1].n || (a[0] < b[0] ? -1 : 1))[0];
+      // The busiest caller, ties to the smallest key (`ip:...` sorts before `principal:...`).
+      let tp = per[0];
+      for (const p of per) if (p.n > tp.n || (p.n === tp.n && (p.principal === tp.principal ? p.id < tp.id : !p.principal))) tp = p;
+      const top = (tp.principal ? 'principal:' : 'ip:') + tp.id;
       // An endpoint without history is judged against its API's norm (an endpoint only the abuser calls has none).
       const typical = s.windows >= t.minEndpointWindows ? s.typical : d && d.windows > 0 ? d.typical : s.windows === 0 ? median : s.typical;
       const probing = tp.c4 / tp.n >= t.probingShare;
@@ -80,7 +94,7 @@ export const missingRateLimit: Check<MissingRateLimitState, typeof thresholds> =
         severity: probing ? 'high' : tp.anon ? 'medium' : 'low', count: tp.n, ts: s.lastTs,
         evidence: {
           topCaller: top, anonymous: tp.anon, requests: tp.n, ok2xx: tp.ok, client4xx: tp.c4, probing, ratePerSecond: round(tp.n / ((win.windowEnd - win.windowStart) / 1000), 2),
-          typicalPerCaller: round(typical, 1), callersInWindow: per.size, ever429: false,
+          typicalPerCaller: round(typical, 1), callersInWindow: per.length, ever429: false,
         },
       });
     }

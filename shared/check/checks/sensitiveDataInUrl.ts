@@ -3,6 +3,9 @@ import type { Severity } from '../../emit/rows.ts';
 import { parseMaskToken } from '../../sensitive/maskPath.ts';
 import { addSample, capRecord, pruneDue, maxSeverity, round } from '../util.ts';
 
+/** A segment of digits only. */
+const DIGITS = /^\d+$/;
+
 /** Kinds no ordinary identifier looks like: one sighting is enough. */
 const STRONG_KINDS = new Set(['email', 'jwt', 'password', 'api_token']);
 const KIND_SEVERITY: Record<string, Severity> = {
@@ -57,8 +60,23 @@ export const sensitiveDataInUrl: Check<SensitiveDataInUrlState, typeof threshold
   evaluate(win, state, t) {
     const hits = new Map<string, { count: number; ts: number; positions: Set<string>; domain: string; method: string; template: string }>();
     for (const [key, evs] of win.byEndpoint) {
+      // Shares are over every request to the endpoint, counted before any sensitive value showed up.
+      const e = (state.endpoints[key] ??= { n: 0, lastTs: evs[0].ts });
+      e.n += evs.length; e.lastTs = evs[evs.length - 1].ts;
       for (const r of evs) {
+        // Most requests carry neither a masked value nor a long number: nothing to look at.
+        if (!r.longDigits && !r.masked) continue;
         const { ev } = r;
+        if (r.longDigits) {
+          const segs = ev.path.split('/');
+          for (let i = 1; i < segs.length; i++) {
+            if (segs[i].length < 11 || segs[i].length > 19 || !DIGITS.test(segs[i])) continue;
+            const p = state.positions[`${key}|seg:${i}`];
+            if (p) { p.plainLongDigits++; p.lastTs = ev.ts; }
+            else state.positions[`${key}|seg:${i}`] = { plainLongDigits: 1, kinds: {}, samples: [], lastTs: ev.ts };
+          }
+        }
+        if (!r.masked) continue;
         const tokens: Array<[string, string]> = [];
         if (ev.path.includes('*')) {
           const segs = ev.path.split('/');
@@ -68,18 +86,6 @@ export const sensitiveDataInUrl: Check<SensitiveDataInUrlState, typeof threshold
           for (const part of ev.query.split('&')) {
             const eq = part.indexOf('=');
             if (eq > 0 && part.charCodeAt(eq + 1) === 42) tokens.push([`q:${part.slice(0, eq)}`, part.slice(eq + 1)]);
-          }
-        }
-        // Shares are over every request to the endpoint, counted before any sensitive value showed up.
-        const e = (state.endpoints[key] ??= { n: 0, lastTs: ev.ts });
-        e.n++; e.lastTs = ev.ts;
-        if (/\d{11}/.test(ev.path)) {
-          const segs = ev.path.split('/');
-          for (let i = 1; i < segs.length; i++) {
-            if (segs[i].length < 11 || segs[i].length > 19 || !/^\d+$/.test(segs[i])) continue;
-            const p = state.positions[`${key}|seg:${i}`];
-            if (p) { p.plainLongDigits++; p.lastTs = ev.ts; }
-            else state.positions[`${key}|seg:${i}`] = { plainLongDigits: 1, kinds: {}, samples: [], lastTs: ev.ts };
           }
         }
         if (tokens.length === 0) continue;

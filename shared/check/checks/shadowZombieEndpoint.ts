@@ -44,7 +44,7 @@ export const shadowZombieEndpoint: Check<ShadowZombieState, typeof thresholds> =
       const specs = win.specsFor(domain);
       if (specs.length === 0) continue;
       let n = 0, ts = 0;
-      for (const r of evs) if (is2xx(r.ev.status)) { n++; ts = r.ev.ts; }
+      for (const r of evs) if (is2xx(r.status)) { n++; ts = r.ts; }
       if (n === 0 || matchInSpecs(specs, method, template)) continue;
       const seen = (state.seen[key] ??= { n2xx: 0, lastTs: 0 });
       seen.n2xx += n; seen.lastTs = ts;

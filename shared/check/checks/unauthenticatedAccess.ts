@@ -60,18 +60,18 @@ export const unauthenticatedAccess: Check<UnauthenticatedAccessState, typeof thr
       const template = evs[0].template!;
       if (isLoginEndpoint(method, template)) continue;
       // Discovery's attributes are only looked up for endpoints with anonymous successes in this window.
-      if (evs.some((r) => !r.authenticated && is2xx(r.ev.status)) && isFileEndpoint(template, win.endpoints.endpointInfo(domain, method, template))) continue;
+      if (evs.some((r) => !r.authenticated && is2xx(r.status)) && isFileEndpoint(template, win.endpoints.endpointInfo(domain, method, template))) continue;
       const s = (state.endpoints[key] ??= { authRequests: 0, authCallers: [], unauthRequests: 0, unauthSuccess: 0, unauthSuccessHourly: [], unauthRejected: 0, unauthBytes: 0, sensitiveKinds: [], ips: [], userAgents: [], lastTs: 0 });
       let winSuccess = 0, lastTs = 0;
+      s.lastTs = evs[evs.length - 1].ts;
       for (const r of evs) {
-        const ev = r.ev;
-        s.lastTs = ev.ts;
-        if (ev.path.includes('*') || ev.query.includes('*')) for (const k of maskedKinds(ev)) addSample(s.sensitiveKinds, k, 8);
+        if (r.masked) for (const k of maskedKinds(r.ev)) addSample(s.sensitiveKinds, k, 8);
         if (r.authenticated) {
           s.authRequests++;
-          if (s.authCallers.length < 5) addSample(s.authCallers, shortHash(ev.principalId ?? ev.apiKeyId!), 5);
+          if (s.authCallers.length < 5) addSample(s.authCallers, shortHash(r.ev.principalId ?? r.ev.apiKeyId!), 5);
           continue;
         }
+        const ev = r.ev;
         s.unauthRequests++;
         if (ev.status === 401 || ev.status === 403) s.unauthRejected++;
         if (!is2xx(ev.status)) continue;

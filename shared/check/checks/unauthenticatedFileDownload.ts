@@ -47,18 +47,20 @@ export const unauthenticatedFileDownload: Check<UnauthenticatedFileDownloadState
       const route = downloadRouteOf(template);
       const key = `${domain} ${method} ${route}`;
       let fileLike: boolean | null = null;
+      // The route's record, looked up once: only this loop creates it meanwhile (and then keeps it here).
+      let known = state.endpoints[key];
+      let fileTemplate: boolean | null = null;
       for (const r of evs) {
-        const ev = r.ev;
-        if (!is2xx(ev.status)) continue;
+        if (!is2xx(r.status)) continue;
         if (r.authenticated) {
           // Remember that the route is used with credentials (routes known as file routes, or named like one).
-          const known = state.endpoints[key];
-          if (known) { known.authDownloads++; known.lastTs = ev.ts; }
-          else if (isFileEndpoint(template)) {
-            state.endpoints[key] = { downloads: 0, authDownloads: 1, bytes: 0, ips: [], fileTypes: [], templates: [], lastTs: ev.ts };
+          if (known) { known.authDownloads++; known.lastTs = r.ts; }
+          else if ((fileTemplate ??= isFileEndpoint(template))) {
+            known = state.endpoints[key] = { downloads: 0, authDownloads: 1, bytes: 0, ips: [], fileTypes: [], templates: [], lastTs: r.ts };
           }
           continue;
         }
+        const ev = r.ev;
         if (fileLike === null) fileLike = isFileEndpoint(template, win.endpoints.endpointInfo(domain, method, template));
         const ext = fileExtensionOf(ev.path);
         if (!fileLike && !ext) continue;
@@ -67,7 +69,7 @@ export const unauthenticatedFileDownload: Check<UnauthenticatedFileDownloadState
         a.n++; a.bytes += ev.responseLength; a.lastTs = ev.ts;
         a.perCaller.set(ev.ip, (a.perCaller.get(ev.ip) ?? 0) + 1);
         addSample(a.uas, truncate(ev.userAgent, 80), 3);
-        const s = (state.endpoints[key] ??= { downloads: 0, authDownloads: 0, bytes: 0, ips: [], fileTypes: [], templates: [], lastTs: 0 });
+        const s = (known ??= state.endpoints[key] = { downloads: 0, authDownloads: 0, bytes: 0, ips: [], fileTypes: [], templates: [], lastTs: 0 });
         s.downloads++; s.bytes += ev.responseLength; s.lastTs = ev.ts;
         addSample(s.ips, ev.ip, 5);
         addSample(s.templates, template, 5);
