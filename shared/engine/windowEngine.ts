@@ -6,6 +6,7 @@ import type { AlertPublisher, BlobStore, KeyValueStore, MetricsSink } from './po
 import type { Quarantined } from './collectBatch.ts';
 import { decodeJson, encodeJson, encodeNdjson } from './codec.ts';
 import { dayOf, lakeKey, padTs, stateKeys } from './lakeLayout.ts';
+import { fromEventRows, toEventRows, type EventRows } from './eventRows.ts';
 import { compactDay } from './compactDay.ts';
 import { compareEvents, windowOf } from './windowOf.ts';
 import { renderAlert } from '../emit/renderAlert.ts';
@@ -139,14 +140,14 @@ export class WindowEngine {
     await Promise.all(
       [...byWindow].map(async ([ws, evs]) => {
         const key = stateKeys.buffer(name, ws, id);
-        await blobs.put(key, encodeJson(evs), 'application/json');
+        await blobs.put(key, encodeJson(toEventRows(evs)), 'application/json');
         this.cacheBuffer(key, evs);
         await kv.put(`WINS#${name}`, padTs(ws), { ws });
       }),
     );
     if (late.length) {
       // Too late for their window: kept and counted, never silently dropped.
-      await blobs.put(stateKeys.late(name, id), encodeJson(late), 'application/json');
+      await blobs.put(stateKeys.late(name, id), encodeJson(toEventRows(late)), 'application/json');
       metrics.count('LateEvents', late.length);
     }
     await kv.raise(this.pk, `WM#${shardId}`, 'wm', maxTs, { seenAt: this.now() });
@@ -239,7 +240,7 @@ export class WindowEngine {
   /** Reads every buffered batch of a window, deduplicated by request id and in deterministic order. */
   async windowEvents(ws: number, keys?: string[]): Promise<AccessEvent[]> {
     keys ??= await this.ports.blobs.list(stateKeys.bufferPrefix(this.analysis.name, ws));
-    const parts = await Promise.all(keys.map(async (k) => this.bufferCache.get(k) ?? decodeJson<AccessEvent[]>((await this.ports.blobs.get(k))!)));
+    const parts = await Promise.all(keys.map(async (k) => this.bufferCache.get(k) ?? fromEventRows(decodeJson<EventRows>((await this.ports.blobs.get(k))!))));
     const seen = new Set<string>();
     const out: AccessEvent[] = [];
     for (const p of parts) for (const e of p) if (!seen.has(e.requestId)) { seen.add(e.requestId); out.push(e); }
