@@ -92,7 +92,11 @@ async function main() {
   // per-stage timers inside the same run; the rest is the engine (decode, normalize, mask, buffers, state).
   await runAnalyses(w.records.slice(0, Math.min(2_000, w.records.length)));
   gc();
-  const all = await runAnalyses(w.records);
+  // Best of two, like the floor: on a shared machine the slower run measures the neighbours.
+  let all = await runAnalyses(w.records);
+  gc();
+  const again = await runAnalyses(w.records);
+  if (again.seconds < all.seconds) all = again;
   const per: Record<string, number> = {};
   for (const [stage, ms] of Object.entries(all.stageMs)) {
     per[stage] = N / Math.max(1e-9, ms / 1000);

@@ -24,12 +24,13 @@ export function stepForDailyGrowth(perDay: number, windowsPerDay: number): numbe
   return Math.pow(1 + perDay, 1 / windowsPerDay) - 1;
 }
 
-/** Median and MAD-based robust z-scores over a sample (population of actor-windows). */
-export function robustStats(xs: number[]): { median: number; mad: number } {
+/** Median and MAD-based robust z-scores over a sample (population of actor-windows; no NaN). */
+export function robustStats(xs: ArrayLike<number>): { median: number; mad: number } {
   if (!xs.length) return { median: 0, mad: 0 };
-  const s = [...xs].sort((a, b) => a - b);
+  // A typed array sorts numerically with no comparator call (and no boxed difference) per comparison.
+  const s = Float64Array.from(xs).sort();
   const med = quantileSorted(s, 0.5);
-  const dev = s.map((x) => Math.abs(x - med)).sort((a, b) => a - b);
+  const dev = s.map((x) => Math.abs(x - med)).sort();
   return { median: med, mad: quantileSorted(dev, 0.5) };
 }
 
@@ -37,7 +38,7 @@ export function robustZ(x: number, median: number, mad: number, minScale: number
   return (x - median) / Math.max(1.4826 * mad, minScale);
 }
 
-export function quantileSorted(s: number[], q: number): number {
+export function quantileSorted(s: ArrayLike<number>, q: number): number {
   if (!s.length) return 0;
   const i = (s.length - 1) * q;
   const lo = Math.floor(i), hi = Math.ceil(i);

@@ -61,7 +61,7 @@ export function combineFindings(findings: Finding[], defs: ReadonlyMap<string, D
  */
 export function propagateToOrigins(
   verdicts: ActorVerdict[],
-  window: { actors: ReadonlyMap<string, { type: string; n: number; ips: Set<string>; prs: Set<string> }> },
+  window: { actors: ReadonlyMap<string, { type: string; n: number; ips: ReadonlySet<string>; prs: ReadonlySet<string> }> },
   historyPrincipals: (ipKey: string) => readonly string[],
   propagating: (detector: string) => boolean,
 ): ActorVerdict[] {

@@ -11,10 +11,10 @@ import { createIpReputation, type IpReputation } from './ipReputation.ts';
 import { boundedEwma, learnActorRate, log2Bucket, WINDOWS_PER_DAY } from './baselines.ts';
 import {
   ACC_HALF_LIFE_MS, decayAcc, initialScoringState, newProfile, ringAdd, roundAcc, topAdd, topAddAll, RING_IDS, RING_IPS, RING_SMALL, RING_UAS, TOP_TEMPLATES, RECENT_FAIL_HALF_LIFE_MS, RING_FAIL_IPS,
-  type EndpointBaseline, type ScoringState,
+  type EndpointBaseline, type Profile, type ScoringState,
 } from './state.ts';
 import type { Finding, ScoringOptions } from './types.ts';
-import { buildWindow, splitActorKey, type WindowView } from './window.ts';
+import { buildWindow, newWindowCaches, splitActorKey, type WindowView } from './window.ts';
 import { isAutomationClass, isScriptedClass } from './uaClass.ts';
 import { subnetOf } from './cidr.ts';
 
@@ -62,6 +62,25 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
     detectors.push({ d, t: { ...d.definition.thresholds, ...over } });
   }
   const defs = new Map(detectors.map(({ d }) => [d.definition.id, d.definition]));
+  // What buildWindow keeps between windows (profile ring indexes, endpoint names, client classes): not state,
+  // rebuilt when missing, so a persisted and reloaded state gives the same results.
+  const caches = newWindowCaches();
+  const rings = caches.rings;
+  // How many profiles a state holds: listed once, then kept up to date where profiles are added (emit, observe)
+  // and removed (evict); listing every key each window only to compare it with `maxProfiles` cost more than a
+  // quiet window. Keyed by the profiles object, so a reloaded or replaced state is listed afresh.
+  const profileCounts = new WeakMap<Record<string, Profile>, number>();
+  const profileCount = (state: ScoringState): number => {
+    let n = profileCounts.get(state.profiles);
+    if (n === undefined) { n = Object.keys(state.profiles).length; profileCounts.set(state.profiles, n); }
+    return n;
+  };
+  const addProfile = (state: ScoringState, key: string, p: Profile): Profile => {
+    state.profiles[key] = p;
+    const n = profileCounts.get(state.profiles);
+    if (n !== undefined) profileCounts.set(state.profiles, n + 1);
+    return p;
+  };
 
   const allowed = (actor: string): boolean => {
     const { type, id } = splitActorKey(actor);
@@ -73,7 +92,7 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
 
   function closeWindow(events: readonly AccessEvent[], state: ScoringState, ctx: WindowContext): AnalysisOutput {
     const now = ctx.windowEnd;
-    const view = buildWindow(events, ctx.endpoints, state.profiles, ctx.windowStart, ctx.windowEnd);
+    const view = buildWindow(events, ctx.endpoints, state.profiles, ctx.windowStart, ctx.windowEnd, caches);
     const input: DetectorInput = { window: view, state, resolver: ctx.endpoints, reputation };
     const findings: Finding[] = [];
     for (const { d, t } of detectors) {
@@ -102,7 +121,7 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
     learn(view, state, verdicts);
     state.windows++;
     state.lastWindowEnd = now;
-    if (state.windows % 12 === 0 || Object.keys(state.profiles).length > maxProfiles) evict(state, now);
+    if (state.windows % 12 === 0 || profileCount(state) > maxProfiles) evict(state, now);
     if (snapshotEvery > 0 && state.windows % snapshotEvery === 0) out.actors.push(...snapshot(state, view, now, 50));
     return out;
   }
@@ -133,7 +152,7 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
       });
       state.stats.riskEvents++;
       // Profile: risk, flagged (so it does not train baselines), scenario.
-      const p = state.profiles[v.actor] ?? (state.profiles[v.actor] = newProfile(type, ctx.windowStart));
+      const p = state.profiles[v.actor] ?? addProfile(state, v.actor, newProfile(type, ctx.windowStart));
       p.risk = Math.max(v.score, decayedRisk(p.risk, p.riskTs, ctx.windowEnd));
       p.riskTs = ctx.windowEnd;
       p.flagged = ctx.windowEnd + FLAG_HOLD_MS;
@@ -167,9 +186,11 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
 
   function observe(view: WindowView, state: ScoringState, events: readonly AccessEvent[], ctx: WindowContext): void {
     const hour = new Date(ctx.windowStart).getUTCHours();
+    // Thousands of endpoint uses share a handful of endpoints: look each up in the (large) name table once.
+    const named = new Set<string>();
     for (const a of view.actors.values()) {
       let p = state.profiles[a.key];
-      if (!p) { p = newProfile(a.type, a.first); state.profiles[a.key] = p; }
+      if (!p) p = addProfile(state, a.key, newProfile(a.type, a.first));
       decayAcc(p.acc, ctx.windowEnd, ACC_HALF_LIFE_MS);
       let scripted = 0, auto = 0;
       for (const [c, n] of a.classes) { if (isScriptedClass(c)) scripted += n; if (isAutomationClass(c)) auto += n; }
@@ -177,19 +198,23 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
       acc.n += a.n; acc.e4 += a.e4; acc.e404 += a.e404; acc.e401 += a.e401; acc.e403 += a.e403; acc.unauth += a.unauth; acc.unauthOk += a.unauthOk;
       acc.unauthBytes += a.unauthBytes; acc.scripted += scripted; acc.auto += auto; acc.unmatched += a.unmatched; acc.idReq += a.idReq; acc.idNew += a.idNew; acc.ipNew += a.newIps;
       p.n += a.n; p.ls = a.last; p.hours[hour] += a.n;
-      const used: Array<{ key: string; n: number }> = [];
-      for (const u of a.tpls.values()) { used.push({ key: u.id, n: u.n }); if (state.names[u.id] === undefined) state.names[u.id] = u.key; }
-      topAddAll(p.tpl, used, TOP_TEMPLATES);
-      if (a.type !== 'ip') for (const ip of a.ips) ringAdd(p.ips, ip, RING_IPS);
+      for (const u of a.tpls.values()) {
+        if (named.has(u.id)) continue;
+        named.add(u.id);
+        if (state.names[u.id] === undefined) state.names[u.id] = u.key;
+      }
+      topAddAll(p.tpl, a.tpls.values(), TOP_TEMPLATES);
+      if (a.type !== 'ip') rings.ips.addAll(p.ips, a.ips, RING_IPS);
       else for (const pr of a.prs) ringAdd(p.prs, pr, RING_SMALL);
       for (const ua of a.uas) ringAdd(p.uas, ua, RING_UAS);
       roundAcc(acc);
       for (const c of a.classes.keys()) ringAdd(p.ucls, c, RING_SMALL);
       // Only the most recent RING_IDS ids can survive in the ring anyway.
-      let skip = a.seenIds.size - RING_IDS;
-      for (const id of a.seenIds) { if (skip-- > 0) continue; ringAdd(p.ids, id, RING_IDS); }
+      if (a.seenIds.length) rings.ids.addAll(p.ids, a.seenIds, RING_IDS, a.seenIds.length - RING_IDS);
       if (a.lastTpl) p.last = a.lastTpl;
     }
+    rings.ids.endWindow();
+    rings.ips.endWindow();
     void events;
   }
 
@@ -221,8 +246,9 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
         for (const u of a.tpls.values()) {
           let s = epN.get(u.key);
           if (!s) { s = { n: 0, fail: 0, e4: 0, e404: 0, bytes: 0, idReq: 0, idNew: 0, prev: new Map() }; epN.set(u.key, s); }
-          if (u.ids.size) { s.idReq += u.n; s.idNew += u.newIds; }
-          for (const [k, c] of u.prevs) s.prev.set(k, (s.prev.get(k) ?? 0) + c);
+          if (u.distinctIds) { s.idReq += u.n; s.idNew += u.newIds; }
+          const prev = s.prev;
+          u.prevs.forEach((c, k) => prev.set(k, (prev.get(k) ?? 0) + c));
         }
       }
     }
@@ -298,6 +324,7 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
       left.sort((a, b) => state.profiles[a].ls - state.profiles[b].ls);
       for (const k of left.slice(0, left.length - maxProfiles)) { delete state.profiles[k]; state.stats.evicted++; }
     }
+    profileCounts.set(state.profiles, Math.min(left.length, maxProfiles)); // listed anyway: the count starts over exact
     const eps = Object.keys(state.endpoints);
     for (const k of eps) if (now - state.endpoints[k].ls > 7 * profileTtl) delete state.endpoints[k];
   }

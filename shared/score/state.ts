@@ -145,9 +145,16 @@ export function newProfile(t: ActorType, ts: number): Profile {
   };
 }
 
-/** Rounds accumulators to 3 decimals (in place): they are persisted every window. */
+const r3 = (x: number) => Math.round(x * 1000) / 1000;
+
+/**
+ * Rounds accumulators to 3 decimals (in place): they are persisted every window. Field by field (every field
+ * but `ts`), not over `Object.keys`: it runs for every actor of every window.
+ */
 export function roundAcc(a: Accumulators): void {
-  for (const k of Object.keys(a) as Array<keyof Accumulators>) if (k !== 'ts') a[k] = Math.round(a[k] * 1000) / 1000;
+  a.n = r3(a.n); a.e4 = r3(a.e4); a.e404 = r3(a.e404); a.e401 = r3(a.e401); a.e403 = r3(a.e403); a.unauth = r3(a.unauth);
+  a.unauthOk = r3(a.unauthOk); a.unauthBytes = r3(a.unauthBytes); a.scripted = r3(a.scripted); a.auto = r3(a.auto);
+  a.unmatched = r3(a.unmatched); a.idReq = r3(a.idReq); a.idNew = r3(a.idNew); a.ipNew = r3(a.ipNew);
 }
 
 /** Decays accumulators to time `ts` (in place). */
@@ -161,9 +168,34 @@ export function decayAcc(a: Accumulators, ts: number, halfLife = ACC_HALF_LIFE_M
 
 /** Short stable digest of an id value (FNV-1a 32-bit, base 36): keeps id rings small in state. */
 export function idDigest(v: string): string {
+  return digestOfCode(idCode(v));
+}
+
+/**
+ * The 32-bit hash behind `idDigest`, as a signed integer. Within a window ids are compared by code: a Set of
+ * small integers answers without reading any string, where a Set of digest strings reads each candidate.
+ */
+export function idCode(v: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < v.length; i++) { h ^= v.charCodeAt(i); h = Math.imul(h, 0x01000193); }
-  return (h >>> 0).toString(36);
+  return h | 0;
+}
+
+export function digestOfCode(code: number): string {
+  return (code >>> 0).toString(36);
+}
+
+/** The code of a digest as `idDigest` writes it (lower-case base 36, no leading zero, 32 bits), else null. */
+export function codeOfDigest(d: string): number | null {
+  if (d.length === 0 || d.length > 7 || (d.length > 1 && d.charCodeAt(0) === 48)) return null;
+  let v = 0;
+  for (let i = 0; i < d.length; i++) {
+    const c = d.charCodeAt(i);
+    const x = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 122 ? c - 87 : -1;
+    if (x < 0) return null;
+    v = v * 36 + x;
+  }
+  return v > 0xffffffff ? null : v | 0;
 }
 
 /** Pushes to a ring (most recent last) if absent; returns true when the value was new. */
@@ -174,10 +206,10 @@ export function ringAdd(ring: string[], v: string, cap: number): boolean {
   return true;
 }
 
-/** Adds a window's counts to a bounded top-k map (one key count per call, not per entry). */
-export function topAddAll(m: Record<string, number>, entries: Iterable<{ key: string; n: number }>, cap: number): void {
+/** Adds a window's counts (`n` per `id`) to a bounded top-k map (one key count per call, not per entry). */
+export function topAddAll(m: Record<string, number>, entries: Iterable<{ id: string; n: number }>, cap: number): void {
   let size = -1;
-  for (const { key, n } of entries) {
+  for (const { id: key, n } of entries) {
     if (m[key] !== undefined) { m[key] += n; continue; }
     if (size < 0) { size = 0; for (const _ in m) size++; }
     if (size < cap) { m[key] = n; size++; continue; }

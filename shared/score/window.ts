@@ -2,7 +2,12 @@ import type { AccessEvent } from '../normalize/types.ts';
 import type { EndpointResolver } from '../engine/types.ts';
 import { classifyUserAgent, type UaClass } from './uaClass.ts';
 import type { ActorType } from './types.ts';
-import { idDigest, type Profile } from './state.ts';
+import type { Profile } from './state.ts';
+import { EndpointNames, PathCache, type EndpointRef } from './pathCache.ts';
+import { newProfileRings, type ProfileRings } from './ringIndex.ts';
+import { ActorAcc, WindowLog, type RequestFacts } from './actorAcc.ts';
+
+export { idsOf } from './pathCache.ts';
 
 /** `<type>|<id>`: the key of an actor in state and findings. */
 export function actorKey(t: ActorType, id: string): string {
@@ -32,14 +37,14 @@ export interface TemplateUse {
   e5: number;
   bytes: number;
   unauth: number;
-  /** Distinct id values (masked tokens stay distinct by their hash). */
-  ids: Set<string>;
+  /** Distinct id values (masked tokens stay distinct by their hash), counting at most 4096. */
+  distinctIds: number;
   /** Numeric ids, in request order (bounded), for walk detection. */
   nums: number[];
   /** Requests whose id this actor had never used before (not in its profile nor earlier in the window). */
   newIds: number;
   /** Predecessor endpoint keys (principals only). */
-  prevs: Map<string, number>;
+  prevs: ReadonlyMap<string, number>;
   samples: string[];
 }
 
@@ -61,12 +66,14 @@ export interface ActorWindow {
   unauthOk: number;
   unauthBytes: number;
   unmatched: number;
-  unmatchedPaths: Set<string>;
+  unmatchedPaths: ReadonlySet<string>;
   tpls: Map<string, TemplateUse>;
-  ips: Set<string>;
-  prs: Set<string>;
+  /** Addresses of a principal or API key. */
+  ips: ReadonlySet<string>;
+  /** Principals behind an address (at most 64). */
+  prs: ReadonlySet<string>;
   uas: Set<string>;
-  keys: Set<string>;
+  keys: ReadonlySet<string>;
   classes: Map<UaClass, number>;
   /** First domain the actor called in the window (the usual case is one), and counts per domain. */
   domain: string;
@@ -74,8 +81,8 @@ export interface ActorWindow {
   first: number;
   last: number;
   samples: string[];
-  /** Digests of ids seen in this window (for new-id checks). */
-  seenIds: Set<string>;
+  /** Ids seen in this window, first seen first, by digest code (`idCode`; `digestOfCode` is what profiles store). */
+  seenIds: readonly number[];
   /** IPs not in the actor's profile ring (principals). */
   newIps: number;
   idReq: number;
@@ -108,42 +115,54 @@ export interface EndpointWindow {
   okIps: Set<string>;
 }
 
+export interface DomainWindow {
+  n: number;
+  e4: number;
+  refused: number;
+  cls: Map<UaClass, number>;
+}
+
 export interface WindowView {
   start: number;
   end: number;
   actors: Map<string, ActorWindow>;
   endpoints: Map<string, EndpointWindow>;
   /** Per domain: requests and UA class mix of authenticated requests in the window. */
-  domains: Map<string, { n: number; e4: number; refused: number; cls: Map<UaClass, number> }>;
+  domains: Map<string, DomainWindow>;
   events: number;
 }
 
-interface Resolved { key: string | null; kid: string; method: string; template: string | null; ids: string[]; digests: string[] }
-
-const SAMPLE_MAX = 5;
-
-function newActor(key: string, type: ActorType, id: string, ts: number, domain: string): ActorWindow {
-  return {
-    key, type, id, n: 0, ok: 0, e4: 0, e401: 0, e403: 0, e404: 0, e429: 0, e5: 0, bytes: 0, unauth: 0, unauthOk: 0, unauthBytes: 0,
-    unmatched: 0, unmatchedPaths: new Set(), tpls: new Map(), ips: new Set(), prs: new Set(), uas: new Set(), keys: new Set(),
-    classes: new Map(), domain, domains: new Map(), first: ts, last: ts, samples: [], seenIds: new Set(), newIps: 0, idReq: 0, idNew: 0, lastTpl: null, prof: undefined, firstTpl: null,
-  };
+/** What buildWindow keeps from one window to the next (not state: rebuilt when missing, same results). */
+export interface WindowCaches {
+  rings: ProfileRings;
+  endpoints: EndpointNames;
+  /** User agents and their class, by content: one string object per client across windows (bounded). */
+  clients: Map<string, { ua: string; cls: UaClass }>;
 }
 
-/** Id values of a concrete path at the template's placeholder positions (same segment count only). */
-export function idsOf(path: string, template: string): string[] {
-  if (template.indexOf('{') < 0) return [];
-  const ps = path.split('/');
-  const ts = template.split('/');
-  if (ps.length !== ts.length) return [];
-  const out: string[] = [];
-  for (let i = 0; i < ts.length; i++) if (ts[i].charCodeAt(0) === 123 && !ts[i].endsWith('+}')) out.push(ps[i]);
-  return out;
+const MAX_CLIENTS = 20_000;
+
+export function newWindowCaches(): WindowCaches {
+  return { rings: newProfileRings(), endpoints: new EndpointNames(), clients: new Map() };
+}
+
+function newEndpointWindow(ep: EndpointRef): EndpointWindow {
+  return {
+    key: ep.key, domain: ep.domain, method: ep.method, template: ep.template, n: 0, ok: 0, e4: 0, e404: 0, e5: 0, bytes: 0, fail: 0,
+    failIps: new Map(), throttledIps: new Map(), unauth: 0, okIps: new Set(),
+  };
 }
 
 /**
  * One pass over the window's events: per-actor and per-endpoint aggregates that detectors read. Reads
- * profiles (never writes them) to tell "id never seen from this actor" and "new IP for this principal".
+ * profiles (never writes them) to tell "id never seen from this actor" and "new IP for this principal",
+ * through `caches.rings` (pass the scoring analysis's caches to reuse them across windows).
+ *
+ * Cost is per request, so what depends only on a path, an endpoint or an id value is worked out once per
+ * window (`PathCache`), a user agent's class once per process (`caches.clients`), and each request's strings
+ * are swapped for the first string seen with that content (the actor's id, the domain node's name, the
+ * client's string): Map and Set look-ups with the same string object compare by identity, not content.
+ * What each actor does with a request is ActorAcc's part.
  */
 export function buildWindow(
   events: readonly AccessEvent[],
@@ -151,127 +170,95 @@ export function buildWindow(
   profiles: Record<string, Profile>,
   start: number,
   end: number,
+  caches: WindowCaches = newWindowCaches(),
 ): WindowView {
-  const actors = new Map<string, ActorWindow>();
+  const rings = caches.rings;
+  const accs: ActorAcc[] = [];
   const endpoints = new Map<string, EndpointWindow>();
-  const domains = new Map<string, { n: number; e4: number; refused: number; cls: Map<UaClass, number> }>();
-  // Nested caches keyed by the raw strings: no key concatenation per event.
-  const resolved = new Map<string, Map<string, Map<string, Resolved>>>();
-  const byType: Record<'ip' | 'principal' | 'api_key', Map<string, ActorWindow>> = { ip: new Map(), principal: new Map(), api_key: new Map() };
-  // Profile id rings as sets, built once per actor per window.
-  const known = new Map<string, Set<string> | null>();
-  const knownIds = (key: string, p: Profile | undefined): Set<string> | null => {
-    let s = known.get(key);
-    if (s === undefined) { s = p && p.ids.length ? new Set(p.ids) : null; known.set(key, s); }
-    return s;
+  const domains = new Map<string, DomainWindow>();
+  const paths = new PathCache(resolver, caches.endpoints);
+  const byIp = new Map<string, ActorAcc>(), byPrincipal = new Map<string, ActorAcc>(), byKey = new Map<string, ActorAcc>();
+  const clients = caches.clients;
+  // A window has a few clients, so a request often repeats the previous one's (then no hashing of a long string).
+  let lastUa: string | null = null, lastClient = { ua: '', cls: 'empty' as UaClass };
+  const uaOf = (ua: string) => {
+    if (ua === lastUa) return lastClient;
+    let u = clients.get(ua);
+    if (!u) {
+      if (clients.size >= MAX_CLIENTS) clients.clear();
+      u = { ua, cls: classifyUserAgent(ua) };
+      clients.set(ua, u);
+    }
+    lastUa = ua; lastClient = u;
+    return u;
+  };
+  const log = new WindowLog(events);
+  const r: RequestFacts = {
+    index: 0, requestId: '', ts: 0, status: 0, ok: 0, e4: 0, unauth: 0, bytes: 0, ua: '', cls: 'empty', domain: '', ip: '', principal: null, apiKey: null,
+    ep: null, ids: [], probe: '',
+  };
+  // Actors in order of first request (ip, then principal, then API key of that request): the order of view.actors.
+  const actorOf = (m: Map<string, ActorAcc>, type: ActorType, id: string): ActorAcc => {
+    let acc = m.get(id);
+    if (!acc) {
+      const key = actorKey(type, id);
+      acc = new ActorAcc(key, type, id, r, profiles[key], rings, log);
+      m.set(id, acc); accs.push(acc);
+    }
+    return acc;
   };
 
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
-    let byMethod = resolved.get(e.domainName);
-    if (!byMethod) { byMethod = new Map(); resolved.set(e.domainName, byMethod); }
-    let byPath = byMethod.get(e.method);
-    if (!byPath) { byPath = new Map(); byMethod.set(e.method, byPath); }
-    let r = byPath.get(e.path);
-    if (!r) {
-      const tpl = resolver.templateOf(e.domainName, e.method, e.path);
-      const ids = tpl === null ? [] : idsOf(e.path, tpl);
-      const rkey = tpl === null ? null : `${e.domainName} ${e.method} ${tpl}`;
-      r = { key: rkey, kid: rkey === null ? '' : idDigest(rkey), method: e.method, template: tpl, ids, digests: ids.map(idDigest) };
-      byPath.set(e.path, r);
-    }
+    const dn = paths.domain(e.domainName);
+    const pr = paths.resolve(dn, e.method, e.path);
+    log.paths[i] = pr;
+    const ep = pr.ep;
     const s = e.status;
-    const ok = s < 400 ? 1 : 0;
-    const e4 = s >= 400 && s < 500 ? 1 : 0;
-    const unauth = e.principalId === null ? 1 : 0;
-    const cls = classifyUserAgent(e.userAgent);
-    const bytes = e.responseLength > 0 ? e.responseLength : 0;
+    const ua = uaOf(e.userAgent);
+    r.index = i; r.requestId = e.requestId; r.ts = e.ts; r.status = s;
+    r.ok = s < 400 ? 1 : 0;
+    r.e4 = s >= 400 && s < 500 ? 1 : 0;
+    r.unauth = e.principalId === null ? 1 : 0;
+    r.bytes = e.responseLength > 0 ? e.responseLength : 0;
+    r.ua = ua.ua; r.cls = ua.cls; r.domain = dn.name; r.ep = ep; r.ids = pr.ids; r.probe = pr.probe;
+    const ipA = e.ip ? actorOf(byIp, 'ip', e.ip) : null;
+    const prA = e.principalId ? actorOf(byPrincipal, 'principal', e.principalId) : null;
+    const keyA = e.apiKeyId ? actorOf(byKey, 'api_key', e.apiKeyId) : null;
+    // The actors' ids serve as this request's strings from here on (see above).
+    r.ip = ipA === null ? e.ip : ipA.id;
+    r.principal = prA === null ? e.principalId : prA.id;
+    r.apiKey = keyA === null ? null : keyA.id;
 
-    let d = domains.get(e.domainName);
-    if (!d) { d = { n: 0, e4: 0, refused: 0, cls: new Map() }; domains.set(e.domainName, d); }
-    d.n++; d.e4 += e4;
+    let d = domains.get(r.domain);
+    if (!d) { d = { n: 0, e4: 0, refused: 0, cls: new Map() }; domains.set(r.domain, d); }
+    d.n++; d.e4 += r.e4;
     if (s === 401 || s === 403) d.refused++;
-    if (!unauth) d.cls.set(cls, (d.cls.get(cls) ?? 0) + 1);
+    if (!r.unauth) d.cls.set(r.cls, (d.cls.get(r.cls) ?? 0) + 1);
 
-    if (r.key !== null) {
-      let ew = endpoints.get(r.key);
-      if (!ew) {
-        ew = { key: r.key, domain: e.domainName, method: e.method, template: r.template!, n: 0, ok: 0, e4: 0, e404: 0, e5: 0, bytes: 0, fail: 0, failIps: new Map(), throttledIps: new Map(), unauth: 0, okIps: new Set() };
-        endpoints.set(r.key, ew);
+    if (ep !== null) {
+      let ew = ep.ew;
+      if (ew === null) {
+        ew = endpoints.get(ep.key) ?? null;
+        if (ew === null) { ew = newEndpointWindow(ep); endpoints.set(ep.key, ew); }
+        ep.ew = ew;
       }
-      ew.n++; ew.ok += ok; ew.e4 += e4; ew.bytes += bytes; ew.unauth += unauth;
+      ew.n++; ew.ok += r.ok; ew.e4 += r.e4; ew.bytes += r.bytes; ew.unauth += r.unauth;
       if (s === 404) ew.e404++;
       if (s >= 500) ew.e5++;
-      if (s === 401 || s === 403) { ew.fail++; ew.failIps.set(e.ip, (ew.failIps.get(e.ip) ?? 0) + 1); }
-      else if (s === 429) ew.throttledIps.set(e.ip, (ew.throttledIps.get(e.ip) ?? 0) + 1);
-      else if (ok) ew.okIps.add(e.ip);
+      if (s === 401 || s === 403) { ew.fail++; ew.failIps.set(r.ip, (ew.failIps.get(r.ip) ?? 0) + 1); }
+      else if (s === 429) ew.throttledIps.set(r.ip, (ew.throttledIps.get(r.ip) ?? 0) + 1);
     }
 
-    for (let k = 0; k < 3; k++) {
-      let type: 'ip' | 'principal' | 'api_key', id: string | null;
-      if (k === 0) { type = 'ip'; id = e.ip; }
-      else if (k === 1) { type = 'principal'; id = e.principalId; }
-      else { type = 'api_key'; id = e.apiKeyId; }
-      if (id === null || id === '') continue;
-      const m = byType[type];
-      let a = m.get(id);
-      if (!a) {
-        const key = actorKey(type, id);
-        a = newActor(key, type, id, e.ts, e.domainName); a.firstTpl = r.key; m.set(id, a); actors.set(key, a);
-        a.prof = profiles[key];
-      }
-      const key = a.key;
-      const prof = a.prof;
-      a.n++; a.ok += ok; a.e4 += e4; a.bytes += bytes; a.last = e.ts;
-      if (s === 401) a.e401++; else if (s === 403) a.e403++; else if (s === 404) a.e404++; else if (s === 429) a.e429++;
-      if (s >= 500) a.e5++;
-      if (unauth) { a.unauth++; a.unauthOk += ok; if (ok) a.unauthBytes += bytes; }
-      if (a.samples.length < SAMPLE_MAX) a.samples.push(e.requestId);
-      if (type !== 'ip') { if (!a.ips.has(e.ip)) { a.ips.add(e.ip); if (type === 'principal' && (!prof || !prof.ips.includes(e.ip))) a.newIps++; } }
-      else if (e.principalId !== null && a.prs.size < 64) a.prs.add(e.principalId);
-      if (a.uas.size < 16) a.uas.add(e.userAgent);
-      if (e.apiKeyId && a.keys.size < 16) a.keys.add(e.apiKeyId);
-      a.classes.set(cls, (a.classes.get(cls) ?? 0) + 1);
-      a.domains.set(e.domainName, (a.domains.get(e.domainName) ?? 0) + 1);
-      if (r.key === null) {
-        a.unmatched++;
-        if (a.unmatchedPaths.size < 256) a.unmatchedPaths.add(e.method + ' ' + e.path);
-        continue;
-      }
-      let u = a.tpls.get(r.key);
-      if (!u) {
-        u = { key: r.key, id: r.kid, domain: e.domainName, method: e.method, template: r.template!, n: 0, ok: 0, e4: 0, e401: 0, e403: 0, e404: 0, e429: 0, e5: 0, bytes: 0, unauth: 0, ids: new Set(), nums: [], newIds: 0, prevs: new Map(), samples: [] };
-        a.tpls.set(r.key, u);
-      }
-      u.n++; u.ok += ok; u.e4 += e4; u.bytes += bytes; u.unauth += unauth;
-      if (s === 401) u.e401++; else if (s === 403) u.e403++; else if (s === 404) u.e404++; else if (s === 429) u.e429++;
-      if (s >= 500) u.e5++;
-      if (u.samples.length < SAMPLE_MAX) u.samples.push(e.requestId);
-      if (r.ids.length) {
-        a.idReq++;
-        let fresh = true;
-        const ks = knownIds(key, prof);
-        for (const v of r.digests) if (a.seenIds.has(v) || (ks !== null && ks.has(v))) { fresh = false; break; }
-        if (fresh) { u.newIds++; a.idNew++; }
-        const last = r.ids[r.ids.length - 1];
-        if (u.ids.size < 4096) u.ids.add(last);
-        if (u.nums.length < 2048) { const num = parseNumericId(last); if (num !== null) u.nums.push(num); }
-        for (const v of r.digests) a.seenIds.add(v);
-      }
-      if (type === 'principal') {
-        const prev = a.lastTpl ?? prof?.last ?? null;
-        if (prev !== null && prev !== r.key) u.prevs.set(prev, (u.prevs.get(prev) ?? 0) + 1);
-        a.lastTpl = r.key;
-      }
-    }
+    const ipUse = ipA === null ? null : ipA.add(r);
+    if (prA !== null) prA.add(r);
+    if (keyA !== null) keyA.add(r);
+    // Addresses with a success on the endpoint: only the address's first success there can be new to the set.
+    if (ep !== null && r.ok && (ipUse === null || ipUse.ok === 1)) ep.ew!.okIps.add(r.ip);
   }
+  const actors = new Map<string, ActorWindow>();
+  for (const acc of accs) actors.set(acc.key, acc.finish());
   return { start, end, actors, endpoints, domains, events: events.length };
-}
-
-function parseNumericId(v: string): number | null {
-  if (v.length === 0 || v.length > 15) return null;
-  for (let i = 0; i < v.length; i++) { const c = v.charCodeAt(i); if (c < 48 || c > 57) return null; }
-  return Number(v);
 }
 
 /** The endpoint an actor used most in the window. */

@@ -23,7 +23,12 @@ function unusualHour(a: ActorWindow): number {
   if (!p || p.n < 50) return 0;
   let max = 0;
   for (const h of p.hours) if (h > max) max = h;
-  return max ? 1 - p.hours[new Date(a.first).getUTCHours()] / max : 0;
+  return max ? 1 - p.hours[utcHour(a.first)] / max : 0;
+}
+
+/** `new Date(ms).getUTCHours()` without a Date per actor. */
+function utcHour(ms: number): number {
+  return ((Math.floor(Math.trunc(ms) / 3_600_000) % 24) + 24) % 24;
 }
 
 function newEndpointShare(a: ActorWindow): number {
@@ -49,7 +54,9 @@ export const behaviourAnomaly: Detector<{ minRequests: number; minZ: number; min
     const pop: ActorWindow[] = [];
     for (const a of window.actors.values()) if (a.type !== 'api_key' && a.n >= t.minRequests) pop.push(a);
     if (pop.length < 20) return [];
-    const cols = FEATURES.map((f) => pop.map(f.f));
+    // Actor by actor (each actor's fields are read once), into one column per feature.
+    const cols = FEATURES.map(() => new Float64Array(pop.length));
+    for (let i = 0; i < pop.length; i++) for (let j = 0; j < FEATURES.length; j++) cols[j][i] = FEATURES[j].f(pop[i]);
     const stats = cols.map((c) => robustStats(c));
     const out: Finding[] = [];
     for (let i = 0; i < pop.length; i++) {

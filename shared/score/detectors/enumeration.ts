@@ -27,7 +27,7 @@ export const enumeration: Detector<{ minDistinctIds: number; minErrorShare: numb
     for (const a of window.actors.values()) {
       if (a.n < t.minDistinctIds) continue;
       for (const u of a.tpls.values()) {
-        if (u.ids.size < t.minDistinctIds) continue;
+        if (u.distinctIds < t.minDistinctIds) continue;
         const refused = u.e401 + u.e403 + u.e404;
         const errShare = refused / u.n;
         const newShare = u.newIds / u.n;
@@ -49,7 +49,7 @@ function finding(actor: string, u: TemplateUse, errShare: number, newShare: numb
     detector: 'enumeration', scenario: 'bola_enumeration', actor, domain: u.domain,
     confidence: Math.min(1, 0.7 + 0.3 * walk + (errShare > 0.6 ? 0.1 : 0)),
     evidence: {
-      endpoint: u.key, requests: u.n, distinctIds: u.ids.size, newIdShare: r3(newShare),
+      endpoint: u.key, requests: u.n, distinctIds: u.distinctIds, newIdShare: r3(newShare),
       status: { ok: u.ok, '401': u.e401, '403': u.e403, '404': u.e404 }, refusedShare: r3(errShare), idRange: nums,
       baseline: { endpoint4xxShare: baseErr === null ? 'not learned yet' : r3(baseErr) }, samples: u.samples,
     },

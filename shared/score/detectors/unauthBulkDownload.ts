@@ -20,17 +20,17 @@ export const unauthBulkDownload: Detector<{ minRequests: number; minBytes: numbe
       if (a.type !== 'ip' || a.unauthOk === 0) continue;
       const acc = accWithWindow(state.profiles[a.key], a, 0, window.end);
       if (acc.unauthOk < t.minRequests || acc.unauthBytes < t.minBytes || acc.unauth / acc.n < t.minUnauthShare) continue;
-      let best = null as null | { key: string; ids: number; bytes: number; n: number; ratio: number; authShare: number; samples: string[] };
+      let best = null as null | { key: string; ids: number; bytes: number; n: number; ratio: number; authShare: number; samples: readonly string[] };
       let objects = a.unmatchedPaths.size;
       for (const u of a.tpls.values()) {
         if (u.unauth < 2) continue;
-        objects += Math.max(u.ids.size, 1);
+        objects += Math.max(u.distinctIds, 1);
         const base = state.endpoints[u.key];
         const meanBase = base && base.tot > 50 ? base.bytes / base.tot : null;
         const ratio = meanBase ? u.bytes / u.n / meanBase : Infinity;
         const info = resolver.endpointInfo(u.domain, u.method, u.template);
         const authShare = info && info.requestCount ? info.authRequests / info.requestCount : 0;
-        if (!best || u.bytes > best.bytes) best = { key: u.key, ids: u.ids.size, bytes: u.bytes, n: u.n, ratio, authShare, samples: u.samples };
+        if (!best || u.bytes > best.bytes) best = { key: u.key, ids: u.distinctIds, bytes: u.bytes, n: u.n, ratio, authShare, samples: u.samples };
       }
       if (!best || objects < t.minDistinctIds) continue;
       if (best.ratio < t.minBytesRatioVsEndpoint && best.bytes / best.n < 1_000_000) continue;

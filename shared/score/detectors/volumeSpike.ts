@@ -53,7 +53,7 @@ export const volumeSpike: Detector<{
 };
 
 function slowRamp(
-  a: Parameters<typeof accWithWindow>[1] & { key: string; domain: string; samples: string[] },
+  a: Parameters<typeof accWithWindow>[1] & { key: string; domain: string; samples: readonly string[] },
   p: Parameters<typeof accWithWindow>[0],
   end: number,
   t: { rampMultiple: number; rampMinWindows: number; rampMinRequests: number },
