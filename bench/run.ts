@@ -14,8 +14,11 @@ import { JsonlAlertSink } from '../local/jsonlAlertSink.ts';
 import { CountingMetrics } from '../local/countingMetrics.ts';
 import { drainAll } from '../local/drain.ts';
 import { kinesisRecord } from '../local/kinesisRecord.ts';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { evalDir, loadEvents } from '../local/loadEvents.ts';
 import { runInMemory } from '../shared/engine/runInMemory.ts';
 import { createDiscoveryAnalysis } from '../shared/discover/index.ts';
@@ -113,22 +116,22 @@ async function main() {
   const findingBytes = findingObjects.reduce((s, [, v]) => s + v.byteLength, 0);
   const findingObjectsPerDay = await objectsPerTableDay(new Map(findingObjects));
 
-  // Memory: one 10,000-record batch through all three handlers.
-  gc();
-  const heap0 = process.memoryUsage().heapUsed;
-  let peakRss = 0, peakHeap = 0;
-  const sampler = setInterval(() => { const m = process.memoryUsage(); peakRss = Math.max(peakRss, m.rss); peakHeap = Math.max(peakHeap, m.heapUsed); }, 5);
+  // Memory: one 10,000-record batch through the handler, in a fresh process (this one holds the workload).
   const big = w.records.slice(0, Math.min(10_000, w.records.length));
-  await runAnalyses(big, big.length);
-  clearInterval(sampler);
-  const m = process.memoryUsage();
-  peakRss = Math.max(peakRss, m.rss); peakHeap = Math.max(peakHeap, m.heapUsed);
+  const batchFile = join(mkdtempSync(join(tmpdir(), 'apiscope-bench-')), 'batch.json');
+  writeFileSync(batchFile, JSON.stringify(big));
+  const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(new URL('./memoryChild.ts', import.meta.url)), batchFile], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  rmSync(dirname(batchFile), { recursive: true, force: true });
+  if (child.status !== 0) throw new Error(`memory child failed: ${child.stderr}`);
+  const mem = JSON.parse(child.stdout.trim().split('\n').pop()!) as { peak_rss_mb: number; peak_heap_mb: number; heap_before_mb: number };
+  log(`one ${big.length}-record batch (${big.length * 100} events) in a fresh process: peak RSS ${mem.peak_rss_mb} MB, heap ${mem.peak_heap_mb} MB`);
 
   // Heap growth over 5M events: the same handlers over the workload five times (event times shifted).
   const kv = new MemoryKeyValueStore(), blobs = new MemoryBlobStore();
   const h = createLocalHandler({ kv, blobs, alerts: new JsonlAlertSink(), metrics: new CountingMetrics() });
   const rounds = Math.max(2, Math.ceil(HEAP_EVENTS / N));
   let heapAfterFirst = 0, heapEnd = 0;
+  const heapPerRound: number[] = [];
   for (let round = 0; round < rounds; round++) {
     const shift = round * 86_400_000;
     for (let i = 0; i < w.records.length; i += 100) {
@@ -139,6 +142,7 @@ async function main() {
     const heap = process.memoryUsage().heapUsed - blobsBytes(blobs);
     if (round === 0) heapAfterFirst = heap;
     heapEnd = heap;
+    heapPerRound.push(Math.round(heap / 1e6));
     if (round % 5 === 0 || round === rounds - 1) log(`  heap after ${(round + 1) * N} events: ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB (${blobs.objects.size} objects held by the in-memory bucket)`);
   }
 
@@ -196,9 +200,11 @@ async function main() {
     s3_findings_avg_object_kb: Number((findingBytes / Math.max(1, findingObjects.length) / 1024).toFixed(1)),
     s3_findings_objects_per_day: Number(findingObjectsPerDay.toFixed(2)),
     sns_publishes_per_million_events: Math.round(snsPerM),
-    peak_rss_mb_10k_batch: Math.round(peakRss / 1e6),
-    peak_heap_mb_10k_batch: Math.round((peakHeap - heap0) / 1e6),
+    peak_rss_mb_10k_batch: mem.peak_rss_mb,
+    peak_heap_mb_10k_batch: mem.peak_heap_mb,
     heap_growth_mb_5m_events: Number(((heapEnd - heapAfterFirst) / 1e6).toFixed(1)),
+    // After each pass over the workload (bounded caches fill during the first passes, then the heap is flat).
+    heap_mb_after_each_pass: heapPerRound,
     usd_per_100m_requests: Number(total.toFixed(2)),
     dev_sample_discovery: devSample,
     cost_items_usd: Object.fromEntries(Object.entries(cost).map(([k, v]) => [k, Number(v.toFixed(3))])),

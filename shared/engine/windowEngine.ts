@@ -62,7 +62,7 @@ interface CloseItem {
 
 const HOUR = 3_600_000;
 /** Window buffers this container wrote and still holds decoded, at most this many events in all. */
-const BUFFER_CACHE_EVENTS = 250_000;
+const BUFFER_CACHE_EVENTS = 100_000;
 
 /** For an analysis without endpoint knowledge of its own. */
 const NO_ENDPOINTS: EndpointResolver = { templateOf: () => null, endpointInfo: () => undefined };

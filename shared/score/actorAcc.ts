@@ -160,6 +160,13 @@ export class ActorAcc implements ActorWindow {
   private runDomain: string;
   private domainRun = 0;
   private readonly chain: Int32Array;
+  /**
+   * What the requests need from the profile, read once: profiles change shape as their counters turn
+   * fractional, and reading them per request would make the optimized code bail out on each new shape.
+   */
+  private readonly profIds: string[] | null;
+  private readonly profIps: string[] | null;
+  private readonly profLast: string | null;
 
   constructor(
     readonly key: string, readonly type: ActorType, readonly id: string, r: RequestFacts, readonly prof: Profile | undefined,
@@ -169,6 +176,9 @@ export class ActorAcc implements ActorWindow {
     this.first = r.ts; this.last = r.ts;
     this.firstTpl = r.ep === null ? null : r.ep.key;
     this.chain = log.next[type === 'ip' ? 0 : type === 'principal' ? 1 : 2];
+    this.profIds = prof === undefined ? null : prof.ids;
+    this.profIps = prof === undefined ? null : prof.ips;
+    this.profLast = prof?.last ?? null;
   }
 
   /** Adds a request; returns the actor's use of the request's endpoint (null when unmatched). */
@@ -187,7 +197,7 @@ export class ActorAcc implements ActorWindow {
       if (!this.ips.has(r.ip)) {
         this.ips = grown(this.ips).add(r.ip);
         // A principal's address is new when its profile never saw it.
-        if (this.type === 'principal' && (!this.prof || !(this.knownIps ??= this.rings.ips.setOf(this.prof.ips)).has(r.ip))) this.newIps++;
+        if (this.type === 'principal' && (this.profIps === null || !(this.knownIps ??= this.rings.ips.setOf(this.profIps)).has(r.ip))) this.newIps++;
       }
     }
     if (r.ua !== this.lastUa) { if (this.uas.size < 16) this.uas.add(r.ua); this.lastUa = r.ua; }
@@ -219,7 +229,7 @@ export class ActorAcc implements ActorWindow {
       let fresh = true;
       for (let j = 0; j < ids.length; j++) {
         const id = ids[j];
-        if (id.seenBy.has(this) || (this.prof !== undefined && (this.knownIds ??= this.rings.ids.setOf(this.prof.ids)).has(id.code))) { fresh = false; break; }
+        if (id.seenBy.has(this) || (this.profIds !== null && (this.knownIds ??= this.rings.ids.setOf(this.profIds)).has(id.code))) { fresh = false; break; }
       }
       if (fresh) { u.newIds++; this.idNew++; }
       const last = ids[ids.length - 1];
@@ -227,7 +237,7 @@ export class ActorAcc implements ActorWindow {
       for (let j = 0; j < ids.length; j++) if (ids[j].seenBy.add(this)) this.seenIds.push(ids[j].code);
     }
     if (this.type === 'principal') {
-      const prev = this.lastTpl ?? this.prof?.last ?? null;
+      const prev = this.lastTpl ?? this.profLast;
       if (prev !== null && prev !== ep.key) { const prevs = grown(u.prevs); prevs.set(prev, (prevs.get(prev) ?? 0) + 1); u.prevs = prevs; }
       this.lastTpl = ep.key;
     }

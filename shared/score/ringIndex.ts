@@ -32,11 +32,16 @@ export class RingIndex<K> {
 
   constructor(private readonly keyOf: (v: string) => K | null, private readonly valueOf: (k: K) => string, private readonly hashed: boolean) {}
 
-  /** Membership of the ring's values, by key. */
+  /**
+   * Membership of the ring's values, by key. Always the same kind of object for one index (a Set, or a scan of
+   * the keys), also for an empty ring: the callers' look-ups stay monomorphic.
+   */
   setOf(ring: string[]): { has(k: K): boolean } {
-    if (ring.length === 0) return NONE;
-    const e = this.entry(ring);
-    return e === null ? { has: (k: K) => ring.includes(this.valueOf(k)) } : e.lookup;
+    const e = ring.length === 0 ? null : this.entry(ring);
+    if (e !== null) return e.lookup;
+    const keys: K[] = [];
+    if (ring.length > 0) for (const v of new Set(ring)) { const k = this.keyOf(v); if (k !== null) keys.push(k); }
+    return this.hashed ? new Set(keys) : new KeyScan(keys);
   }
 
   /** `ringAdd` of the value of each key after the first `skip` (push if absent, drop the oldest past `cap`). */
@@ -87,8 +92,6 @@ export class RingIndex<K> {
       : { keys, set: null, lookup: new KeyScan(keys), last: ring[ring.length - 1], used: this.window };
   }
 }
-
-const NONE = { has: () => false };
 
 /** Callers that come back within the hour (5-minute windows) find their keys ready. */
 const KEEP_WINDOWS = 12;
