@@ -20,8 +20,8 @@ export interface LocalHandler extends AnalysisHandler {
  * The analysis handler exactly as the Lambda entry point builds it, but on the given ports (emulators or
  * local files) instead of ports built from the environment.
  */
-export function createLocalHandler(ports: LocalPorts, opts: { hashKey?: string; engine?: Partial<EngineOptions>; inputs?: AnalysisInputs; stages?: Array<'defects' | 'scoring'> } = {}): LocalHandler {
-  const pipeline = buildAnalyses(opts.inputs ?? {}, opts.stages).pipeline;
+export function createLocalHandler(ports: LocalPorts, opts: { hashKey?: string; engine?: Partial<EngineOptions>; inputs?: AnalysisInputs } = {}): LocalHandler {
+  const pipeline = buildAnalyses(opts.inputs ?? {}).pipeline;
   const deps = async () => ({ ports, hashKey: opts.hashKey ?? 'apiscope-local-hash-key', engine: { ...opts.engine, quarantine: true } });
   const h = createAnalysisHandler('analyze', async () => ({ analysis: pipeline }), deps) as LocalHandler;
   h.pipeline = pipeline;

@@ -22,7 +22,7 @@ export interface AnalysisInputs {
  * and locally. Each document is validated here, so
  * a bad rule file, spec or IP list fails the cold start with a message that names what is wrong.
  */
-export function buildAnalyses(inputs: AnalysisInputs, stages: ReadonlyArray<'defects' | 'scoring'> = ['defects', 'scoring']) {
+export function buildAnalyses(inputs: AnalysisInputs) {
   // Discovery needs the spec's routes; the defect checks need the whole document (security schemes, servers).
   const spec = inputs.specText ? parseOpenApiSpec(inputs.specText) : undefined;
   const specDocument = inputs.specText ? YAML.parse(inputs.specText) : undefined;
@@ -32,5 +32,5 @@ export function buildAnalyses(inputs: AnalysisInputs, stages: ReadonlyArray<'def
   const discovery = createDiscoveryAnalysis({ spec, overrides });
   const defects = createDefectsAnalysis({ rules, spec: specDocument, minAlertSeverity: inputs.minAlertSeverity });
   const scoring = createScoringAnalysis({ ...lists });
-  return { discovery, defects, scoring, pipeline: createPipeline(discovery, stages.map((s) => (s === 'defects' ? defects : scoring))) };
+  return { discovery, defects, scoring, pipeline: createPipeline(discovery, [defects, scoring]) };
 }

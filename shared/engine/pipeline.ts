@@ -63,7 +63,8 @@ export function createPipeline(discovery: DiscoveryAnalysis<any>, others: readon
     closeWindow(events: readonly AccessEvent[], state: PipelineState, ctx: WindowContext): AnalysisOutput {
       const out: AnalysisOutput = {};
       const d = stateOf(state, discovery);
-      append(out, timed(discovery.name, () => discovery.closeWindow(events, d, { ...ctx, endpoints: discovery.resolver(d) })));
+      // Discovery resolves paths itself; the others get its resolver after it has taken in this window.
+      append(out, timed(discovery.name, () => discovery.closeWindow(events, d, ctx)));
       const after: WindowContext = { ...ctx, endpoints: discovery.resolver(d) };
       for (const a of others) append(out, timed(a.name, () => a.closeWindow(events, stateOf(state, a), after)));
       return out;
