@@ -28,10 +28,10 @@ function traffic(): AccessEvent[] {
  * instances over the same stores, as Lambda does when it replaces a container: nothing may depend on
  * what one instance holds in memory.
  */
-async function run(batches: Array<{ shard: string; id: string; events: AccessEvent[] }>, containers = 1) {
+async function run(batches: Array<{ shard: string; id: string; events: AccessEvent[] }>, containers = 1, options: { checkpointEveryMs?: number } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'engine-'));
   const ports = { kv: new MemoryKeyValueStore(), blobs: new FileBlobStore(dir), alerts: new JsonlAlertSink(), metrics: new CountingMetrics() };
-  const engines = Array.from({ length: containers }, () => new WindowEngine(createPipeline(toyDiscovery(), [toyScoring()]), ports, { windowMs: 300_000, latenessMs: 60_000 }));
+  const engines = Array.from({ length: containers }, () => new WindowEngine(createPipeline(toyDiscovery(), [toyScoring()]), ports, { windowMs: 300_000, latenessMs: 60_000, ...options }));
   let e = engines[0];
   for (const [i, b] of batches.entries()) {
     e = engines[i % containers];
@@ -42,7 +42,7 @@ async function run(batches: Array<{ shard: string; id: string; events: AccessEve
   await e.finish();
   const read = async (prefix: string) => (await Promise.all((await ports.blobs.list(prefix)).map(async (k) => decodeNdjson<any>((await ports.blobs.get(k))!)))).flat();
   const state = (await e.currentState()) as { scoring: unknown };
-  const result = { risk: await read('risk_events/'), endpoints: await read('endpoints/'), alerts: ports.alerts.sent.map((a) => a.subject), state: state.scoring, metrics: ports.metrics.counts };
+  const result = { risk: await read('risk_events/'), endpoints: await read('endpoints/'), alerts: ports.alerts.sent.map((a) => a.subject), state: state.scoring, metrics: ports.metrics.counts, stateObjects: await ports.blobs.list('state/') };
   rmSync(dir, { recursive: true, force: true });
   return result;
 }
@@ -75,6 +75,37 @@ describe('WindowEngine', () => {
     expect(many.endpoints).toEqual(one.endpoints);
     expect(many.alerts).toEqual(one.alerts);
     expect(many.state).toEqual(one.state);
+  });
+
+  it('checkpoints the state every few windows; another container replays the windows since from their kept buffers', async () => {
+    // 10-minute checkpoints (every other window); every batch on a fresh container, so a close after a window
+    // that was not a checkpoint starts by replaying it.
+    const batches = split(traffic(), 2, 30);
+    const every = await run(batches, batches.length, { checkpointEveryMs: 1 });
+    const sparse = await run(batches, batches.length, { checkpointEveryMs: 600_000 });
+    expect(sparse.metrics.Checkpoints).toBeLessThan(sparse.metrics.WindowsClosed);
+    expect(sparse.metrics.WindowsReplayed).toBeGreaterThan(0);
+    expect(every.metrics.WindowsReplayed ?? 0).toBe(0);
+    expect(sparse.risk).toEqual(every.risk);
+    expect(sparse.endpoints).toEqual(every.endpoints);
+    expect(sparse.alerts).toEqual(every.alerts);
+    expect(sparse.state).toEqual(every.state);
+    // Replay wrote nothing twice and the kept buffers are gone once a checkpoint covers them.
+    expect(sparse.metrics.FindingsOut).toEqual(every.metrics.FindingsOut);
+    expect(sparse.stateObjects.filter((k) => k.includes('/buffer/'))).toEqual([]);
+  });
+
+  it('takes a checkpoint at every hour change, so that a replay never writes findings of a flushed hour again', async () => {
+    // 10:45 to 11:15: the 11:00 window flushes the 10:00 hour; with 10-hour checkpoints that close is the only one.
+    const shifted = traffic().map((e) => ({ ...e, ts: e.ts + 45 * 60_000 }));
+    const batches = split(shifted, 2, 30);
+    const every = await run(batches, batches.length, { checkpointEveryMs: 1 });
+    const hourly = await run(batches, batches.length, { checkpointEveryMs: 36_000_000 });
+    expect(hourly.metrics.Checkpoints).toBe(2);
+    expect(hourly.metrics.WindowsReplayed).toBeGreaterThan(0);
+    expect(hourly.risk).toEqual(every.risk);
+    expect(hourly.endpoints).toEqual(every.endpoints);
+    expect(hourly.state).toEqual(every.state);
   });
 
   it('gives the same findings for 1 and 4 shards', async () => {
