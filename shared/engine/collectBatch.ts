@@ -43,15 +43,18 @@ export class BatchCollector {
       this.controlMessages++;
       return;
     }
-    for (const le of payload.logEvents) this.addMessage(le.message, `${source}/${le.id}`, Number.isFinite(le.timestamp) ? le.timestamp : undefined);
+    for (const le of payload.logEvents) this.addMessage(le.message, source, Number.isFinite(le.timestamp) ? le.timestamp : undefined, le.id);
   }
 
-  /** Adds one access-log line (used directly by file replays). */
-  addMessage(message: string, source: string, logTs?: number): void {
+  /**
+   * Adds one access-log line (used directly by file replays). A rejection's source is `source/logEventId`
+   * (built only then: most lines are fine).
+   */
+  addMessage(message: string, source: string, logTs?: number, logEventId?: string): void {
     this.opts.referenceTs = logTs;
     const r = normalizeRecord(message, this.opts);
     if (r.ok) this.events.push(maskEvent(r.event, this.masker));
-    else this.rejected.push({ ...r.rejection, sample: this.masker.maskPath(r.rejection.sample), source });
+    else this.rejected.push({ ...r.rejection, sample: this.masker.maskPath(r.rejection.sample), source: logEventId === undefined ? source : `${source}/${logEventId}` });
   }
 
   rejectionsByReason(): Record<string, number> {

@@ -52,15 +52,17 @@ export function parseEnvelope(text: string): SubscriptionPayload {
   if (o.messageType === 'CONTROL_MESSAGE') return { kind: 'control' };
   if (o.messageType !== 'DATA_MESSAGE') throw new DecodeError('bad_envelope', `unknown messageType ${JSON.stringify(o.messageType)}`);
   if (!Array.isArray(o.logEvents)) throw new DecodeError('bad_envelope', 'DATA_MESSAGE without a logEvents array');
-  const logEvents: LogEvent[] = [];
-  for (const e of o.logEvents as unknown[]) {
-    const le = e as Record<string, unknown> | null;
-    // A malformed log event is passed on with an empty message so that the normalizer counts and quarantines it.
-    logEvents.push({
+  // Well-formed log events are used as parsed (no copy per event); a malformed one is replaced by one whose
+  // message is its JSON, so that the normalizer counts and quarantines it.
+  const logEvents = o.logEvents as LogEvent[];
+  for (let i = 0; i < logEvents.length; i++) {
+    const le = logEvents[i] as unknown as Record<string, unknown> | null;
+    if (le !== null && typeof le === 'object' && typeof le.id === 'string' && typeof le.timestamp === 'number' && typeof le.message === 'string') continue;
+    logEvents[i] = {
       id: typeof le?.id === 'string' ? le.id : '',
       timestamp: typeof le?.timestamp === 'number' ? le.timestamp : NaN,
       message: typeof le?.message === 'string' ? le.message : JSON.stringify(le ?? null),
-    });
+    };
   }
   return {
     kind: 'data',

@@ -49,7 +49,7 @@ export function createMasker(hashKey: string): Masker {
   const masker: Masker = {
     lastKinds: [],
     maskPath(path: string): string {
-      masker.lastKinds = [];
+      if (masker.lastKinds.length) masker.lastKinds = [];
       // Fast path: most paths hold no run of 6+ digits, no '@' and no JWT.
       if (!/\d{6}|@|%40|eyJ/.test(path)) return path;
       const segs = path.split('/');
@@ -64,7 +64,7 @@ export function createMasker(hashKey: string): Masker {
       return changed ? segs.join('/') : path;
     },
     maskQuery(query: string): string {
-      masker.lastKinds = [];
+      if (masker.lastKinds.length) masker.lastKinds = [];
       if (!query) return query;
       const parts = query.split('&');
       let changed = false;
