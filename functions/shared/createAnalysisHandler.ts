@@ -5,7 +5,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
-import { BatchCollector } from '../../shared/engine/collectBatch.ts';
+import { BatchCollector, INTERNED_MAX } from '../../shared/engine/collectBatch.ts';
+import { createInterner } from '../../shared/normalize/stringInterner.ts';
 import { WindowEngine, type EngineAnalysis, type EngineOptions, type EnginePorts } from '../../shared/engine/windowEngine.ts';
 import type { MetricsSink } from '../../shared/engine/ports.ts';
 import { createMasker } from '../../shared/sensitive/maskPath.ts';
@@ -79,6 +80,7 @@ export function createAnalysisHandler(
     })().catch((e) => { ready = null; throw e; }));
 
   const processor = new BatchProcessor(EventType.KinesisDataStreams);
+  const intern = createInterner(INTERNED_MAX);
   const base = async (event: KinesisStreamEvent, context: Context): Promise<KinesisStreamBatchResponse> => {
     const { engine, masker, d } = await init();
     if (!event.Records?.length) return { batchItemFailures: [] };
@@ -87,7 +89,7 @@ export function createAnalysisHandler(
     let records = 0, events = 0, late = 0;
     for (let i = 0; i < event.Records.length; i += RECORDS_PER_SLICE) {
       const slice = event.Records.slice(i, i + RECORDS_PER_SLICE);
-      const collector = new BatchCollector(masker, { mapping: d.fieldMapping });
+      const collector = new BatchCollector(masker, { mapping: d.fieldMapping, intern });
       const result = (await processPartialResponse(
         { Records: slice },
         async (r: KinesisStreamEvent['Records'][number]) => collector.addRecord(r.kinesis.data, `${shardId}/${r.kinesis.sequenceNumber}`),

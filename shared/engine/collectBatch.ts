@@ -2,8 +2,12 @@ import { decodeSubscriptionPayload } from '../ingest/decodeSubscriptionPayload.t
 import { DecodeError } from '../ingest/errors.ts';
 import { normalizeRecord, type NormalizeOptions } from '../normalize/normalizeRecord.ts';
 import { maskEvent } from '../normalize/maskEvent.ts';
+import { createInterner } from '../normalize/stringInterner.ts';
 import type { Masker } from '../sensitive/maskPath.ts';
 import type { AccessEvent, Rejection } from '../normalize/types.ts';
+
+/** Distinct domain, stage, protocol, route and user-agent strings kept per container. */
+export const INTERNED_MAX = 20_000;
 
 /** A rejected input, with where it came from, ready for quarantine. */
 export interface Quarantined extends Rejection {
@@ -20,8 +24,9 @@ export class BatchCollector {
   /** Reused for every log event: only the reference time changes, so no options object per event. */
   private readonly opts: NormalizeOptions;
 
+  /** `normalize.intern`: pass one interner for the container's lifetime so that strings are shared across batches. */
   constructor(private readonly masker: Masker, normalize: NormalizeOptions = {}) {
-    this.opts = { ...normalize };
+    this.opts = { intern: createInterner(INTERNED_MAX), ...normalize };
   }
 
   /**

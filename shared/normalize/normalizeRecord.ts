@@ -9,6 +9,8 @@ export interface NormalizeOptions {
    */
   referenceTs?: number;
   maxSkewMs?: number;
+  /** Canonical string for the few-valued fields (domain, stage, protocol, route, user agent); see createInterner. */
+  intern?: (s: string) => string;
 }
 
 /** Messages longer than this are not access-log lines we can trust (a 1 MB user agent, a stack dump). */
@@ -36,6 +38,8 @@ export function parseClfTime(s: string): number {
   const off = (+m[8] * 60 + +m[9]) * 60_000 * (m[7] === '+' ? 1 : -1);
   return utc - off;
 }
+
+const same = (s: string) => s;
 
 function str(v: unknown): string | null {
   if (v === undefined || v === null) return null;
@@ -131,6 +135,8 @@ export function normalizeRecord(raw: string, opts: NormalizeOptions = {}): Norma
   const len = num(o[m.responseLength]);
   const il = num(o[m.integrationLatency]);
   const rl = num(o[m.responseLatency]);
+  const intern = opts.intern ?? same;
+  const resourcePath = cleanResourcePath(str(o[m.resourcePath]));
   const ev: AccessEvent = {
     requestId: requestId.slice(0, 128),
     ts: Math.trunc(ts),
@@ -138,17 +144,17 @@ export function normalizeRecord(raw: string, opts: NormalizeOptions = {}): Norma
     method: method.toUpperCase().slice(0, 16),
     path: stripStage(pathOnly, domainName, stage),
     query: q >= 0 ? rawPath.slice(q + 1) : '',
-    resourcePath: cleanResourcePath(str(o[m.resourcePath])),
+    resourcePath: resourcePath === null ? null : intern(resourcePath),
     status,
-    protocol: str(o[m.protocol]) ?? '',
+    protocol: intern(str(o[m.protocol]) ?? ''),
     responseLength: len !== null && Number.isFinite(len) ? len : 0,
-    userAgent: ua.length > MAX_UA ? ua.slice(0, MAX_UA) : ua,
+    userAgent: intern(ua.length > MAX_UA ? ua.slice(0, MAX_UA) : ua),
     principalId: str(o[m.principalId])?.slice(0, 256) ?? null,
     apiKeyId: str(o[m.apiKeyId])?.slice(0, 128) ?? null,
     integrationLatency: il !== null && Number.isFinite(il) ? il : null,
     responseLatency: rl !== null && Number.isFinite(rl) ? rl : null,
-    domainName: domainName.slice(0, 253),
-    stage,
+    domainName: intern(domainName.slice(0, 253)),
+    stage: intern(stage),
     errorMessage: err ? err.slice(0, MAX_ERROR) : null,
   };
   return { ok: true, event: ev };
