@@ -15,12 +15,28 @@ describe('window buffer rows', () => {
     const events = [ev(1), ev(2)];
     expect(fromEventRows(decodeJson(encodeJson(events)))).toEqual(events);
     const rows = toEventRows(events);
-    const reordered = { ...rows, fields: [...rows.fields].reverse(), rows: rows.rows.map((r) => [...r].reverse()) };
+    const reordered = { ...rows, fields: [...rows.fields].reverse(), drows: rows.drows!.map((r) => [...r].reverse()) };
     expect(fromEventRows(reordered)).toEqual(events);
   });
 
   it('refuses a buffer that lacks a field instead of inventing values', () => {
     const rows = toEventRows([ev(1)]);
-    expect(() => fromEventRows({ ...rows, fields: rows.fields.slice(1), rows: rows.rows.map((r) => r.slice(1)) })).toThrow(/lacks fields requestId/);
+    expect(() => fromEventRows({ ...rows, fields: rows.fields.slice(1), drows: rows.drows!.map((r) => r.slice(1)) })).toThrow(/lacks fields requestId/);
+  });
+
+  it('writes each few-valued string once per buffer, and still reads version-1 rows', () => {
+    const events = Array.from({ length: 50 }, (_, i) => ev(i));
+    const rows = toEventRows(events);
+    expect(rows.dict).toEqual(['/v1/a/{id}', 'HTTP/1.1', 'ua "quoted" é', 'd.example', 'prod']);
+    const bytes = encodeJson(rows);
+    expect(new TextDecoder().decode(bytes).split('d.example').length - 1).toBe(1);
+    const v1 = { v: 1 as const, fields: rows.fields, rows: events.map((e) => rows.fields.map((f) => e[f as keyof typeof e])) };
+    expect(fromEventRows(decodeJson(encodeJson(v1)))).toEqual(events);
+  });
+
+  it('refuses a row that points outside the dictionary', () => {
+    const rows = toEventRows([ev(0)]);
+    rows.drows![0][rows.fields.indexOf('userAgent')] = 9;
+    expect(() => fromEventRows(rows)).toThrow(/userAgent refers to a missing dictionary entry 9/);
   });
 });
