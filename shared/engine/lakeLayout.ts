@@ -25,6 +25,7 @@ export const stateKeys = {
   bufferPrefix: (analysis: string, ws: number) => `state/${analysis}/buffer/w=${pad(ws)}/`,
   buffer: (analysis: string, ws: number, batchId: string) => `state/${analysis}/buffer/w=${pad(ws)}/${batchId}.json`,
   snapshot: (analysis: string, ws: number) => `state/${analysis}/snapshot/${pad(ws)}.json`,
+  snapshotPrefix: (analysis: string) => `state/${analysis}/snapshot/`,
   late: (analysis: string, batchId: string) => `state/${analysis}/late/${batchId}.json`,
 };
 

@@ -96,7 +96,6 @@ export interface IngestResult {
  */
 export class WindowEngine {
   private readonly opts: EngineOptions;
-  private written: Array<{ ws: number; key: string }> = [];
   /** The committed state as of CLOSE version `version`, when this container made that commit. */
   private live: { version: number; snap: Snapshot } | null = null;
   /**
@@ -234,6 +233,15 @@ export class WindowEngine {
     return snap;
   }
 
+  /**
+   * Checkpoints more than an hour older than the one at `ws` (kept that long so that an operator can roll the
+   * state back by hand). Listed rather than remembered, so that those of other containers age out too.
+   */
+  private async oldSnapshots(ws: number): Promise<string[]> {
+    const prefix = stateKeys.snapshotPrefix(this.analysis.name);
+    return (await this.ports.blobs.list(prefix)).filter((k) => Number(k.slice(prefix.length, k.indexOf('.', prefix.length))) < ws - SNAPSHOT_KEEP_MS);
+  }
+
   /** Buffer objects of the windows closed after checkpoint `after` up to `upTo`, kept for replay until now. */
   private async retainedBuffers(after: number | null, upTo: number): Promise<string[]> {
     if (after === null) return [];
@@ -312,13 +320,8 @@ export class WindowEngine {
       if (checkpoint) {
         metrics.count('Checkpoints', 1);
         // Windows up to the checkpoint are closed for good: their buffers are garbage (those since the previous
-        // checkpoint were kept for replay), and so are snapshots older than an hour (kept that long so that an
-        // operator can roll the state back by hand).
-        const garbage = [...bufferKeys, ...(await this.retainedBuffers(last, ws - 1))];
-        this.written.push({ ws, key });
-        const old = this.written.filter((w) => w.ws < ws - SNAPSHOT_KEEP_MS);
-        this.written = this.written.filter((w) => w.ws >= ws - SNAPSHOT_KEEP_MS);
-        await blobs.delete([...garbage, ...old.map((w) => w.key)]);
+        // checkpoint were kept for replay), and so are checkpoints older than an hour.
+        await blobs.delete([...bufferKeys, ...(await this.retainedBuffers(last, ws - 1)), ...(await this.oldSnapshots(ws))]);
       }
     }
     return ok;
@@ -426,7 +429,7 @@ export class WindowEngine {
     const version = (close.version ?? 0) + 1;
     if (await this.ports.kv.putIfVersion(this.pk, 'CLOSE', { closedUpTo: close.closedUpTo, version, snapshotKey: key, checkpointWs: close.closedUpTo }, 'version', close.version)) {
       this.live = { version, snap };
-      await this.ports.blobs.delete(await this.retainedBuffers(close.checkpointWs, close.closedUpTo));
+      await this.ports.blobs.delete([...(await this.retainedBuffers(close.checkpointWs, close.closedUpTo)), ...(await this.oldSnapshots(close.closedUpTo))]);
     }
   }
 

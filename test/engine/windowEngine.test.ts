@@ -108,6 +108,18 @@ describe('WindowEngine', () => {
     expect(hourly.state).toEqual(every.state);
   });
 
+  it('keeps state checkpoints for an hour, whichever container wrote them', async () => {
+    // Three hours at one request a minute, a fresh container per batch: snapshots older than an hour before the
+    // last checkpoint are deleted, including those another container wrote.
+    const slow = Array.from({ length: 180 }, (_, i) => ev(i, T0 + i * 60_000, `10.0.1.${i % 7}`));
+    const batches = split(slow, 1, 10);
+    const r = await run(batches, batches.length, { checkpointEveryMs: 1_800_000 });
+    const snaps = r.stateObjects.filter((k) => k.includes('/snapshot/')).map((k) => Number(k.slice(k.lastIndexOf('/') + 1, -'.json'.length)));
+    expect(r.metrics.Checkpoints).toBeGreaterThanOrEqual(6);
+    expect(Math.min(...snaps)).toBeGreaterThanOrEqual(Math.max(...snaps) - 3_600_000);
+    expect(snaps.length).toBeLessThanOrEqual(3);
+  });
+
   it('gives the same findings for 1 and 4 shards', async () => {
     const one = await run(split(traffic(), 1, 50));
     const four = await run(split(traffic(), 4, 13));
