@@ -283,10 +283,21 @@ export class WindowEngine {
     }
   }
 
+  /**
+   * A buffer listed a moment ago can vanish when another container commits a checkpoint covering its window:
+   * this container's close then cannot commit either, so it fails and Lambda retries the batch (buffers are
+   * keyed, so nothing is counted twice), this time from the newer checkpoint.
+   */
+  private async readBuffer(key: string): Promise<Uint8Array> {
+    const buf = await this.ports.blobs.get(key);
+    if (!buf) throw new Error(`window buffer ${key} vanished: another container checkpointed past its window; retry the batch`);
+    return buf;
+  }
+
   /** Reads every buffered batch of a window, deduplicated by request id and in deterministic order. */
   async windowEvents(ws: number, keys?: string[]): Promise<AccessEvent[]> {
     keys ??= await this.ports.blobs.list(stateKeys.bufferPrefix(this.analysis.name, ws));
-    const parts = await Promise.all(keys.map(async (k) => this.bufferCache.get(k) ?? fromEventRows(decodeJson<EventRows>((await this.ports.blobs.get(k))!))));
+    const parts = await Promise.all(keys.map(async (k) => this.bufferCache.get(k) ?? fromEventRows(decodeJson<EventRows>(await this.readBuffer(k)))));
     const seen = new Set<string>();
     const out: AccessEvent[] = [];
     for (const p of parts) for (const e of p) if (!seen.has(e.requestId)) { seen.add(e.requestId); out.push(e); }

@@ -120,6 +120,21 @@ describe('WindowEngine', () => {
     expect(snaps.length).toBeLessThanOrEqual(3);
   });
 
+  it('fails a close whose buffer vanished under it (another container checkpointed), saying so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'engine-'));
+    const files = new FileBlobStore(dir);
+    let gone = '';
+    // The other container's delete lands between this one's list and get.
+    const blobs = Object.assign(Object.create(files) as FileBlobStore, { get: (k: string) => (k === gone ? Promise.resolve(null) : files.get(k)) });
+    const ports = { kv: new MemoryKeyValueStore(), blobs, alerts: new JsonlAlertSink(), metrics: new CountingMetrics() };
+    const engine = () => new WindowEngine(createPipeline(toyDiscovery(), [toyScoring()]), ports, { windowMs: 300_000, latenessMs: 60_000 });
+    await engine().ingest('shard-0', '00000001', traffic(), [], T0);
+    [gone] = await files.list('state/pipeline/buffer/');
+    // A fresh container holds no buffer in memory: it reads them, and one is gone.
+    await expect(engine().closeReady()).rejects.toThrow(/window buffer .* vanished: another container checkpointed past its window; retry the batch/);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('gives the same findings for 1 and 4 shards', async () => {
     const one = await run(split(traffic(), 1, 50));
     const four = await run(split(traffic(), 4, 13));
