@@ -5,7 +5,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
-import { BatchCollector, INTERNED_MAX } from '../../shared/engine/collectBatch.ts';
+import { BatchCollector } from '../../shared/engine/collectBatch.ts';
 import { createInterner } from '../../shared/normalize/stringInterner.ts';
 import { WindowEngine, type EngineAnalysis, type EngineOptions, type EnginePorts } from '../../shared/engine/windowEngine.ts';
 import type { MetricsSink } from '../../shared/engine/ports.ts';
@@ -80,7 +80,7 @@ export function createAnalysisHandler(
     })().catch((e) => { ready = null; throw e; }));
 
   const processor = new BatchProcessor(EventType.KinesisDataStreams);
-  const intern = createInterner(INTERNED_MAX);
+  const intern = createInterner();
   const base = async (event: KinesisStreamEvent, context: Context): Promise<KinesisStreamBatchResponse> => {
     const { engine, masker, d } = await init();
     if (!event.Records?.length) return { batchItemFailures: [] };

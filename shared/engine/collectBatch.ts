@@ -6,9 +6,6 @@ import { createInterner } from '../normalize/stringInterner.ts';
 import type { Masker } from '../sensitive/maskPath.ts';
 import type { AccessEvent, Rejection } from '../normalize/types.ts';
 
-/** Distinct domain, stage, protocol, route and user-agent strings kept per container. */
-export const INTERNED_MAX = 20_000;
-
 /** A rejected input, with where it came from, ready for quarantine. */
 export interface Quarantined extends Rejection {
   source: string;
@@ -26,7 +23,7 @@ export class BatchCollector {
 
   /** `normalize.intern`: pass one interner for the container's lifetime so that strings are shared across batches. */
   constructor(private readonly masker: Masker, normalize: NormalizeOptions = {}) {
-    this.opts = { intern: createInterner(INTERNED_MAX), ...normalize };
+    this.opts = { ...normalize, intern: normalize.intern ?? createInterner() };
   }
 
   /**

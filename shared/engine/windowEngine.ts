@@ -254,7 +254,7 @@ export class WindowEngine {
   private async windowsBetween(after: number, upTo: number): Promise<number[]> {
     if (upTo <= after) return [];
     const items = await this.ports.kv.query(`WINS#${this.analysis.name}`, { from: padTs(after + 1), to: padTs(upTo) });
-    return items.map((i) => i.ws as number).filter((ws) => ws > after && ws <= upTo).sort((a, b) => a - b);
+    return items.map((i) => i.ws as number).sort((a, b) => a - b);
   }
 
   private resolverOf(state: unknown): EndpointResolver {

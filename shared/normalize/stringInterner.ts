@@ -1,3 +1,6 @@
+/** Distinct values kept by default: a container's domains, stages, protocols, routes and user agents. */
+export const DEFAULT_INTERNED_MAX = 20_000;
+
 /**
  * Returns one string object per distinct content among the values it is given. A window holds thousands of
  * events whose domain, route template and user agent are a handful of values: held as one object each they
@@ -8,7 +11,7 @@
  * const intern = createInterner(10_000);
  * intern(JSON.parse(a).userAgent) === intern(JSON.parse(b).userAgent) // true when the contents are equal
  */
-export function createInterner(max: number): (s: string) => string {
+export function createInterner(max = DEFAULT_INTERNED_MAX): (s: string) => string {
   const seen = new Map<string, string>();
   return (s: string): string => {
     const hit = seen.get(s);

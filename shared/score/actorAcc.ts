@@ -64,13 +64,8 @@ function grown<K, V>(c: ReadonlySet<K> | ReadonlyMap<K, V>): Set<K> | Map<K, V> 
   return c instanceof Map ? new Map<K, V>() : new Set<K>();
 }
 
-/** One actor's requests on one endpoint in the window (see TemplateUse). */
-class UseAcc implements TemplateUse {
-  readonly key: string;
-  readonly id: string;
-  readonly domain: string;
-  readonly method: string;
-  readonly template: string;
+/** The request counters that an actor and each of its endpoint uses keep alike. */
+class RequestCounts {
   n = 0;
   ok = 0;
   e4 = 0;
@@ -81,6 +76,22 @@ class UseAcc implements TemplateUse {
   e5 = 0;
   bytes = 0;
   unauth = 0;
+
+  count(r: RequestFacts): void {
+    const s = r.status;
+    this.n++; this.ok += r.ok; this.e4 += r.e4; this.bytes += r.bytes; this.unauth += r.unauth;
+    if (s === 401) this.e401++; else if (s === 403) this.e403++; else if (s === 404) this.e404++; else if (s === 429) this.e429++;
+    if (s >= 500) this.e5++;
+  }
+}
+
+/** One actor's requests on one endpoint in the window (see TemplateUse). */
+class UseAcc extends RequestCounts implements TemplateUse {
+  readonly key: string;
+  readonly id: string;
+  readonly domain: string;
+  readonly method: string;
+  readonly template: string;
   distinctIds = 0;
   newIds = 0;
   prevs: ReadonlyMap<string, number> = NO_COUNTS;
@@ -90,6 +101,7 @@ class UseAcc implements TemplateUse {
   private collected: { samples: string[]; nums: number[] } | null = null;
 
   constructor(ep: EndpointRef, index: number, private readonly chain: Int32Array, private readonly log: WindowLog) {
+    super();
     this.key = ep.key; this.id = ep.kid; this.domain = ep.domain; this.method = ep.method; this.template = ep.template;
     this.head = index; this.tail = index;
   }
@@ -116,17 +128,7 @@ class UseAcc implements TemplateUse {
  * any Map or Set is touched; class and domain counts are kept as runs and written to their maps when the
  * value changes and in `finish`, which keeps the maps' first-seen order.
  */
-export class ActorAcc implements ActorWindow {
-  n = 0;
-  ok = 0;
-  e4 = 0;
-  e401 = 0;
-  e403 = 0;
-  e404 = 0;
-  e429 = 0;
-  e5 = 0;
-  bytes = 0;
-  unauth = 0;
+export class ActorAcc extends RequestCounts implements ActorWindow {
   unauthOk = 0;
   unauthBytes = 0;
   unmatched = 0;
@@ -172,6 +174,7 @@ export class ActorAcc implements ActorWindow {
     readonly key: string, readonly type: ActorType, readonly id: string, r: RequestFacts, readonly prof: Profile | undefined,
     private readonly rings: ProfileRings, private readonly log: WindowLog,
   ) {
+    super();
     this.domain = r.domain; this.runDomain = r.domain;
     this.first = r.ts; this.last = r.ts;
     this.firstTpl = r.ep === null ? null : r.ep.key;
@@ -183,11 +186,9 @@ export class ActorAcc implements ActorWindow {
 
   /** Adds a request; returns the actor's use of the request's endpoint (null when unmatched). */
   add(r: RequestFacts): TemplateUse | null {
-    const s = r.status;
-    this.n++; this.ok += r.ok; this.e4 += r.e4; this.bytes += r.bytes; this.last = r.ts;
-    if (s === 401) this.e401++; else if (s === 403) this.e403++; else if (s === 404) this.e404++; else if (s === 429) this.e429++;
-    if (s >= 500) this.e5++;
-    if (r.unauth) { this.unauth++; this.unauthOk += r.ok; if (r.ok) this.unauthBytes += r.bytes; }
+    this.count(r);
+    this.last = r.ts;
+    if (r.unauth) { this.unauthOk += r.ok; if (r.ok) this.unauthBytes += r.bytes; }
     if (this.n <= SAMPLE_MAX) this.samples.push(r.requestId);
     if (this.type === 'ip') {
       if (r.principal !== null && r.principal !== this.lastPeer && this.prs.size < 64) this.prs = grown(this.prs).add(r.principal);
@@ -219,9 +220,7 @@ export class ActorAcc implements ActorWindow {
       this.use = u; this.useEp = ep;
     }
     if (u.n > 0) { this.chain[u.tail] = r.index; u.tail = r.index; }
-    u.n++; u.ok += r.ok; u.e4 += r.e4; u.bytes += r.bytes; u.unauth += r.unauth;
-    if (s === 401) u.e401++; else if (s === 403) u.e403++; else if (s === 404) u.e404++; else if (s === 429) u.e429++;
-    if (s >= 500) u.e5++;
+    u.count(r);
     const ids = r.ids;
     if (ids.length) {
       this.idReq++;
