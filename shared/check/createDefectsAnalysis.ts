@@ -1,4 +1,5 @@
 import type { Analysis, AnalysisOutput, WindowContext } from '../engine/types.ts';
+import { windowPathsOf } from '../engine/windowPaths.ts';
 import type { AccessEvent } from '../normalize/types.ts';
 import type { Alert, DefectRow, Severity } from '../emit/rows.ts';
 import type { CustomRule } from '../rules/types.ts';
@@ -111,36 +112,32 @@ const NO_ENDPOINT: Resolution = { template: null, key: null, group: null };
 /** A distinct path of the window: its resolution and what the checks test about the path itself. */
 interface PathEntry { res: Resolution; masked: boolean; longDigits: boolean }
 
-/** One domain's look-ups in a window: per method, path -> entry and template -> resolution (shared). */
-interface DomainLookups { byPath: Map<string, Map<string, PathEntry>>; byTemplate: Map<string, Map<string, Resolution>> }
+/** One domain's templates in a window: per method, template -> resolution (shared by the paths of a template). */
+type DomainLookups = Map<string, Map<string, Resolution>>;
 
 /**
  * Resolves every event to its endpoint once and groups them; OPTIONS (CORS preflight) stays out of the endpoint
- * groups. A window repeats about half its paths and many paths share a template: each distinct path is resolved
- * once and each template keyed once, through nested maps so that no look-up string is built per event.
+ * groups. A window repeats about two thirds of its paths and many paths share a template: each distinct path is
+ * resolved once (by its number in the window, see indexPaths) and each template keyed once, through nested maps
+ * so that no look-up string is built per event.
  */
 export function buildView(events: readonly AccessEvent[], ctx: WindowContext, specs: readonly SpecModel[] = []): WindowView {
   const resolved: ResolvedEvent[] = new Array(events.length);
   const byEndpoint = new Map<string, ResolvedEvent[]>();
   const domains = new Map<string, DomainLookups>();
-  let lastDomain = '';
-  let lookups: DomainLookups | undefined;
+  const { slotOf, size } = windowPathsOf(events, ctx.paths);
+  const entries: Array<PathEntry | undefined> = new Array(size);
   for (let i = 0; i < events.length; i++) {
     const ev = events[i];
-    if (ev.domainName !== lastDomain || lookups === undefined) {
-      lastDomain = ev.domainName;
-      lookups = domains.get(lastDomain);
-      if (lookups === undefined) domains.set(lastDomain, (lookups = { byPath: new Map(), byTemplate: new Map() }));
-    }
-    let byPath = lookups.byPath.get(ev.method);
-    if (byPath === undefined) lookups.byPath.set(ev.method, (byPath = new Map()));
-    let entry = byPath.get(ev.path);
+    let entry = entries[slotOf[i]];
     if (entry === undefined) {
       const template = ctx.endpoints.templateOf(ev.domainName, ev.method, ev.path);
       let res = NO_ENDPOINT;
       if (template !== null) {
-        let byTemplate = lookups.byTemplate.get(ev.method);
-        if (byTemplate === undefined) lookups.byTemplate.set(ev.method, (byTemplate = new Map()));
+        let lookups = domains.get(ev.domainName);
+        if (lookups === undefined) domains.set(ev.domainName, (lookups = new Map()));
+        let byTemplate = lookups.get(ev.method);
+        if (byTemplate === undefined) lookups.set(ev.method, (byTemplate = new Map()));
         const known = byTemplate.get(template);
         if (known !== undefined) res = known;
         else {
@@ -155,7 +152,7 @@ export function buildView(events: readonly AccessEvent[], ctx: WindowContext, sp
         }
       }
       entry = { res, masked: ev.path.includes('*'), longDigits: LONG_DIGITS.test(ev.path) };
-      byPath.set(ev.path, entry);
+      entries[slotOf[i]] = entry;
     }
     const { res } = entry;
     const r: ResolvedEvent = {

@@ -1,6 +1,7 @@
 import type { AccessEvent } from '../normalize/types.ts';
 import type { EndpointRow } from '../emit/rows.ts';
 import { DEFAULT_WINDOW_MS, type AnalysisOutput, type DiscoveryAnalysis, type EndpointInfo, type EndpointResolver, type WindowContext } from '../engine/types.ts';
+import { windowPathsOf } from '../engine/windowPaths.ts';
 import { parseMaskToken } from '../sensitive/maskPath.ts';
 import { inferTemplates, loadTree, storeTree, templateKeyOf, type DecisionNode } from './inferTemplates.ts';
 import { addKnownTemplate, alignResourcePath, matchKnown, type KnownNode } from './knownTemplates.ts';
@@ -330,10 +331,16 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
       // Pass 1: learn structure (route templates, trie), note domains whose tree cannot resolve a new path.
       // What it finds is kept for pass 2: the event's domain (`doms[i]`: no second look at the name), its cached
       // resolution (`pre[i]`, valid while the domain's cache is not dropped: see `reuseFrom`) and its split path.
+      // A path seen earlier in the window (its number in `paths`) reuses the earlier look-up while the domain's
+      // cache has not been dropped since (`hitEpoch`), and its split (pass 1 only reads segments).
       const n = events.length;
+      const paths = windowPathsOf(events, ctx.paths);
+      const slotOf = paths.slotOf;
       const doms: DomainRuntime[] = new Array(n);
       const pre: Array<Resolved | null | undefined> = new Array(n);
-      const split: Array<string[] | undefined> = new Array(n);
+      const split: Array<string[] | undefined> = new Array(paths.size);
+      const hits: Array<Resolved | null | undefined> = new Array(paths.size);
+      const hitEpoch = new Int32Array(paths.size).fill(-1);
       const window = ++r.window;
       const seen: DomainRuntime[] = [];
       const touched = new Set<string>();
@@ -356,15 +363,17 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
           ensureTreeOf(d, ds);
         }
         doms[i] = d!;
+        const slot = slotOf[i];
         const rp = ev.resourcePath;
         if (rp) {
-          const hit = d!.cache.get(ev.method, ev.path);
+          let hit: Resolved | null | undefined;
+          if (hitEpoch[slot] === d!.epoch) hit = hits[slot];
+          else { hit = d!.cache.get(ev.method, ev.path); hits[slot] = hit; hitEpoch[slot] = d!.epoch; }
           pre[i] = hit;
           // A path already resolved through a gateway route template has nothing more to teach.
           if (hit?.fromRoute) continue;
         }
-        const segs = splitPath(ev.path);
-        split[i] = segs;
+        const segs = (split[slot] ??= splitPath(ev.path));
         if (rp) {
           const t = alignResourcePath(segs, rp);
           if (t && learnRoute(ds!, d!, t, ev.method)) { dropCache(d!); d!.reuseFrom = i + 1; }
@@ -392,12 +401,19 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
         if (due) runInference(state, r, name, ctx.windowStart);
       }
 
-      // Pass 2: inventory. (Pass 1 brought the trees of the window's domains up to date.)
+      // Pass 2: inventory. (Pass 1 brought the trees of the window's domains up to date, and nothing changes
+      // them in this pass: a path resolves the same every time, so once per path number.)
+      const resolved: Array<Resolved | null | undefined> = hits.fill(undefined);
       for (let i = 0; i < n; i++) {
         const ev = events[i];
-        const dr = doms[i];
-        let res = i >= dr.reuseFrom && dr.epoch === dr.passEpoch ? pre[i] : undefined;
-        if (res === undefined) res = resolveIn(state, r, dr, dr.name, ev.method, ev.path, split[i]);
+        const slot = slotOf[i];
+        let res = resolved[slot];
+        if (res === undefined) {
+          const dr = doms[i];
+          res = i >= dr.reuseFrom && dr.epoch === dr.passEpoch ? pre[i] : undefined;
+          if (res === undefined) res = resolveIn(state, r, dr, dr.name, ev.method, ev.path, split[slot]);
+          resolved[slot] = res;
+        }
         if (!res) continue;
         let ep = res.ep;
         if (!ep) {

@@ -1,5 +1,6 @@
 import type { AccessEvent } from '../normalize/types.ts';
 import type { Analysis, AnalysisOutput, DiscoveryAnalysis, EndpointResolver, WindowContext } from './types.ts';
+import { windowPathsOf } from './windowPaths.ts';
 
 /** The state of every stage, by stage name; one snapshot holds them all. */
 export type PipelineState = Record<string, unknown>;
@@ -63,9 +64,10 @@ export function createPipeline(discovery: DiscoveryAnalysis<any>, others: readon
     closeWindow(events: readonly AccessEvent[], state: PipelineState, ctx: WindowContext): AnalysisOutput {
       const out: AnalysisOutput = {};
       const d = stateOf(state, discovery);
+      const withPaths: WindowContext = { ...ctx, paths: windowPathsOf(events, ctx.paths) };
       // Discovery resolves paths itself; the others get its resolver after it has taken in this window.
-      append(out, timed(discovery.name, () => discovery.closeWindow(events, d, ctx)));
-      const after: WindowContext = { ...ctx, endpoints: discovery.resolver(d) };
+      append(out, timed(discovery.name, () => discovery.closeWindow(events, d, withPaths)));
+      const after: WindowContext = { ...withPaths, endpoints: discovery.resolver(d) };
       for (const a of others) append(out, timed(a.name, () => a.closeWindow(events, stateOf(state, a), after)));
       return out;
     },

@@ -2,6 +2,7 @@ import type { AccessEvent } from '../normalize/types.ts';
 import type { Analysis, AnalysisOutput, DiscoveryAnalysis, WindowContext } from './types.ts';
 import { DEFAULT_WINDOW_MS } from './types.ts';
 import { compareEvents, windowOf } from './windowOf.ts';
+import { indexPaths } from './windowPaths.ts';
 
 export interface InMemoryResult {
   outputs: Record<string, AnalysisOutput[]>;
@@ -31,9 +32,10 @@ export function runInMemory(
     let j = i;
     while (j < sorted.length && sorted[j].ts < ws + windowMs) j++;
     const win = sorted.slice(i, j);
-    const dctx: WindowContext = { windowStart: ws, windowEnd: ws + windowMs, endpoints: discovery.resolver(states.discovery) };
+    const paths = indexPaths(win);
+    const dctx: WindowContext = { windowStart: ws, windowEnd: ws + windowMs, endpoints: discovery.resolver(states.discovery), paths };
     outputs.discovery.push(discovery.closeWindow(win, states.discovery, dctx));
-    ctx = { windowStart: ws, windowEnd: ws + windowMs, endpoints: discovery.resolver(states.discovery) };
+    ctx = { windowStart: ws, windowEnd: ws + windowMs, endpoints: discovery.resolver(states.discovery), paths };
     for (const a of others) outputs[a.name].push(a.closeWindow(win, states[a.name], ctx));
     i = j;
   }

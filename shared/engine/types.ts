@@ -1,5 +1,6 @@
 import type { AccessEvent } from '../normalize/types.ts';
 import type { Alert, ActorRow, DefectRow, EndpointRow, RiskEventRow } from '../emit/rows.ts';
+import type { WindowPaths } from './windowPaths.ts';
 
 /**
  * The engine cuts the stream into tumbling event-time windows. When a window closes (every shard's watermark
@@ -39,6 +40,8 @@ export interface WindowContext {
   windowStart: number;
   windowEnd: number;
   endpoints: EndpointResolver;
+  /** The window's distinct paths (see indexPaths), made once for every stage; a stage makes them when absent. */
+  paths?: WindowPaths;
 }
 
 export interface AnalysisOutput {

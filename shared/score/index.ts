@@ -92,7 +92,7 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
 
   function closeWindow(events: readonly AccessEvent[], state: ScoringState, ctx: WindowContext): AnalysisOutput {
     const now = ctx.windowEnd;
-    const view = buildWindow(events, ctx.endpoints, state.profiles, ctx.windowStart, ctx.windowEnd, caches);
+    const view = buildWindow(events, ctx.endpoints, state.profiles, ctx.windowStart, ctx.windowEnd, caches, ctx.paths);
     const input: DetectorInput = { window: view, state, resolver: ctx.endpoints, reputation };
     const findings: Finding[] = [];
     for (const { d, t } of detectors) {

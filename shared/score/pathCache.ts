@@ -111,19 +111,29 @@ export class PathCache {
   }
 
   resolve(d: DomainNode, method: string, path: string): PathRef {
+    const m = this.methodOf(d, method);
+    let r = m.paths.get(path);
+    if (r === undefined) { r = this.resolveIn(d, m, method, path); m.paths.set(path, r); }
+    return r;
+  }
+
+  /** `resolve` for a path the caller resolves once (a window's path number): no memo of its own. */
+  resolveOnce(d: DomainNode, method: string, path: string): PathRef {
+    return this.resolveIn(d, this.methodOf(d, method), method, path);
+  }
+
+  private methodOf(d: DomainNode, method: string): MethodNode {
     let m = d.methods.get(method);
     if (!m) { m = { paths: new Map(), endpoints: new Map() }; d.methods.set(method, m); }
-    let r = m.paths.get(path);
-    if (r) return r;
+    return m;
+  }
+
+  private resolveIn(d: DomainNode, m: MethodNode, method: string, path: string): PathRef {
     const tpl = this.resolver.templateOf(d.name, method, path);
-    if (tpl === null) r = { ep: null, ids: NO_IDS, probe: method + ' ' + path };
-    else {
-      let ep = m.endpoints.get(tpl);
-      if (!ep) { ep = endpointRef(this.names.of(d.name, method, tpl), d.name, method, tpl); m.endpoints.set(tpl, ep); }
-      r = { ep, ids: this.idsAt(path, ep), probe: '' };
-    }
-    m.paths.set(path, r);
-    return r;
+    if (tpl === null) return { ep: null, ids: NO_IDS, probe: method + ' ' + path };
+    let ep = m.endpoints.get(tpl);
+    if (!ep) { ep = endpointRef(this.names.of(d.name, method, tpl), d.name, method, tpl); m.endpoints.set(tpl, ep); }
+    return { ep, ids: this.idsAt(path, ep), probe: '' };
   }
 
   /** `idsOf(path, template)`, slicing only the id segments out of the path. */

@@ -1,9 +1,10 @@
 import type { AccessEvent } from '../normalize/types.ts';
 import type { EndpointResolver } from '../engine/types.ts';
+import { windowPathsOf, type WindowPaths } from '../engine/windowPaths.ts';
 import { classifyUserAgent, type UaClass } from './uaClass.ts';
 import type { ActorType } from './types.ts';
 import type { Profile } from './state.ts';
-import { EndpointNames, PathCache, type EndpointRef } from './pathCache.ts';
+import { EndpointNames, PathCache, type EndpointRef, type PathRef } from './pathCache.ts';
 import { newProfileRings, type ProfileRings } from './ringIndex.ts';
 import { ActorAcc, WindowLog, type RequestFacts } from './actorAcc.ts';
 
@@ -171,8 +172,12 @@ export function buildWindow(
   start: number,
   end: number,
   caches: WindowCaches = newWindowCaches(),
+  windowPaths?: WindowPaths,
 ): WindowView {
   const rings = caches.rings;
+  // Each distinct path is resolved once, by its number in the window (see indexPaths).
+  const { slotOf, size } = windowPathsOf(events, windowPaths);
+  const refs: Array<PathRef | undefined> = new Array(size);
   const accs: ActorAcc[] = [];
   const endpoints = new Map<string, EndpointWindow>();
   const domains = new Map<string, DomainWindow>();
@@ -211,7 +216,7 @@ export function buildWindow(
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
     const dn = paths.domain(e.domainName);
-    const pr = paths.resolve(dn, e.method, e.path);
+    const pr = (refs[slotOf[i]] ??= paths.resolveOnce(dn, e.method, e.path));
     log.paths[i] = pr;
     const ep = pr.ep;
     const s = e.status;
