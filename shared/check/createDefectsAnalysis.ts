@@ -125,13 +125,15 @@ export function buildView(events: readonly AccessEvent[], ctx: WindowContext, sp
   const resolved: ResolvedEvent[] = new Array(events.length);
   const byEndpoint = new Map<string, ResolvedEvent[]>();
   const domains = new Map<string, DomainLookups>();
-  const { slotOf, size } = windowPathsOf(events, ctx.paths);
-  const entries: Array<PathEntry | undefined> = new Array(size);
+  const paths = windowPathsOf(events, ctx.paths);
+  const slotOf = paths.slotOf;
+  const entries: Array<PathEntry | undefined> = new Array(paths.size);
+  const templates = ctx.endpoints.templatesOf?.(paths);
   for (let i = 0; i < events.length; i++) {
     const ev = events[i];
     let entry = entries[slotOf[i]];
     if (entry === undefined) {
-      const template = ctx.endpoints.templateOf(ev.domainName, ev.method, ev.path);
+      const template = templates !== undefined ? templates[slotOf[i]] : ctx.endpoints.templateOf(ev.domainName, ev.method, ev.path);
       let res = NO_ENDPOINT;
       if (template !== null) {
         let lookups = domains.get(ev.domainName);

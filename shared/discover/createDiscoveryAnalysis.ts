@@ -1,7 +1,7 @@
 import type { AccessEvent } from '../normalize/types.ts';
 import type { EndpointRow } from '../emit/rows.ts';
 import { DEFAULT_WINDOW_MS, type AnalysisOutput, type DiscoveryAnalysis, type EndpointInfo, type EndpointResolver, type WindowContext } from '../engine/types.ts';
-import { windowPathsOf } from '../engine/windowPaths.ts';
+import { windowPathsOf, type WindowPaths } from '../engine/windowPaths.ts';
 import { parseMaskToken } from '../sensitive/maskPath.ts';
 import { inferTemplates, loadTree, storeTree, templateKeyOf, type DecisionNode } from './inferTemplates.ts';
 import { addKnownTemplate, alignResourcePath, matchKnown, type KnownNode } from './knownTemplates.ts';
@@ -87,6 +87,8 @@ interface Runtime {
   byDomain: Map<string, Set<string>> | null;
   /** Windows closed by this runtime. */
   window: number;
+  /** The last window's path numbers and the template each resolved to (see EndpointResolver.templatesOf). */
+  last: { paths: WindowPaths; templates: Array<string | null> } | null;
 }
 
 /**
@@ -111,7 +113,7 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
 
   const rt = (state: DiscoveryState): Runtime => {
     let r = runtimes.get(state);
-    if (!r) { r = { domains: new Map(), names: new Map(), positions: new Map(), byDomain: null, window: 0 }; runtimes.set(state, r); }
+    if (!r) { r = { domains: new Map(), names: new Map(), positions: new Map(), byDomain: null, window: 0, last: null }; runtimes.set(state, r); }
     return r;
   };
 
@@ -326,7 +328,6 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
         state.emittedHour = state.hour;
       }
       state.hour = hourNow;
-      for (const d of r.domains.values()) d.cache.startWindow();
 
       // Pass 1: learn structure (route templates, trie), note domains whose tree cannot resolve a new path.
       // What it finds is kept for pass 2: the event's domain (`doms[i]`: no second look at the name), its cached
@@ -431,6 +432,10 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
         if (res.specOp >= 0 && state.spec) state.spec[res.specOp].calls++;
       }
       if (events.length) state.lastTs = Math.max(state.lastTs, events[events.length - 1].ts);
+      // Nothing below changes how a path resolves: these are what templateOf answers until the next window.
+      const templates = new Array<string | null>(paths.size);
+      for (let k = 0; k < paths.size; k++) templates[k] = resolved[k]?.template ?? null;
+      r.last = { paths, templates };
 
       if (ctx.windowEnd % HOUR === 0) {
         rows.push(...snapshot(state, hourNow, hourNow + HOUR));
@@ -456,6 +461,7 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
           if (!state.domains[domainName] && !spec && overrides.literals.length === 0) return null;
           return resolve(state, r, domainName, method, path)?.template ?? null;
         },
+        templatesOf: (paths: WindowPaths) => (r.last !== null && r.last.paths === paths ? r.last.templates : undefined),
         endpointInfo: (domainName: string, method: string, template: string): EndpointInfo | undefined => {
           const ep = state.endpoints[`${domainName}\t${method}\t${template}`];
           return ep ? endpointInfo(ep, state) : undefined;

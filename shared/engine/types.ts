@@ -17,6 +17,11 @@ export interface EndpointResolver {
   templateOf(domainName: string, method: string, path: string): string | null;
   /** Endpoint attributes known to discovery (auth seen, sensitive kinds, file asset...). */
   endpointInfo(domainName: string, method: string, template: string): EndpointInfo | undefined;
+  /**
+   * `templateOf` for every path of a window (by its number in `paths`), when the resolver has them at hand:
+   * discovery keeps what it resolved for the window it closed last. Undefined for any other window.
+   */
+  templatesOf?(paths: WindowPaths): ReadonlyArray<string | null> | undefined;
 }
 
 export interface EndpointInfo {

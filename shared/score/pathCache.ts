@@ -117,9 +117,12 @@ export class PathCache {
     return r;
   }
 
-  /** `resolve` for a path the caller resolves once (a window's path number): no memo of its own. */
-  resolveOnce(d: DomainNode, method: string, path: string): PathRef {
-    return this.resolveIn(d, this.methodOf(d, method), method, path);
+  /**
+   * `resolve` for a path the caller resolves once (a window's path number): no memo of its own. `template`:
+   * what the resolver's templateOf answers for it, when the caller has it already (see templatesOf).
+   */
+  resolveOnce(d: DomainNode, method: string, path: string, template?: string | null): PathRef {
+    return this.resolveIn(d, this.methodOf(d, method), method, path, template);
   }
 
   private methodOf(d: DomainNode, method: string): MethodNode {
@@ -128,8 +131,8 @@ export class PathCache {
     return m;
   }
 
-  private resolveIn(d: DomainNode, m: MethodNode, method: string, path: string): PathRef {
-    const tpl = this.resolver.templateOf(d.name, method, path);
+  private resolveIn(d: DomainNode, m: MethodNode, method: string, path: string, template?: string | null): PathRef {
+    const tpl = template !== undefined ? template : this.resolver.templateOf(d.name, method, path);
     if (tpl === null) return { ep: null, ids: NO_IDS, probe: method + ' ' + path };
     let ep = m.endpoints.get(tpl);
     if (!ep) { ep = endpointRef(this.names.of(d.name, method, tpl), d.name, method, tpl); m.endpoints.set(tpl, ep); }

@@ -176,8 +176,10 @@ export function buildWindow(
 ): WindowView {
   const rings = caches.rings;
   // Each distinct path is resolved once, by its number in the window (see indexPaths).
-  const { slotOf, size } = windowPathsOf(events, windowPaths);
-  const refs: Array<PathRef | undefined> = new Array(size);
+  const wp = windowPathsOf(events, windowPaths);
+  const slotOf = wp.slotOf;
+  const refs: Array<PathRef | undefined> = new Array(wp.size);
+  const templates = resolver.templatesOf?.(wp);
   const accs: ActorAcc[] = [];
   const endpoints = new Map<string, EndpointWindow>();
   const domains = new Map<string, DomainWindow>();
@@ -216,7 +218,8 @@ export function buildWindow(
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
     const dn = paths.domain(e.domainName);
-    const pr = (refs[slotOf[i]] ??= paths.resolveOnce(dn, e.method, e.path));
+    const slot = slotOf[i];
+    const pr = (refs[slot] ??= paths.resolveOnce(dn, e.method, e.path, templates?.[slot]));
     log.paths[i] = pr;
     const ep = pr.ep;
     const s = e.status;

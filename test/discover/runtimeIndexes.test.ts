@@ -78,10 +78,9 @@ describe('inferTemplates with a kept index', () => {
 });
 
 describe('PathCache', () => {
-  it('answers from either level and forgets everything when full', () => {
+  it('answers per method and path and forgets everything when full', () => {
     const cache = new PathCache<string>(3);
     expect(cache.set('GET', '/a', 'A')).toBe(false);
-    cache.startWindow();
     expect(cache.get('GET', '/a')).toBe('A');
     expect(cache.get('POST', '/a')).toBeUndefined();
     cache.set('GET', '/b', 'B');
