@@ -294,14 +294,24 @@ export class WindowEngine {
     return buf;
   }
 
-  /** Reads every buffered batch of a window, deduplicated by request id and in deterministic order. */
+  /**
+   * Reads every buffered batch of a window, in deterministic order, each request once. A request in two
+   * buffers (a redelivered or bisected batch) is the same log line twice: same time, same id, so that after
+   * sorting by (time, id) its copies sit side by side and are dropped without a set of every id.
+   */
   async windowEvents(ws: number, keys?: string[]): Promise<AccessEvent[]> {
     keys ??= await this.ports.blobs.list(stateKeys.bufferPrefix(this.analysis.name, ws));
     const parts = await Promise.all(keys.map(async (k) => this.bufferCache.get(k) ?? fromEventRows(decodeJson<EventRows>(await this.readBuffer(k)))));
-    const seen = new Set<string>();
-    const out: AccessEvent[] = [];
-    for (const p of parts) for (const e of p) if (!seen.has(e.requestId)) { seen.add(e.requestId); out.push(e); }
-    return out.sort(compareEvents);
+    const all = parts.length === 1 ? [...parts[0]] : parts.flat();
+    all.sort(compareEvents);
+    let n = 0;
+    for (let i = 0; i < all.length; i++) {
+      const e = all[i];
+      if (n > 0 && all[n - 1].requestId === e.requestId && all[n - 1].ts === e.ts) continue;
+      all[n++] = e;
+    }
+    all.length = n;
+    return all;
   }
 
   private async closeWindow(ws: number): Promise<boolean> {

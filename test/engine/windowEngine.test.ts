@@ -153,6 +153,21 @@ describe('WindowEngine', () => {
     expect(twice.alerts).toEqual(once.alerts);
   });
 
+  it('reads a window from overlapping buffers once per request, in (time, id) order', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'engine-'));
+    const ports = { kv: new MemoryKeyValueStore(), blobs: new FileBlobStore(dir), alerts: new JsonlAlertSink(), metrics: new CountingMetrics() };
+    const e = new WindowEngine(createPipeline(toyDiscovery(), [toyScoring()]), ports, { windowMs: 300_000 });
+    const a = [ev(3, T0 + 5, '10.0.0.1'), ev(1, T0 + 5, '10.0.0.1'), ev(2, T0 + 9, '10.0.0.2')];
+    const b = [ev(2, T0 + 9, '10.0.0.2'), ev(4, T0 + 1, '10.0.0.3'), ev(1, T0 + 5, '10.0.0.1')];
+    await e.ingest('s1', '1', a, [], T0);
+    await e.ingest('s1', '2', b, [], T0);
+    await e.ingest('s2', '1', [ev(3, T0 + 5, '10.0.0.1')], [], T0);
+    // Read back from the store as another container would, and from this one's memory.
+    const fresh = new WindowEngine(createPipeline(toyDiscovery(), [toyScoring()]), ports, { windowMs: 300_000 });
+    for (const x of [e, fresh]) expect((await x.windowEvents(T0)).map((v) => v.requestId)).toEqual(['r00004', 'r00001', 'r00003', 'r00002']);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('does not double count a batch retried as two halves after bisect', async () => {
     const batches = split(traffic(), 1, 60);
     const b = batches[3];
