@@ -14,6 +14,7 @@ import { JsonlAlertSink } from '../local/jsonlAlertSink.ts';
 import { CountingMetrics } from '../local/countingMetrics.ts';
 import { drainAll } from '../local/drain.ts';
 import { kinesisRecord } from '../local/kinesisRecord.ts';
+import { cloudWatchLogEvents } from '../local/cloudWatchLogEvents.ts';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -38,6 +39,8 @@ const HEAP_EVENTS = hArg >= 0 ? Number(args[hArg + 1]) : 5_000_000;
 const rArg = args.indexOf('--rate-per-min');
 const RATE_PER_MIN = rArg >= 0 ? Number(args[rArg + 1]) : Math.round(100e6 / (30 * 24 * 60));
 const log = (s: string) => { if (!asJson) console.error(s); };
+/** The payloads carry what CloudWatch Logs puts in them: a log group, 56-digit event ids, event timestamps. */
+const LOG_GROUP = '/aws/apigateway/demobank';
 const ctx = { functionName: 'bench', awsRequestId: 'bench', getRemainingTimeInMillis: () => 900_000 } as unknown as Context;
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
 
@@ -52,7 +55,7 @@ function buildWorkload(events: number) {
   for (let i = 0; i < used.length; i += 100) {
     const chunk = used.slice(i, i + 100);
     for (const l of chunk) bytes += l.length;
-    const data = encodeSubscriptionPayload(chunk.map((m, j) => ({ id: String(i + j), timestamp: NaN, message: m })));
+    const data = encodeSubscriptionPayload(cloudWatchLogEvents(chunk, i), LOG_GROUP, 'prod');
     payloadBytes += data.length;
     const seq = String(i / 100).padStart(20, '0');
     records.push(kinesisRecord({ stream: 'bench', region: 'local', shardId: 'shardId-000000000000', sequenceNumber: seq, partitionKey: String(i), data: data.toString('base64'), arrivalMs: 0 }));
@@ -256,14 +259,14 @@ async function main() {
 
 function shiftRecord(r: Rec, shift: number, round: number): Rec {
   const env = JSON.parse(gunzipSync(Buffer.from(r.kinesis.data, 'base64')).toString('utf8'));
-  const evs = env.logEvents.map((e: { id: string; message: string }) => {
+  const evs: string[] = env.logEvents.map((e: { message: string }) => {
     const o = JSON.parse(e.message);
     o.requestTimeEpoch = String(Number(o.requestTimeEpoch) + shift);
     o.requestId = `${round}-${o.requestId}`;
-    return { id: e.id, timestamp: NaN, message: JSON.stringify(o) };
+    return JSON.stringify(o);
   });
   const seq = `${round}${r.kinesis.sequenceNumber}`;
-  return { ...r, eventID: `shardId-000000000000:${seq}`, kinesis: { ...r.kinesis, sequenceNumber: seq, data: encodeSubscriptionPayload(evs).toString('base64') } };
+  return { ...r, eventID: `shardId-000000000000:${seq}`, kinesis: { ...r.kinesis, sequenceNumber: seq, data: encodeSubscriptionPayload(cloudWatchLogEvents(evs, round * 1e12 + Number(r.kinesis.sequenceNumber) * 100), LOG_GROUP, 'prod').toString('base64') } };
 }
 
 /**

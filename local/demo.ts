@@ -8,6 +8,7 @@ import { encodeSubscriptionPayload } from '../shared/ingest/encodeSubscriptionPa
 import { startEmulators } from './emulators.ts';
 import { provision } from './provision.ts';
 import { simulateTraffic } from './simulator.ts';
+import { cloudWatchLogEvents } from './cloudWatchLogEvents.ts';
 import { KinesisPoller, putPayloads } from './kinesisPoller.ts';
 import { createLocalHandler } from './localHandlers.ts';
 import { JsonlAlertSink } from './jsonlAlertSink.ts';
@@ -36,8 +37,7 @@ export async function runDemo(outDir = '.apiscope/demo'): Promise<void> {
     console.log(`Simulated ${lines.length} API Gateway requests over 3 h with ${attacks.length} attacks (${attacks.map((a) => a.scenario).join(', ')})`);
     const payloads = [];
     for (let i = 0; i < lines.length; i += 100) {
-      const chunk = lines.slice(i, i + 100).map((message, j) => ({ id: String(i + j), timestamp: Number(JSON.parse(message).requestTimeEpoch), message }));
-      payloads.push({ data: encodeSubscriptionPayload(chunk, '/aws/apigateway/demobank', 'prod'), partitionKey: String(i / 100) });
+      payloads.push({ data: encodeSubscriptionPayload(cloudWatchLogEvents(lines.slice(i, i + 100), i), '/aws/apigateway/demobank', 'prod'), partitionKey: String(i / 100) });
     }
     await putPayloads(c.kinesis, NAMES.stream, payloads);
     console.log(`Put ${payloads.length} subscription payloads on Kinesis stream ${NAMES.stream} (${NAMES.shards} shards, kinesalite at ${emu.endpoints.kinesis})`);
