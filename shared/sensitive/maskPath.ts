@@ -22,8 +22,6 @@ export interface Masker {
   /** Masks sensitive path segments and query values; returns the input string itself when nothing matched. */
   maskPath(path: string): string;
   maskQuery(query: string): string;
-  /** Kinds found by the last call; reset on each call. */
-  lastKinds: SensitiveKind[];
 }
 
 /**
@@ -46,25 +44,34 @@ export function createMasker(hashKey: string): Masker {
     }
     return t;
   };
+  // Paths that hold a long number repeat too (a customer's card, an order): their outcome is remembered, keyed
+  // by the path as received, in process memory only and bounded like the tokens.
+  const paths = new Map<string, string>();
+  const maskSegments = (path: string): string => {
+    const segs = path.split('/');
+    let changed = false;
+    for (let i = 1; i < segs.length; i++) {
+      let s = segs[i];
+      if (s.length < 6) continue;
+      if (s.includes('%')) { try { s = decodeURIComponent(s); } catch { /* keep raw */ } }
+      const kind = classifySensitive(s);
+      if (kind) { segs[i] = token(kind, s); changed = true; }
+    }
+    return changed ? segs.join('/') : path;
+  };
   const masker: Masker = {
-    lastKinds: [],
     maskPath(path: string): string {
-      if (masker.lastKinds.length) masker.lastKinds = [];
       // Fast path: most paths hold no run of 6+ digits, no '@' and no JWT.
       if (!/\d{6}|@|%40|eyJ/.test(path)) return path;
-      const segs = path.split('/');
-      let changed = false;
-      for (let i = 1; i < segs.length; i++) {
-        let s = segs[i];
-        if (s.length < 6) continue;
-        if (s.includes('%')) { try { s = decodeURIComponent(s); } catch { /* keep raw */ } }
-        const kind = classifySensitive(s);
-        if (kind) { segs[i] = token(kind, s); masker.lastKinds.push(kind); changed = true; }
+      let out = paths.get(path);
+      if (out === undefined) {
+        if (paths.size >= TOKEN_CACHE_MAX) paths.clear();
+        out = maskSegments(path);
+        paths.set(path, out);
       }
-      return changed ? segs.join('/') : path;
+      return out;
     },
     maskQuery(query: string): string {
-      if (masker.lastKinds.length) masker.lastKinds = [];
       if (!query) return query;
       const parts = query.split('&');
       let changed = false;
@@ -76,7 +83,7 @@ export function createMasker(hashKey: string): Masker {
         try { v = decodeURIComponent(v.replace(/\+/g, ' ')); } catch { /* keep raw */ }
         if (!v) continue;
         const kind: SensitiveKind | null = SECRET_PARAM_NAMES.test(k) ? (/pass|pwd/i.test(k) ? 'password' : 'api_token') : classifySensitive(v);
-        if (kind) { parts[i] = `${k}=${token(kind, v)}`; masker.lastKinds.push(kind); changed = true; }
+        if (kind) { parts[i] = `${k}=${token(kind, v)}`; changed = true; }
       }
       return changed ? parts.join('&') : query;
     },

@@ -32,4 +32,15 @@ describe('sensitive values', () => {
     expect(q).toContain('page=2');
     expect(m.maskPath('/v1/orders/42')).toBe('/v1/orders/42');
   });
+
+  it('masks a path the same from memory as the first time, also after its memory of paths was full', () => {
+    const m = createMasker('k1');
+    const phone = (i: number) => `138${String(i).padStart(8, '0')}`;
+    const first = m.maskPath(`/v1/users/${phone(0)}/cards`);
+    const fresh = createMasker('k1').maskPath(`/v1/users/${phone(0)}/cards`);
+    expect(first).toBe(fresh);
+    for (let i = 1; i <= 25_000; i++) expect(m.maskPath(`/v1/users/${phone(i)}/cards`)).not.toContain(phone(i));
+    expect(m.maskPath(`/v1/users/${phone(0)}/cards`)).toBe(first);
+    expect(m.maskPath('/v1/orders/12345678')).toBe('/v1/orders/12345678');
+  });
 });
