@@ -41,6 +41,16 @@ export function parseClfTime(s: string): number {
 
 const same = (s: string) => s;
 
+const scalar = (v: unknown): boolean => v === undefined || v === null || typeof v === 'string' || typeof v === 'number';
+
+const wrongType = (k: string, v: unknown, raw: string): NormalizeResult => reject('wrong_type', `field "${k}" is ${Array.isArray(v) ? 'an array' : typeof v}`, raw);
+
+/** Methods arrive upper-case ASCII: only a line whose method is not pays for a new string. */
+function upper(s: string): string {
+  for (let i = 0; i < s.length; i++) { const c = s.charCodeAt(i); if ((c >= 97 && c <= 122) || c > 127) return s.toUpperCase(); }
+  return s;
+}
+
 function str(v: unknown): string | null {
   if (v === undefined || v === null) return null;
   if (typeof v === 'string') return v === '-' || v === '' ? null : v;
@@ -98,14 +108,17 @@ export function normalizeRecord(raw: string, opts: NormalizeOptions = {}): Norma
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return reject('not_object', 'JSON value is not an object', raw);
   const o = obj as Record<string, unknown>;
   const m = opts.mapping ?? DEFAULT_FIELD_MAPPING;
-  for (const k of [m.requestId, m.httpMethod, m.path, m.status, m.ip] as const) {
-    const v = o[k];
-    if (v !== undefined && v !== null && typeof v !== 'string' && typeof v !== 'number') return reject('wrong_type', `field "${k}" is ${Array.isArray(v) ? 'an array' : typeof v}`, raw);
-  }
-  const requestId = str(o[m.requestId]);
-  const method = str(o[m.httpMethod]);
-  const rawPath = str(o[m.path]);
-  const ip = str(o[m.ip]);
+  // Each field read once (no key list per line): these must be scalars, or the line is not an access log.
+  const rawId = o[m.requestId], rawMethod = o[m.httpMethod], rawPathV = o[m.path], rawStatus = o[m.status], rawIp = o[m.ip];
+  if (!scalar(rawId)) return wrongType(m.requestId, rawId, raw);
+  if (!scalar(rawMethod)) return wrongType(m.httpMethod, rawMethod, raw);
+  if (!scalar(rawPathV)) return wrongType(m.path, rawPathV, raw);
+  if (!scalar(rawStatus)) return wrongType(m.status, rawStatus, raw);
+  if (!scalar(rawIp)) return wrongType(m.ip, rawIp, raw);
+  const requestId = str(rawId);
+  const method = str(rawMethod);
+  const rawPath = str(rawPathV);
+  const ip = str(rawIp);
   if (!requestId || !method || !rawPath || !ip) {
     const miss = [!requestId && m.requestId, !method && m.httpMethod, !rawPath && m.path, !ip && m.ip].filter(Boolean).join(', ');
     return reject('missing_field', `missing ${miss}`, raw);
@@ -124,8 +137,8 @@ export function normalizeRecord(raw: string, opts: NormalizeOptions = {}): Norma
     const skew = opts.maxSkewMs ?? DAY;
     if (Math.abs(ts - opts.referenceTs) > skew) return reject('timestamp_out_of_range', `request time ${new Date(ts).toISOString()} is more than ${skew / 3_600_000} h from the log event time`, raw);
   } else if (ts < MIN_TS || ts > MAX_TS) return reject('timestamp_out_of_range', `request time ${ts} outside 2010..2100`, raw);
-  const status = num(o[m.status]);
-  if (status === null || !Number.isInteger(status) || status < 100 || status > 599) return reject('wrong_type', `status "${String(o[m.status])}" is not an HTTP status`, raw);
+  const status = num(rawStatus);
+  if (status === null || !Number.isInteger(status) || status < 100 || status > 599) return reject('wrong_type', `status "${String(rawStatus)}" is not an HTTP status`, raw);
   const domainName = str(o[m.domainName]) ?? '-';
   const stage = str(o[m.stage]) ?? '';
   const q = rawPath.indexOf('?');
@@ -141,7 +154,7 @@ export function normalizeRecord(raw: string, opts: NormalizeOptions = {}): Norma
     requestId: requestId.slice(0, 128),
     ts: Math.trunc(ts),
     ip: ip.slice(0, 64),
-    method: method.toUpperCase().slice(0, 16),
+    method: upper(method).slice(0, 16),
     path: stripStage(pathOnly, domainName, stage),
     query: q >= 0 ? rawPath.slice(q + 1) : '',
     resourcePath: resourcePath === null ? null : intern(resourcePath),

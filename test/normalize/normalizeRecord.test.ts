@@ -34,6 +34,13 @@ describe('normalizeRecord', () => {
     expect(r.ok && r.event.ts).toBe(Date.UTC(2026, 10, 23, 10, 0, 0));
   });
 
+  it('upper-cases a method that arrives otherwise, and keeps an upper-case one as it came', () => {
+    for (const [m, want] of [['get', 'GET'], ['Post', 'POST'], ['DELETE', 'DELETE'], ['pätch', 'PÄTCH']]) {
+      const r = norm(accessLine({ httpMethod: m }));
+      expect(r.ok && r.event.method).toBe(want);
+    }
+  });
+
   it('rejects bad input with a reason and never throws', () => {
     expect(reason('not json')).toBe('unknown_format');
     expect(reason('127.0.0.1 - - [23/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 5')).toBe('unknown_format');
@@ -42,6 +49,10 @@ describe('normalizeRecord', () => {
     expect(reason(JSON.stringify({ ...accessLine(), path: undefined }))).toBe('missing_field');
     expect(reason(JSON.stringify({ ...accessLine(), status: 'abc' }))).toBe('wrong_type');
     expect(reason(JSON.stringify({ ...accessLine(), path: ['x'] }))).toBe('wrong_type');
+    for (const k of ['requestId', 'httpMethod', 'ip', 'status']) {
+      const r = normalizeRecord(JSON.stringify({ ...accessLine(), [k]: { nested: 1 } }));
+      expect(r.ok ? null : r.rejection.detail).toBe(`field "${k}" is object`);
+    }
     expect(reason(JSON.stringify({ ...accessLine(), requestTimeEpoch: 'yesterday', requestTime: '-' }))).toBe('bad_timestamp');
     expect(reason(JSON.stringify({ ...accessLine(), requestTimeEpoch: '946684800000' }))).toBe('timestamp_out_of_range');
     expect(reason(JSON.stringify(accessLine()), { referenceTs: 1795428000000 + 3 * 86_400_000 })).toBe('timestamp_out_of_range');
