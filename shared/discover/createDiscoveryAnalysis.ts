@@ -155,6 +155,8 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
     for (const k of wordParamKeys) if (!sticky.has(k) && ds.sticky.length < 5000) ds.sticky.push(k);
     d.tree = tree;
     d.treeGen = ds.gen;
+    // Paths may resolve differently from here on: the last window's answers no longer hold (finish infers too).
+    r.last = null;
     ds.tree = storeTree(tree);
     ds.inferredGen = ds.gen;
     ds.inferredAt = at;
