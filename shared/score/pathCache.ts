@@ -41,8 +41,8 @@ export interface PathRef {
   probe: string;
 }
 
+/** A method's endpoints in the window, by template (paths are numbered by the window: see indexPaths). */
 interface MethodNode {
-  paths: Map<string, PathRef>;
   endpoints: Map<string, EndpointRef>;
 }
 
@@ -86,8 +86,8 @@ export class EndpointNames {
 }
 
 /**
- * Resolves the window's paths once each (paths repeat across requests and actors), endpoints once each
- * (many paths share one), and id values once each (an id appears in several paths).
+ * Resolves a window's paths (each once, by the caller: see indexPaths), endpoints once each (many paths share
+ * one), and id values once each (an id appears in several paths).
  * @example
  * const paths = new PathCache(ctx.endpoints);
  * const ref = paths.resolve(paths.domain('api.example.com'), 'GET', '/v1/users/42'); // ref.ids[0].value === '42'
@@ -110,24 +110,18 @@ export class PathCache {
     return d;
   }
 
-  resolve(d: DomainNode, method: string, path: string): PathRef {
-    const m = this.methodOf(d, method);
-    let r = m.paths.get(path);
-    if (r === undefined) { r = this.resolveIn(d, m, method, path); m.paths.set(path, r); }
-    return r;
-  }
-
   /**
-   * `resolve` for a path the caller resolves once (a window's path number): no memo of its own. `template`:
-   * what the resolver's templateOf answers for it, when the caller has it already (see templatesOf).
+   * What a path resolves to. The caller asks once per distinct path (by its number in the window, see
+   * indexPaths). `template`: what the resolver's templateOf answers for it, when the caller has it already
+   * (see templatesOf).
    */
-  resolveOnce(d: DomainNode, method: string, path: string, template?: string | null): PathRef {
+  resolve(d: DomainNode, method: string, path: string, template?: string | null): PathRef {
     return this.resolveIn(d, this.methodOf(d, method), method, path, template);
   }
 
   private methodOf(d: DomainNode, method: string): MethodNode {
     let m = d.methods.get(method);
-    if (!m) { m = { paths: new Map(), endpoints: new Map() }; d.methods.set(method, m); }
+    if (!m) { m = { endpoints: new Map() }; d.methods.set(method, m); }
     return m;
   }
 

@@ -219,7 +219,7 @@ export function buildWindow(
     const e = events[i];
     const dn = paths.domain(e.domainName);
     const slot = slotOf[i];
-    const pr = (refs[slot] ??= paths.resolveOnce(dn, e.method, e.path, templates?.[slot]));
+    const pr = (refs[slot] ??= paths.resolve(dn, e.method, e.path, templates?.[slot]));
     log.paths[i] = pr;
     const ep = pr.ep;
     const s = e.status;
