@@ -17,6 +17,7 @@ import type { Finding, ScoringOptions } from './types.ts';
 import { buildWindow, newWindowCaches, splitActorKey, type WindowView } from './window.ts';
 import { isAutomationClass, isScriptedClass } from './uaClass.ts';
 import { subnetOf } from './cidr.ts';
+import { linkedIdentities } from './linkedIdentities.ts';
 
 export type { ScoringState } from './state.ts';
 export type { ScoringOptions, Finding, DetectorDefinition, Scenario, IpLists } from './types.ts';
@@ -140,6 +141,18 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
     const riskEvents: RiskEventRow[] = [];
     const alerts: Alert[] = [];
     const actors: ActorRow[] = [];
+    const folded = linkedIdentities(verdicts, view);
+    const alsoSeenAs = new Map<string, ActorVerdict[]>();
+    for (const v of verdicts) {
+      const owner = folded.get(v.actor);
+      if (owner === undefined) continue;
+      (alsoSeenAs.get(owner) ?? alsoSeenAs.set(owner, []).get(owner)!).push(v);
+      if (!v.related.includes(owner)) v.related.push(owner);
+    }
+    for (const [owner, vs] of alsoSeenAs) {
+      const o = verdicts.find((v) => v.actor === owner)!;
+      for (const v of vs) if (!o.related.includes(v.actor)) o.related.push(v.actor);
+    }
     for (const v of verdicts) {
       const { type, id } = splitActorKey(v.actor);
       const evidence: Record<string, unknown> = {};
@@ -166,14 +179,18 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
       const escalated = !fresh && SEVERITY_ORDER[v.severity] > SEVERITY_ORDER[inc.severity as keyof typeof SEVERITY_ORDER] && v.severity === 'critical';
       inc.last = ctx.windowEnd; inc.windows++;
       if (v.score > inc.score) { inc.score = v.score; inc.severity = v.severity; inc.scenario = v.scenario; }
-      if (fresh || escalated) {
+      // The address of an account's incident is part of it: the account's alert names it (see linkedIdentities).
+      if ((fresh || escalated) && folded.has(v.actor)) state.stats.alertsFolded = (state.stats.alertsFolded ?? 0) + 1;
+      else if (fresh || escalated) {
+        const seenAs = (alsoSeenAs.get(v.actor) ?? []).map((x) => ({ ...splitActorKey(x.actor), score: x.score }));
         state.stats.alerts++;
         alerts.push({
           dedupKey: `risk:${inc.id}`, kind: 'risk', severity: v.severity, ts: ctx.windowEnd,
-          subject: `[apiscope] ${v.severity} ${v.scenario} by ${type} ${id} on ${v.domain}`,
+          subject: `[apiscope] ${v.severity} ${v.scenario} by ${type} ${id}${seenAs.length === 1 ? ` (${seenAs[0].type} ${seenAs[0].id})` : ''} on ${v.domain}`,
           body: {
             actorType: type, actor: id, score: v.score, scenario: v.scenario, detectors: v.detectors, domain: v.domain, incidentStart: iso(inc.start),
             window: { start: iso(ctx.windowStart), end: iso(ctx.windowEnd) }, related: v.related.slice(0, 10), evidence,
+            alsoSeenAs: seenAs.length ? seenAs.map((x) => ({ actorType: x.type, actor: x.id, score: x.score })) : undefined,
             escalation: escalated || undefined,
           },
         });

@@ -16,7 +16,7 @@ export interface ScoringState {
   names: Record<string, string>;
   /** Accounts flagged together for sweeping one endpoint (distributed scraping), per endpoint digest; bounded. */
   clusters: Record<string, { members: string[]; last: number }>;
-  stats: { events: number; findings: number; riskEvents: number; alerts: number; suppressed: number; evicted: number };
+  stats: { events: number; findings: number; riskEvents: number; alerts: number; suppressed: number; evicted: number; alertsFolded?: number };
 }
 
 /** Decayed accumulators (half-life `ACC_HALF_LIFE_MS`): the last few hours of an actor's behaviour. */

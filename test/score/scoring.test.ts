@@ -23,12 +23,20 @@ function run(c: string, opts: ScoringOptions = {}, mutate?: (e: AccessEvent[]) =
 }
 
 describe('scoring analysis', () => {
-  it('raises one alert per actor incident, with a dedupKey stable across replays', () => {
+  it('raises one alert per incident, with a dedupKey stable across replays', () => {
     const a = run('enumeration/attack_bola_walk');
     const b = run('enumeration/attack_bola_walk');
     const actors = new Set(a.rows.map((r) => `${r.actor_type}|${r.actor}`));
+    expect(actors).toEqual(new Set(['principal|user-prober', 'ip|2a01:4f8:10a:1::77']));
     expect(a.rows.length).toBeGreaterThan(actors.size); // flagged in several windows...
-    expect(a.alerts.length).toBe(actors.size); // ...but one alert per incident
+    // ...but one alert: the account's, naming the address it worked from (which carried no other account).
+    expect(a.alerts.length).toBe(1);
+    expect(a.alerts[0].body).toMatchObject({ actorType: 'principal', actor: 'user-prober', alsoSeenAs: [{ actorType: 'ip', actor: '2a01:4f8:10a:1::77' }] });
+    expect(a.alerts[0].subject).toContain('(ip 2a01:4f8:10a:1::77)');
+    expect(a.state.stats.alertsFolded).toBe(1);
+    // Both keep their risk rows, linked to each other.
+    expect(a.rows.find((r) => r.actor_type === 'ip')!.related_actors).toContain('principal|user-prober');
+    expect(a.rows.find((r) => r.actor_type === 'principal')!.related_actors).toContain('ip|2a01:4f8:10a:1::77');
     expect(a.alerts.map((x) => x.dedupKey)).toEqual(b.alerts.map((x) => x.dedupKey));
     const row = a.rows.find((r) => r.actor_type === 'principal')!;
     expect(row.scenario).toBe('bola_enumeration');
@@ -36,6 +44,20 @@ describe('scoring analysis', () => {
     const ev = JSON.parse(row.evidence);
     expect(ev.enumeration.distinctIds).toBeGreaterThan(30);
     expect(ev.enumeration.baseline).toBeDefined();
+  });
+
+  it('keeps a separate alert for an address that also carried another account', () => {
+    // A second account works from the prober's address, inside the walk's windows: the address is shared.
+    const shared = (es: AccessEvent[]) => {
+      const walk = es.filter((e) => e.principalId === 'user-prober');
+      const other = walk.filter((_, i) => i % 10 === 0).map((e) => ({ ...e, requestId: e.requestId + '-o', ts: e.ts + 1, principalId: 'user-colleague', path: '/v1/me', status: 200 }));
+      return [...es, ...other].sort((x, y) => x.ts - y.ts);
+    };
+    const r = run('enumeration/attack_bola_walk', {}, shared);
+    const flaggedIp = r.rows.some((x) => x.actor_type === 'ip' && x.actor === '2a01:4f8:10a:1::77');
+    expect(flaggedIp).toBe(true);
+    expect(r.alerts.map((x) => `${x.body.actorType}|${x.body.actor}`).sort()).toEqual(['ip|2a01:4f8:10a:1::77', 'principal|user-prober']);
+    expect(r.alerts.every((x) => x.body.alsoSeenAs === undefined)).toBe(true);
   });
 
   it('opens a new incident (new dedupKey) only after the cooldown', () => {
