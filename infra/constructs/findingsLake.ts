@@ -100,6 +100,10 @@ export class FindingsLake extends Construct {
         { id: 'expire-athena-results', prefix: `${ATHENA_RESULTS_PREFIX}/`, expiration: Duration.days(7) },
         // The engine deletes consumed buffers and old snapshots; keep their old versions a week for recovery.
         { id: 'expire-old-state-versions', prefix: `${STATE_PREFIX}/`, noncurrentVersionExpiration: Duration.days(7) },
+        // Every delete in a versioned bucket leaves a marker (buffers every window, hourly findings objects at each day's
+        // compaction); once its old versions have expired the marker is all that is left, and a prefix full of them slows
+        // the LISTs the engine runs on every close. S3 allows this action only in a rule without Days.
+        { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true },
       ],
     });
     if (props.central) this.replicateTo(props.central);

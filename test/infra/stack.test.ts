@@ -92,7 +92,7 @@ describe('state table', () => {
 });
 
 describe('findings lake', () => {
-  it('encrypts the bucket with KMS, versions it, blocks public access, logs access and expires findings', () => {
+  it('encrypts the bucket with KMS, versions it, blocks public access, logs access and expires findings and leftover delete markers', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       BucketEncryption: {
         ServerSideEncryptionConfiguration: [
@@ -103,7 +103,12 @@ describe('findings lake', () => {
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
       LoggingConfiguration: { DestinationBucketName: { Ref: logicalId(stack.lake.accessLogBucket) } },
       LifecycleConfiguration: {
-        Rules: Match.arrayWith([Match.objectLike({ Id: 'expire-findings', ExpirationInDays: 365, Status: 'Enabled' })]),
+        Rules: Match.arrayWith([
+          Match.objectLike({ Id: 'expire-findings', ExpirationInDays: 365, Status: 'Enabled' }),
+          Match.objectLike({ Id: 'expire-old-state-versions', Prefix: 'state/', NoncurrentVersionExpiration: { NoncurrentDays: 7 } }),
+          // Alone in its rule: S3 rejects ExpiredObjectDeleteMarker next to ExpirationInDays.
+          Match.exact({ Id: 'remove-expired-delete-markers', ExpiredObjectDeleteMarker: true, Status: 'Enabled' }),
+        ]),
       },
     });
   });
