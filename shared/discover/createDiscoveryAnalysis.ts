@@ -8,7 +8,7 @@ import { addKnownTemplate, alignResourcePath, matchKnown, type KnownNode } from 
 import { overrideHints, parseOverrides, type DiscoveryOverrides, type OverrideHints, type ParsedOverrides } from './overrides.ts';
 import type { ImportedSpec } from './parseOpenApiSpec.ts';
 import { PathCache } from './pathCache.ts';
-import { insertPath, newTrieNode, splitPath } from './pathTrie.ts';
+import { insertPath, newTrieNode, recountPath, splitPath, type TrieNode } from './pathTrie.ts';
 import { TrieIndex } from './trieIndex.ts';
 import { hash32, histQuantile, kmvAddHash, kmvEstimate, sizeBucket, topAdd } from './sketches.ts';
 import { nameTemplate, paramNames, paramPositions } from './templateNames.ts';
@@ -344,6 +344,8 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
       const split: Array<string[] | undefined> = new Array(paths.size);
       const hits: Array<Resolved | null | undefined> = new Array(paths.size);
       const hitEpoch = new Int32Array(paths.size).fill(-1);
+      // A path already added to its trie in this window is added again along the same nodes (see recountPath).
+      const chains: Array<TrieNode[] | undefined> = new Array(paths.size);
       const window = ++r.window;
       const seen: DomainRuntime[] = [];
       const touched = new Set<string>();
@@ -384,7 +386,11 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
         }
         if (ds!.known.l || ds!.known.p) { if (matchKnown(ds!.known, segs, ev.method)) continue; }
         const routed = ev.status !== 403 && ev.status !== 404;
-        const created = insertPath(ds!.trie, segs, routed, d!.index);
+        const chain = chains[slot];
+        if (chain !== undefined) { recountPath(chain, routed); continue; }
+        const nodes: TrieNode[] = [];
+        const created = insertPath(ds!.trie, segs, routed, d!.index, nodes);
+        chains[slot] = nodes;
         if (created) {
           ds!.gen++;
           ds!.trieNodes += created;

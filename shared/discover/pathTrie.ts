@@ -36,17 +36,19 @@ export function splitPath(path: string): string[] {
 
 /**
  * Adds one request to the trie; returns how many nodes it created (0 when the path was already known).
- * `index`, when the caller keeps one over this trie, is told about the new nodes.
+ * `index`, when the caller keeps one over this trie, is told about the new nodes; `nodes`, when given, receives
+ * the nodes the request went through (root first), for {@link recountPath}.
  *
  * @example
  * const root = newTrieNode();
  * insertPath(root, ['users', '42'], true); // 2
  */
-export function insertPath(root: TrieNode, segs: readonly string[], routed: boolean, index?: TrieIndex): number {
+export function insertPath(root: TrieNode, segs: readonly string[], routed: boolean, index?: TrieIndex, nodes?: TrieNode[]): number {
   let node = root;
   let created = 0;
   node.h++;
   if (routed) node.g++;
+  nodes?.push(node);
   for (let i = 0; i < segs.length; i++) {
     let seg = segs[i];
     const c = (node.c ??= {});
@@ -66,7 +68,20 @@ export function insertPath(root: TrieNode, segs: readonly string[], routed: bool
     }
     child.h++;
     if (routed) child.g++;
+    nodes?.push(child);
     node = child;
   }
   return created;
+}
+
+/**
+ * Adds one more request along a path inserted before, given the nodes that `insertPath` collected for it:
+ * what inserting the same segments again would do, without a look-up per segment. Valid while no node on
+ * the way was removed (nothing removes trie nodes while a window's requests are added).
+ */
+export function recountPath(nodes: readonly TrieNode[], routed: boolean): void {
+  for (let i = 0; i < nodes.length; i++) {
+    nodes[i].h++;
+    if (routed) nodes[i].g++;
+  }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { inferTemplates, storeTree } from '../../shared/discover/inferTemplates.ts';
 import { PathCache } from '../../shared/discover/pathCache.ts';
-import { FOLDED, insertPath, newTrieNode, splitPath, type TrieNode } from '../../shared/discover/pathTrie.ts';
+import { FOLDED, insertPath, MAX_CHILDREN, newTrieNode, recountPath, splitPath, type TrieNode } from '../../shared/discover/pathTrie.ts';
 import { hash32, topAdd } from '../../shared/discover/sketches.ts';
 import { isArrayIndex, TrieIndex } from '../../shared/discover/trieIndex.ts';
 import { valueShape } from '../../shared/discover/valueShape.ts';
@@ -56,6 +56,28 @@ describe('TrieIndex', () => {
       o[k] = 2;
       expect(isArrayIndex(k), k).toBe(Object.keys(o)[0] === k && k !== 'z');
     }
+  });
+});
+
+describe('recountPath', () => {
+  it('leaves the trie as inserting the same path again would, also through folded children', () => {
+    const next = rng(23);
+    const plain = newTrieNode(), fast = newTrieNode();
+    const chains = new Map<string, TrieNode[]>();
+    // Enough distinct ids under one node that it folds (MAX_CHILDREN), and repeats of each path.
+    const pool: string[][] = [];
+    for (let i = 0; i < MAX_CHILDREN + 300; i++) pool.push(['accounts', String(100000 + i), next() < 0.5 ? 'cards' : 'limits']);
+    for (let i = 0; i < 6000; i++) {
+      const segs = next() < 0.7 ? pool[Math.floor(next() * pool.length)] : randomPath(next);
+      const routed = next() < 0.8;
+      expect(insertPath(plain, segs, routed)).toBeGreaterThanOrEqual(0);
+      const key = segs.join('/');
+      const chain = chains.get(key);
+      if (chain) recountPath(chain, routed);
+      else { const nodes: TrieNode[] = []; insertPath(fast, segs, routed, undefined, nodes); chains.set(key, nodes); expect(nodes.length).toBe(segs.length + 1); }
+    }
+    expect(plain.c!.accounts.c![FOLDED]).toBeDefined();
+    expect(JSON.stringify(fast)).toBe(JSON.stringify(plain));
   });
 });
 
