@@ -17,7 +17,7 @@ import type { Finding, ScoringOptions } from './types.ts';
 import { buildWindow, newWindowCaches, splitActorKey, type WindowView } from './window.ts';
 import { isAutomationClass, isScriptedClass } from './uaClass.ts';
 import { subnetOf } from './cidr.ts';
-import { linkedIdentities } from './linkedIdentities.ts';
+import { groupSeverity, linkedIdentities } from './linkedIdentities.ts';
 
 export type { ScoringState } from './state.ts';
 export type { ScoringOptions, Finding, DetectorDefinition, Scenario, IpLists } from './types.ts';
@@ -141,17 +141,17 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
     const riskEvents: RiskEventRow[] = [];
     const alerts: Alert[] = [];
     const actors: ActorRow[] = [];
+    // An account and the address it alone worked from: one alert, and each names the other as related.
     const folded = linkedIdentities(verdicts, view);
     const alsoSeenAs = new Map<string, ActorVerdict[]>();
+    const byActor = new Map(verdicts.map((v) => [v.actor, v]));
     for (const v of verdicts) {
       const owner = folded.get(v.actor);
       if (owner === undefined) continue;
       (alsoSeenAs.get(owner) ?? alsoSeenAs.set(owner, []).get(owner)!).push(v);
       if (!v.related.includes(owner)) v.related.push(owner);
-    }
-    for (const [owner, vs] of alsoSeenAs) {
-      const o = verdicts.find((v) => v.actor === owner)!;
-      for (const v of vs) if (!o.related.includes(v.actor)) o.related.push(v.actor);
+      const o = byActor.get(owner)!;
+      if (!o.related.includes(v.actor)) o.related.push(v.actor);
     }
     for (const v of verdicts) {
       const { type, id } = splitActorKey(v.actor);
@@ -182,11 +182,13 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
       // The address of an account's incident is part of it: the account's alert names it (see linkedIdentities).
       if ((fresh || escalated) && folded.has(v.actor)) state.stats.alertsFolded = (state.stats.alertsFolded ?? 0) + 1;
       else if (fresh || escalated) {
-        const seenAs = (alsoSeenAs.get(v.actor) ?? []).map((x) => ({ ...splitActorKey(x.actor), score: x.score }));
+        const members = alsoSeenAs.get(v.actor) ?? [];
+        const seenAs = members.map((x) => ({ ...splitActorKey(x.actor), score: x.score }));
+        const severity = groupSeverity(v, members);
         state.stats.alerts++;
         alerts.push({
-          dedupKey: `risk:${inc.id}`, kind: 'risk', severity: v.severity, ts: ctx.windowEnd,
-          subject: `[apiscope] ${v.severity} ${v.scenario} by ${type} ${id}${seenAs.length === 1 ? ` (${seenAs[0].type} ${seenAs[0].id})` : ''} on ${v.domain}`,
+          dedupKey: `risk:${inc.id}`, kind: 'risk', severity, ts: ctx.windowEnd,
+          subject: `[apiscope] ${severity} ${v.scenario} by ${type} ${id}${seenAs.length === 1 ? ` (${seenAs[0].type} ${seenAs[0].id})` : ''} on ${v.domain}`,
           body: {
             actorType: type, actor: id, score: v.score, scenario: v.scenario, detectors: v.detectors, domain: v.domain, incidentStart: iso(inc.start),
             window: { start: iso(ctx.windowStart), end: iso(ctx.windowEnd) }, related: v.related.slice(0, 10), evidence,

@@ -1,3 +1,4 @@
+import { SEVERITY_ORDER, type Severity } from '../emit/rows.ts';
 import type { ActorVerdict } from './combine.ts';
 import { actorKey, type WindowView } from './window.ts';
 
@@ -24,4 +25,14 @@ export function linkedIdentities(verdicts: readonly ActorVerdict[], view: Window
     if (owner && owner.scenario === v.scenario && owner.domain === v.domain) folded.set(v.actor, owner.actor);
   }
   return folded;
+}
+
+/**
+ * The severity an account's alert carries for itself and the addresses folded into it: the highest of them, so
+ * that folding never drops an alert below the alerting threshold that one of its members was above.
+ */
+export function groupSeverity(owner: ActorVerdict, members: readonly ActorVerdict[]): Severity {
+  let s = owner.severity;
+  for (const m of members) if (SEVERITY_ORDER[m.severity] > SEVERITY_ORDER[s]) s = m.severity;
+  return s;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { linkedIdentities } from '../../shared/score/linkedIdentities.ts';
+import { groupSeverity, linkedIdentities } from '../../shared/score/linkedIdentities.ts';
 import type { ActorVerdict } from '../../shared/score/combine.ts';
 import type { ActorWindow, WindowView } from '../../shared/score/window.ts';
 
@@ -33,5 +33,14 @@ describe('linkedIdentities', () => {
     expect(linkedIdentities([verdict('ip|10.0.0.1', 'scraping'), verdict('principal|u-1')], view({ '10.0.0.1': { prs: ['u-1'] } })).size).toBe(0);
     expect(linkedIdentities([verdict('ip|10.0.0.1'), verdict('principal|u-1', 'bola_enumeration', 'other.example.test')], view({ '10.0.0.1': { prs: ['u-1'] } })).size).toBe(0);
     expect(linkedIdentities([verdict('ip|10.0.0.1')], view({ '10.0.0.1': { prs: ['u-1'] } })).size).toBe(0);
+  });
+
+  it("gives the account's alert the highest severity of the folded identities", () => {
+    const account = { ...verdict('principal|u-1'), severity: 'medium' } as ActorVerdict;
+    const address = { ...verdict('ip|10.0.0.1'), severity: 'high' } as ActorVerdict;
+    // An alert threshold of `high` would otherwise drop the incident that the address alone had raised.
+    expect(groupSeverity(account, [address])).toBe('high');
+    expect(groupSeverity({ ...account, severity: 'critical' } as ActorVerdict, [address])).toBe('critical');
+    expect(groupSeverity(account, [])).toBe('medium');
   });
 });
