@@ -116,18 +116,10 @@ export class PathCache {
    * (see templatesOf).
    */
   resolve(d: DomainNode, method: string, path: string, template?: string | null): PathRef {
-    return this.resolveIn(d, this.methodOf(d, method), method, path, template);
-  }
-
-  private methodOf(d: DomainNode, method: string): MethodNode {
-    let m = d.methods.get(method);
-    if (!m) { m = { endpoints: new Map() }; d.methods.set(method, m); }
-    return m;
-  }
-
-  private resolveIn(d: DomainNode, m: MethodNode, method: string, path: string, template?: string | null): PathRef {
     const tpl = template !== undefined ? template : this.resolver.templateOf(d.name, method, path);
     if (tpl === null) return { ep: null, ids: NO_IDS, probe: method + ' ' + path };
+    let m = d.methods.get(method);
+    if (!m) { m = { endpoints: new Map() }; d.methods.set(method, m); }
     let ep = m.endpoints.get(tpl);
     if (!ep) { ep = endpointRef(this.names.of(d.name, method, tpl), d.name, method, tpl); m.endpoints.set(tpl, ep); }
     return { ep, ids: this.idsAt(path, ep), probe: '' };
