@@ -302,12 +302,14 @@ export class WindowEngine {
   async windowEvents(ws: number, keys?: string[]): Promise<AccessEvent[]> {
     keys ??= await this.ports.blobs.list(stateKeys.bufferPrefix(this.analysis.name, ws));
     const parts = await Promise.all(keys.map(async (k) => this.bufferCache.get(k) ?? fromEventRows(decodeJson<EventRows>(await this.readBuffer(k)))));
-    const all = parts.length === 1 ? [...parts[0]] : parts.flat();
+    // concat copies packed arrays wholesale; flat() visited element by element (~0.2 us per event).
+    const all = ([] as AccessEvent[]).concat(...parts);
     all.sort(compareEvents);
     let n = 0;
     for (let i = 0; i < all.length; i++) {
       const e = all[i];
-      if (n > 0 && all[n - 1].requestId === e.requestId && all[n - 1].ts === e.ts) continue;
+      // Time first: it is in the event object already in cache, the request id is another object to load.
+      if (n > 0 && all[n - 1].ts === e.ts && all[n - 1].requestId === e.requestId) continue;
       all[n++] = e;
     }
     all.length = n;
