@@ -15,28 +15,37 @@ describe('window buffer rows', () => {
     const events = [ev(1), ev(2)];
     expect(fromEventRows(decodeJson(encodeJson(events)))).toEqual(events);
     const rows = toEventRows(events);
-    const reordered = { ...rows, fields: [...rows.fields].reverse(), drows: rows.drows!.map((r) => [...r].reverse()) };
+    const reordered = { ...rows, fields: [...rows.fields].reverse(), cols: [...rows.cols!].reverse() };
     expect(fromEventRows(reordered)).toEqual(events);
   });
 
   it('refuses a buffer that lacks a field instead of inventing values', () => {
     const rows = toEventRows([ev(1)]);
-    expect(() => fromEventRows({ ...rows, fields: rows.fields.slice(1), drows: rows.drows!.map((r) => r.slice(1)) })).toThrow(/lacks fields requestId/);
+    expect(() => fromEventRows({ ...rows, fields: rows.fields.slice(1), cols: rows.cols!.slice(1) })).toThrow(/lacks fields requestId/);
+    expect(() => fromEventRows({ ...rows, cols: rows.cols!.map((c, i) => (i === 2 ? c.slice(1) : c)) })).toThrow(/column ip does not hold 1 values/);
   });
 
-  it('writes each few-valued string once per buffer, and still reads version-1 rows', () => {
+  it('writes each few-valued string once per buffer and times as offsets, and still reads version-1 and version-2 rows', () => {
     const events = Array.from({ length: 50 }, (_, i) => ev(i));
     const rows = toEventRows(events);
-    expect(rows.dict).toEqual(['/v1/a/{id}', 'HTTP/1.1', 'ua "quoted" é', 'd.example', 'prod']);
+    expect(rows.dict).toEqual(['GET', '/v1/a/{id}', 'HTTP/1.1', 'ua "quoted" é', 'd.example', 'prod']);
+    expect(rows.base).toBe(1795392000000);
+    expect(rows.cols![rows.fields.indexOf('ts')].slice(0, 3)).toEqual([0, 1, 2]);
     const bytes = encodeJson(rows);
     expect(new TextDecoder().decode(bytes).split('d.example').length - 1).toBe(1);
-    const v1 = { v: 1 as const, fields: rows.fields, rows: events.map((e) => rows.fields.map((f) => e[f as keyof typeof e])) };
+    const plain = events.map((e) => rows.fields.map((f) => e[f as keyof typeof e]));
+    const v1 = { v: 1 as const, fields: rows.fields, rows: plain };
     expect(fromEventRows(decodeJson(encodeJson(v1)))).toEqual(events);
+    // Version 2 as it was written: rows, with five coded fields (the method was a string).
+    const coded = ['resourcePath', 'protocol', 'userAgent', 'domainName', 'stage'];
+    const dict = ['/v1/a/{id}', 'HTTP/1.1', 'ua "quoted" é', 'd.example', 'prod'];
+    const drows = plain.map((r) => r.map((v, i) => (coded.includes(rows.fields[i]) && v !== null ? dict.indexOf(v as string) : v)));
+    expect(fromEventRows(decodeJson(encodeJson({ v: 2 as const, fields: rows.fields, coded, dict, drows })))).toEqual(events);
   });
 
-  it('refuses a row that points outside the dictionary', () => {
+  it('refuses a value that points outside the dictionary', () => {
     const rows = toEventRows([ev(0)]);
-    rows.drows![0][rows.fields.indexOf('userAgent')] = 9;
+    rows.cols![rows.fields.indexOf('userAgent')][0] = 9;
     expect(() => fromEventRows(rows)).toThrow(/userAgent refers to a missing dictionary entry 9/);
   });
 });
