@@ -92,11 +92,21 @@ export function memo<T>(fn: (s: string) => T, cap = 50_000): (s: string) => T {
   };
 }
 
-/** Kinds of the masked sensitive tokens (`*kind:display#hash`) in a request's path segments and query values. */
-export function maskedKinds(ev: AccessEvent): string[] {
+const NO_KINDS: readonly string[] = [];
+
+/** A masked path repeats from request to request (one customer's card, one order): parsed once per path. */
+const pathKinds = memo((path: string): readonly string[] => {
   const out: string[] = [];
-  if (ev.path.includes('*')) for (const seg of ev.path.split('/')) { const m = seg.charCodeAt(0) === 42 ? parseMaskToken(seg) : null; if (m && !out.includes(m.kind)) out.push(m.kind); }
-  if (ev.query.includes('*')) for (const part of ev.query.split('&')) {
+  for (const seg of path.split('/')) { const m = seg.charCodeAt(0) === 42 ? parseMaskToken(seg) : null; if (m && !out.includes(m.kind)) out.push(m.kind); }
+  return out.length ? out : NO_KINDS;
+});
+
+/** Kinds of the masked sensitive tokens (`*kind:display#hash`) in a request's path segments and query values. */
+export function maskedKinds(ev: AccessEvent): readonly string[] {
+  const fromPath = ev.path.includes('*') ? pathKinds(ev.path) : NO_KINDS;
+  if (!ev.query.includes('*')) return fromPath;
+  const out = [...fromPath];
+  for (const part of ev.query.split('&')) {
     const eq = part.indexOf('=');
     const m = eq > 0 && part.charCodeAt(eq + 1) === 42 ? parseMaskToken(part.slice(eq + 1)) : null;
     if (m && !out.includes(m.kind)) out.push(m.kind);
