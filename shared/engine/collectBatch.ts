@@ -23,7 +23,9 @@ export class BatchCollector {
 
   /** `normalize.intern`: pass one interner for the container's lifetime so that strings are shared across batches. */
   constructor(private readonly masker: Masker, normalize: NormalizeOptions = {}) {
-    this.opts = { ...normalize, intern: normalize.intern ?? createInterner() };
+    // Every option present from the start, as a literal: a spread copy, or a reference time added by the first
+    // line, gave each collector's options a map of their own, which normalizeRecord then checked per line.
+    this.opts = { mapping: normalize.mapping, referenceTs: undefined, maxSkewMs: normalize.maxSkewMs, intern: normalize.intern ?? createInterner() };
   }
 
   /**

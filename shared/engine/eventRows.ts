@@ -84,14 +84,22 @@ export function fromEventRows(value: EventRows | AccessEvent[]): AccessEvent[] {
   if (!Array.isArray(rows)) throw new Error(`window buffer version ${String(value.v)} has no rows`);
   const coded = new Set<string>(value.drows ? (value.coded ?? []) : []);
   const decode = FIELDS.map((f) => coded.has(f));
-  return rows.map((r) => {
-    const e = {} as Record<string, unknown>;
-    for (let i = 0; i < FIELDS.length; i++) {
-      const v = r[idx[i]];
-      e[FIELDS[i]] = !decode[i] || v === null ? v : fromDict(FIELDS[i], v);
-    }
-    return e as unknown as AccessEvent;
-  });
+  return rows.map((r) => eventOf(FIELDS.map((f, i) => {
+    const v = r[idx[i]];
+    return !decode[i] || v === null ? v : fromDict(f, v);
+  })));
+}
+
+/**
+ * An event from its values in FIELDS order, as one literal in normalizeRecord's field order: events read back
+ * share the map of those the collector made, so the stages' property reads stay monomorphic.
+ */
+function eventOf(v: unknown[]): AccessEvent {
+  return {
+    requestId: v[0], ts: v[1], ip: v[2], method: v[3], path: v[4], query: v[5], resourcePath: v[6], status: v[7], protocol: v[8],
+    responseLength: v[9], userAgent: v[10], principalId: v[11], apiKeyId: v[12], integrationLatency: v[13], responseLatency: v[14],
+    domainName: v[15], stage: v[16], errorMessage: v[17],
+  } as AccessEvent;
 }
 
 function fromColumns(value: EventRows, idx: number[], fromDict: (f: string, v: unknown) => string): AccessEvent[] {
@@ -103,14 +111,15 @@ function fromColumns(value: EventRows, idx: number[], fromDict: (f: string, v: u
     return c;
   });
   const coded = new Set<string>(value.coded ?? CODED);
+  const decode = FIELDS.map((f) => coded.has(f));
   const out = new Array<AccessEvent>(n);
+  const v = new Array<unknown>(FIELDS.length);
   for (let j = 0; j < n; j++) {
-    const e = {} as Record<string, unknown>;
     for (let i = 0; i < FIELDS.length; i++) {
-      const f = FIELDS[i], v = col[i][j];
-      e[f] = f === 'ts' ? base + (v as number) : coded.has(f) ? (v === -1 ? null : fromDict(f, v)) : v;
+      const x = col[i][j];
+      v[i] = i === 1 ? base + (x as number) : decode[i] ? (x === -1 ? null : fromDict(FIELDS[i], x)) : x;
     }
-    out[j] = e as unknown as AccessEvent;
+    out[j] = eventOf(v);
   }
   return out;
 }

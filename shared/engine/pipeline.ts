@@ -64,10 +64,13 @@ export function createPipeline(discovery: DiscoveryAnalysis<any>, others: readon
     closeWindow(events: readonly AccessEvent[], state: PipelineState, ctx: WindowContext): AnalysisOutput {
       const out: AnalysisOutput = {};
       const d = stateOf(state, discovery);
-      const withPaths: WindowContext = { ...ctx, paths: windowPathsOf(events, ctx.paths) };
+      // Literals of one shape, not spreads: a spread copy got a new map each window, and each new map sent the
+      // stages' optimized code back to the interpreter ("wrong map" deoptimizations).
+      const paths = windowPathsOf(events, ctx.paths);
+      const withPaths: WindowContext = { windowStart: ctx.windowStart, windowEnd: ctx.windowEnd, endpoints: ctx.endpoints, paths };
       // Discovery resolves paths itself; the others get its resolver after it has taken in this window.
       append(out, timed(discovery.name, () => discovery.closeWindow(events, d, withPaths)));
-      const after: WindowContext = { ...withPaths, endpoints: discovery.resolver(d) };
+      const after: WindowContext = { windowStart: ctx.windowStart, windowEnd: ctx.windowEnd, endpoints: discovery.resolver(d), paths };
       for (const a of others) append(out, timed(a.name, () => a.closeWindow(events, stateOf(state, a), after)));
       return out;
     },

@@ -11,5 +11,11 @@ export function maskEvent(ev: AccessEvent, masker: Masker): AccessEvent {
   let errorMessage = ev.errorMessage;
   if (errorMessage && /\d{11}|@/.test(errorMessage)) errorMessage = errorMessage.split(/(\s+)/).map((w) => masker.maskPath('/' + w).slice(1)).join('');
   if (path === ev.path && query === ev.query && errorMessage === ev.errorMessage) return ev;
-  return { ...ev, path, query, errorMessage };
+  // A literal in normalizeRecord's field order, not a spread: a spread copy gets a map of its own, and every
+  // stage's reads of masked and unmasked events would check two maps.
+  return {
+    requestId: ev.requestId, ts: ev.ts, ip: ev.ip, method: ev.method, path, query, resourcePath: ev.resourcePath, status: ev.status,
+    protocol: ev.protocol, responseLength: ev.responseLength, userAgent: ev.userAgent, principalId: ev.principalId, apiKeyId: ev.apiKeyId,
+    integrationLatency: ev.integrationLatency, responseLatency: ev.responseLatency, domainName: ev.domainName, stage: ev.stage, errorMessage,
+  };
 }
