@@ -258,7 +258,7 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
     const last = segs.length ? segs[segs.length - 1] : '';
     const dot = last.lastIndexOf('.');
     const ext = dot > 0 ? last.slice(dot + 1).toLowerCase() : '';
-    return { key: endpointKey(d, domainName, method, template), template, source, specOp, fromRoute, shapes, sensitive: sensitive.length ? sensitive : NO_KINDS, fileExt: FILE_ASSET_EXTENSIONS.has(ext) ? ext : null };
+    return { key: endpointKey(d, domainName, method, template), template, source, specOp, fromRoute, shapes, sensitive: sensitive.length ? sensitive : NO_KINDS, fileExt: FILE_ASSET_EXTENSIONS.has(ext) ? ext : null, ep: undefined };
   };
 
   const resolve = (state: DiscoveryState, r: Runtime, domainName: string, method: string, path: string): Resolved | null =>
@@ -499,6 +499,9 @@ function newEndpoint(ev: AccessEvent, res: Resolved): EndpointStats {
     respHist: {},
     respMax: 0,
     samples: [],
+    // Present from the start (JSON leaves undefined out): an endpoint that gains them keeps its map.
+    file: undefined,
+    aliases: undefined,
   };
 }
 
