@@ -38,6 +38,9 @@ const IP_SEED = hash32('ip:');
 const NO_KINDS: readonly string[] = [];
 
 /** What a (domain, method, path) resolves to; cached per path. */
+/** Pass 1 looked a path up in its domain's memo and did not find it. */
+const MISSED = Symbol('missed');
+
 interface Resolved {
   key: string;
   template: string;
@@ -266,11 +269,14 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
 
   /** `resolve` once the domain's tree is known to be current; `segs` when the caller already split the path. */
   const resolveIn = (state: DiscoveryState, r: Runtime, d: DomainRuntime, domainName: string, method: string, path: string, segs?: string[]): Resolved | null => {
-    let res = d.cache.get(method, path);
-    if (res === undefined) {
-      res = resolveUncached(state, r, d, domainName, method, path, segs);
-      if (d.cache.set(method, path, res)) d.epoch++;
-    }
+    const res = d.cache.get(method, path);
+    return res === undefined ? resolveAndRemember(state, r, d, domainName, method, path, segs) : res;
+  };
+
+  /** For a path known not to be in the domain's memo (pass 1 looked it up at the current epoch). */
+  const resolveAndRemember = (state: DiscoveryState, r: Runtime, d: DomainRuntime, domainName: string, method: string, path: string, segs?: string[]): Resolved | null => {
+    const res = resolveUncached(state, r, d, domainName, method, path, segs);
+    if (d.cache.set(method, path, res)) d.epoch++;
     return res;
   };
 
@@ -340,7 +346,9 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
       const paths = windowPathsOf(events, ctx.paths);
       const slotOf = paths.slotOf;
       const doms: DomainRuntime[] = new Array(n);
-      const pre: Array<Resolved | null | undefined> = new Array(n);
+      // What pass 1's memo look-up found for each event: a resolution, null, MISSED (not in the memo: pass 2
+      // resolves it without asking the memo again; most look-ups miss) or undefined (not looked up).
+      const pre: Array<Resolved | null | typeof MISSED | undefined> = new Array(n);
       const split: Array<string[] | undefined> = new Array(paths.size);
       const hits: Array<Resolved | null | undefined> = new Array(paths.size);
       const hitEpoch = new Int32Array(paths.size).fill(-1);
@@ -374,7 +382,7 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
           let hit: Resolved | null | undefined;
           if (hitEpoch[slot] === d!.epoch) hit = hits[slot];
           else { hit = d!.cache.get(ev.method, ev.path); hits[slot] = hit; hitEpoch[slot] = d!.epoch; }
-          pre[i] = hit;
+          pre[i] = hit === undefined ? MISSED : hit;
           // A path already resolved through a gateway route template has nothing more to teach.
           if (hit?.fromRoute) continue;
         }
@@ -419,8 +427,9 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
         let res = resolved[slot];
         if (res === undefined) {
           const dr = doms[i];
-          res = i >= dr.reuseFrom && dr.epoch === dr.passEpoch ? pre[i] : undefined;
-          if (res === undefined) res = resolveIn(state, r, dr, dr.name, ev.method, ev.path, split[slot]);
+          const p = i >= dr.reuseFrom && dr.epoch === dr.passEpoch ? pre[i] : undefined;
+          res = p === MISSED ? resolveAndRemember(state, r, dr, dr.name, ev.method, ev.path, split[slot])
+            : p !== undefined ? p : resolveIn(state, r, dr, dr.name, ev.method, ev.path, split[slot]);
           resolved[slot] = res;
         }
         if (!res) continue;
