@@ -37,10 +37,10 @@ const IP_SEED = hash32('ip:');
 /** Shared by the resolutions without sensitive kinds (most of them): one object, always in the CPU cache. */
 const NO_KINDS: readonly string[] = [];
 
-/** What a (domain, method, path) resolves to; cached per path. */
 /** Pass 1 looked a path up in its domain's memo and did not find it. */
 const MISSED = Symbol('missed');
 
+/** What a (domain, method, path) resolves to; cached per path. */
 interface Resolved {
   key: string;
   template: string;
