@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AccessEvent } from '../../../shared/normalize/types.ts';
 import { maskEvent } from '../../../shared/normalize/maskEvent.ts';
+import { cleanResourcePath } from '../../../shared/normalize/normalizeRecord.ts';
 import { createMasker } from '../../../shared/sensitive/maskPath.ts';
 import { parseOpenApiSpec } from '../../../shared/discover/parseOpenApiSpec.ts';
 import type { DiscoveryOverrides } from '../../../shared/discover/overrides.ts';
@@ -101,7 +102,8 @@ function requestOf(method: string, raw: string, e: Exclude<TrafficEntry, string>
     method,
     path: q >= 0 ? noFrag.slice(0, q) : noFrag,
     query: q >= 0 ? noFrag.slice(q + 1) : '',
-    resourcePath: e?.resourcePath ?? null,
+    // As normalization does: catch-all or malformed routes tell nothing.
+    resourcePath: cleanResourcePath(e?.resourcePath ?? null),
     status: e?.status ?? 200,
     window: e?.window ?? 0,
   };
