@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectationOf, loadFixtures, runCase, type CaseResult, type PeerCase } from './peers/peerCase.ts';
+import { expectationOf, loadFixtures, peerExpectationOf, runCase, type CaseResult, type PeerCase } from './peers/peerCase.ts';
 
 /**
  * Path-templating test cases of other tools (test/discover/peers/*.json), run through apiscope's discovery.
@@ -56,6 +56,9 @@ describe('peer templating cases', () => {
         expect(c.source.file && c.source.test, c.id).toBeTruthy();
         expect(!!c.templates || (c.expect?.length ?? 0) > 0, `${c.id} expects nothing`).toBe(true);
         if (c.differs !== undefined) expect(c.differs.length, c.id).toBeGreaterThan(20);
+        // A case says it differs exactly when apiscope is held to something else than the peer expects.
+        const agrees = JSON.stringify(expectationOf(c)) === JSON.stringify(peerExpectationOf(c));
+        expect(agrees, `${c.id}: ${agrees ? 'carries a differs reason but expects what the peer expects' : 'expects other than the peer without a differs reason'}`).toBe(c.differs === undefined);
       }
     }
     for (const id of Object.keys(knownFailures)) expect(ids.has(id), `known failure ${id} is no fixture case`).toBe(true);

@@ -183,3 +183,22 @@ export function expectationOf(c: PeerCase): CaseResult {
     resolved: (c.expect ?? []).map((x) => { const t = normalizeTemplate(x.apiscope); return t === null || !x.method || x.method === 'GET' ? t : `${x.method} ${t}`; }),
   };
 }
+
+/** A peer's placeholder segments (Akto INTEGER/STRING, Sentry and Relay `*`, Datadog `?` and `{param:int}`). */
+const PEER_PARAM = /^(?:INTEGER|STRING|OBJECT_ID|FLOAT|\*|\?|\{[^}/]*\})$/;
+
+/** A peer's expected template in apiscope's normalized notation (a Sentry rule's `/**` rest dropped). */
+export function peerTemplate(s: string | null): string | null {
+  if (s === null) return null;
+  const { method, path } = splitMethod(s.replace(/\/\*\*$/, ''));
+  const t = normalizeTemplate(path.split('/').map((seg) => (PEER_PARAM.test(seg) ? '{}' : seg)).join('/'));
+  return method === 'GET' ? t : `${method} ${t}`;
+}
+
+/** What the peer expects, in the notation of {@link expectationOf}. */
+export function peerExpectationOf(c: PeerCase): CaseResult {
+  return {
+    templates: c.templates ? sortTemplates([...new Set(c.templates.peer.map(peerTemplate))]) : [],
+    resolved: (c.expect ?? []).map((x) => { const t = peerTemplate(x.peer); return t === null || !x.method || x.method === 'GET' ? t : `${x.method} ${t}`; }),
+  };
+}
