@@ -22,8 +22,6 @@ const knownFailures: Record<string, string> = {
   'optic-structure-reduce-overlapping-constants':
     'the organisations are generalized but the repository names under them stay literal: the merged position (3 parents, 5 words, 6 edges) is below INFERENCE_TUNING.minEdgesMerged and wordsAreValues returns 0 for m >= 3.',
   'optic-queries-can-match-slash': ROOT_ONLY,
-  'sentry-clusterer-run-task':
-    'ten leaf words per parent, each requested twice (tx-project1-0..9), stay literal: below minWordsLeafy (16) and not "requested once" for the sampled-values rule; words that differ only by a trailing counter are not read as one family.',
   'datadog-agent-obfuscate-digits-0': ROOT_ONLY,
   'datadog-agent-obfuscate-both-0': ROOT_ONLY,
   'datadog-tracer-simplified-endpoint-2': ROOT_ONLY,
