@@ -126,7 +126,7 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
       const pins: KnownNode = {};
       for (const l of overrides.literals) if (!l.domainName || l.domainName === domainName) addKnownTemplate(pins, l.template, l.method ?? 'ANY');
       for (const s of overrides.splits) if (!s.domainName || s.domainName === domainName) for (const t of s.into) addKnownTemplate(pins, t, s.method ?? 'ANY');
-      d = { name: domainName, tree: null, treeGen: -1, hints: overrideHints(overrides, domainName), pins, cache: new PathCache(MAX_CACHE), keys: new Map(), knownRoutes: new Map(), index: new TrieIndex(), epoch: 0, window: -1, ds: null, reuseFrom: 0, passEpoch: 0 };
+      d = { name: domainName, tree: null, treeGen: -1, hints: withSpecHints(overrideHints(overrides, domainName), spec, domainName), pins, cache: new PathCache(MAX_CACHE), keys: new Map(), knownRoutes: new Map(), index: new TrieIndex(), epoch: 0, window: -1, ds: null, reuseFrom: 0, passEpoch: 0 };
       r.domains.set(domainName, d);
     }
     return d;
@@ -243,6 +243,8 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
         }
       }
     }
+    // A domain whose only path is `/` has an empty trie and so no tree: its root is still an endpoint once answered.
+    if (!template && segs.length === 0 && !d.tree && ds && ds.trie.g > 0) template = '/';
     if (!template && d.tree) {
       const key = templateKeyOf(d.tree, segs);
       if (key) {
@@ -585,6 +587,19 @@ function snapshot(state: DiscoveryState, from: number, to: number): EndpointRow[
  * Whether the imported spec describes this domain: yes when it names no host, names this one, or names none of
  * the domains seen (a spec for `api.example.com` served through an execute-api domain).
  */
+/**
+ * An imported spec also guides inference of the paths it does not list: its parameter positions are parameters
+ * (`/organizations/{organization}` makes `/organizations/opticdev/members` `/organizations/{}/members`) and its
+ * literal segments stay literal, as if they were overrides.
+ */
+function withSpecHints(hints: OverrideHints, spec: ImportedSpec | null, domainName: string): OverrideHints {
+  if (!spec || (spec.hosts.length > 0 && !spec.hosts.includes(domainName))) return hints;
+  const sh = overrideHints(parseOverrides({ literals: spec.operations.map((o) => ({ template: o.template })) }), domainName);
+  for (const k of sh.forcedParams) hints.forcedParams.add(k);
+  for (const k of sh.pinnedLiterals) hints.pinnedLiterals.add(k);
+  return hints;
+}
+
 export function specCovers(state: DiscoveryState, domainName: string): boolean {
   const hosts = state.specHosts ?? [];
   if (!state.spec || hosts.length === 0 || hosts.includes(domainName)) return !!state.spec;

@@ -4,6 +4,7 @@ import type { DiscoveryState } from './types.ts';
 
 const SCHEMAS: Record<string, Record<string, unknown>> = {
   integer: { type: 'integer', minimum: 0 },
+  digits: { type: 'string', pattern: '^[0-9]+(?:[-_.][0-9]+)+$' },
   uuid: { type: 'string', format: 'uuid' },
   objectid: { type: 'string', pattern: '^[0-9a-fA-F]{24}$' },
   hex: { type: 'string', pattern: '^[0-9a-fA-F]+$' },

@@ -7,6 +7,7 @@ import { parseMaskToken } from '../sensitive/maskPath.ts';
  */
 export type ValueShape =
   | 'integer'
+  | 'digits'
   | 'uuid'
   | 'objectid'
   | 'hex'
@@ -21,7 +22,7 @@ export type ValueShape =
   | 'version'
   | 'word';
 
-export const STRONG_SHAPES: ReadonlySet<ValueShape> = new Set<ValueShape>(['integer', 'uuid', 'objectid', 'hex', 'date', 'email', 'masked', 'encoded', 'prefixed_id', 'token']);
+export const STRONG_SHAPES: ReadonlySet<ValueShape> = new Set<ValueShape>(['integer', 'digits', 'uuid', 'objectid', 'hex', 'date', 'email', 'masked', 'encoded', 'prefixed_id', 'token']);
 
 /** Extensions that make a path a downloadable file asset. */
 export const FILE_ASSET_EXTENSIONS: ReadonlySet<string> = new Set(['docx', 'doc', 'xlsx', 'xls', 'pptx', 'ppt', 'pdf', 'csv', 'txt', 'json', 'zip']);
@@ -34,6 +35,21 @@ const DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]
 const VERSION = /^v\d+(?:\.\d+)*(?:[a-z]+\d*)?$|^\d+\.\d+(?:\.\d+)*$/i;
 const PREFIXED = /^[A-Za-z]{1,12}_[A-Za-z0-9]{6,}$/;
 const ALNUM = /^[A-Za-z0-9_-]+$/;
+/** Digits in groups joined by one kind of separator: `1234-5678`, `999_888`, `12.345.678`, `415-555-2671`. */
+const DIGIT_GROUPS = /^\d+(?:([-_.])\d+)(?:\1\d+)*$/;
+/** Thousands separators: a short first group, then groups of exactly three. */
+const THOUSANDS = /^\d{1,3}(?:\.\d{3})+$/;
+
+/**
+ * Digit groups are identifiers (order, account, phone numbers written with separators), unless they read as a
+ * date (`2024-01-31`) or a dotted version (`1.4.0`, `2.10`); a dotted number with thousands groups
+ * (`12.345.678`) is an identifier again.
+ */
+function digitGroups(seg: string): ValueShape {
+  if (DATE.test(seg)) return 'date';
+  if (seg.includes('.') && VERSION.test(seg) && !THOUSANDS.test(seg)) return 'version';
+  return 'digits';
+}
 
 /**
  * Classifies one (already masked) path segment.
@@ -84,6 +100,7 @@ function classifyShape(seg: string): ValueShape {
   if (digits === n) return n === 8 && DATE.test(seg) && +seg.slice(0, 4) > 1900 && +seg.slice(0, 4) < 2100 && +seg.slice(4, 6) <= 12 ? 'date' : 'integer';
   if (other > 0) {
     if (seg.includes('@')) return 'email';
+    if (upper + lower === 0 && DIGIT_GROUPS.test(seg)) return digitGroups(seg);
     // Percent-encoded bytes (`feature%2Flogin`, `a%20b`) only occur in values, never in endpoint names.
     if (/%[0-9A-Fa-f]{2}/.test(seg)) return 'encoded';
     if (digits >= 4 && DATE.test(seg)) return 'date';
@@ -169,6 +186,7 @@ export function isStrongShape(shape: ValueShape): boolean {
 export function shapeToParamType(shape: ValueShape): string {
   switch (shape) {
     case 'integer': return 'integer';
+    case 'digits': return 'digits';
     case 'uuid': return 'uuid';
     case 'objectid': return 'objectid';
     case 'hex': return 'hex';

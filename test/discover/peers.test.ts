@@ -7,30 +7,11 @@ import { expectationOf, loadFixtures, peerExpectationOf, runCase, type CaseResul
  * says why (`differs`). The cases below are ones where apiscope is wrong today: they must keep failing until
  * discovery is fixed (then the entry goes, and the case passes like the others).
  */
-const ROOT_ONLY =
-  'a domain whose only request is `/` gets no endpoint: the empty path adds no trie node, so inference never runs, and spec matching skips the root (`off < segs.length` with no segments).';
-const SPEC_HINTS =
-  'spec parameter positions are not used for undocumented paths: only overrides become inference hints (overrideHints), so a shadow endpoint under a spec parameter stays literal.';
-const DIGIT_GROUPS =
-  'digits joined by `-` or `_` (123-456, 1-2-3, 999_888) are classified as a word (valueShape: the all-digits test fails on the separator and the letters-and-digits branch needs letters), so one request keeps them literal.';
 const knownFailures: Record<string, string> = {
   'akto-dbsync-invalid-merge-parameterized-url':
     '/payment/history is folded into /payment/{} next to id1..id30: once a position holds word values, every non-recurring word becomes a parameter, even one whose shape differs from all its siblings (all `id<N>`).',
-  'optic-known-paths-without-observations': SPEC_HINTS,
-  'optic-structure-hints-in-spec-variables': SPEC_HINTS,
-  'optic-structure-respects-verified-components': SPEC_HINTS,
   'optic-structure-reduce-overlapping-constants':
     'the organisations are generalized but the repository names under them stay literal: the merged position (3 parents, 5 words, 6 edges) is below INFERENCE_TUNING.minEdgesMerged and wordsAreValues returns 0 for m >= 3.',
-  'optic-queries-can-match-slash': ROOT_ONLY,
-  'datadog-agent-obfuscate-digits-0': ROOT_ONLY,
-  'datadog-agent-obfuscate-both-0': ROOT_ONLY,
-  'datadog-tracer-simplified-endpoint-2': ROOT_ONLY,
-  'datadog-tracer-path-element-123-456-789': DIGIT_GROUPS,
-  'datadog-tracer-simplified-endpoint-9': DIGIT_GROUPS,
-  'datadog-tracer-simplified-endpoint-18': DIGIT_GROUPS,
-  'datadog-java-simplify-1-2-3': DIGIT_GROUPS,
-  'datadog-java-simplify-999-888': DIGIT_GROUPS,
-  'odigos-noletters-id-with-special-chars': DIGIT_GROUPS,
 };
 
 const fixtures = loadFixtures();
