@@ -79,7 +79,7 @@ export class ApiscopeStack extends Stack {
     } else this.skippedFunctions.push('report');
     if (hasEntry(props.code, 'api')) {
       this.findingsApi = new FindingsApi(this, 'FindingsApi', { config, code: props.code, lake: this.lake, opsTopic: this.alerts.opsTopic });
-      new CfnOutput(this, 'FindingsApiUrl', { value: this.findingsApi.api.url });
+      new CfnOutput(this, 'FindingsApiUrl', { value: this.findingsApi.stage.url });
       new CfnOutput(this, 'FindingsApiReaderPolicyArn', { value: this.findingsApi.readerPolicy.managedPolicyArn });
     } else this.skippedFunctions.push('api');
 
