@@ -90,6 +90,6 @@ export class ApiscopeStack extends Stack {
     new CfnOutput(this, 'AlertTopicArn', { value: this.alerts.alertTopic.topicArn });
     new CfnOutput(this, 'OpsTopicArn', { value: this.alerts.opsTopic.topicArn });
     new CfnOutput(this, 'BackupVaultName', { value: this.backups.vault.backupVaultName });
-    if (this.ingest.demoApi) new CfnOutput(this, 'DemoApiUrl', { value: this.ingest.demoApi.url });
+    if (this.ingest.demoApi) new CfnOutput(this, 'DemoApiUrl', { value: this.ingest.demoApi.stage.url });
   }
 }

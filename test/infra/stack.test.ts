@@ -5,10 +5,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../shared/config/env.ts';
 import { TABLES } from '../../shared/emit/tableSchemas.ts';
 import { accessLogFormatString } from '../../shared/normalize/accessLogFormat.ts';
-import type { ApiscopeStack } from '../../infra/apiscopeStack.ts';
 import { BYTES_SCANNED_CUTOFF } from '../../infra/constructs/findingsLake.ts';
 import { FINDINGS_QUERIES } from '../../infra/constructs/findingsQueries.ts';
-import { policyOf, templateOf } from './synth.ts';
+import { ApiscopeStack } from '../../infra/apiscopeStack.ts';
+import { parseConfig } from '../../infra/config.ts';
+import { DEMO_ROUTES, demoHandlerSource } from '../../infra/constructs/demoApi.ts';
+import { buildTestApp, FIXTURE_CODE, policyOf, templateOf } from './synth.ts';
 
 const CONFIG = {
   shardCount: 2,
@@ -48,10 +50,20 @@ describe('ingest stream', () => {
       template.hasResourceProperties('AWS::Logs::SubscriptionFilter', { LogGroupName: name, DestinationArn: streamArn, RoleArn: roleArn, FilterPattern: '' });
     }
     template.hasResourceProperties('AWS::Logs::SubscriptionFilter', {
-      LogGroupName: { Ref: logicalId(stack.ingest.demoAccessLogGroup!) },
+      LogGroupName: { Ref: logicalId(stack.ingest.demoApi!.accessLog) },
       DestinationArn: streamArn,
     });
     template.resourceCountIs('AWS::Logs::SubscriptionFilter', 3);
+  });
+
+  it('names its subscription filters after the stack, so two stacks can subscribe the same log group', () => {
+    const app = buildTestApp({ apiscope: { logGroupNames: ['/aws/apigateway/orders-access'] } }).app;
+    const second = new ApiscopeStack(app, 'ApiscopePayments', { config: parseConfig({ logGroupNames: ['/aws/apigateway/orders-access'] }), code: FIXTURE_CODE });
+    const names = [stack, second].map((s) =>
+      (Object.values(Template.fromStack(s).findResources('AWS::Logs::SubscriptionFilter')) as any[]).map((f) => f.Properties.FilterName),
+    );
+    expect(names[0]).toEqual(['apiscope-Apiscope', 'apiscope-Apiscope', 'apiscope-Apiscope']);
+    expect(names[1]).toEqual(['apiscope-ApiscopePayments']);
   });
 
   it('lets only CloudWatch Logs of this account put records, with no wildcard actions', () => {
@@ -64,11 +76,40 @@ describe('ingest stream', () => {
     expect(policy.map((p) => p.action).sort()).toEqual(['kinesis:PutRecord', 'kinesis:PutRecords', 'kms:GenerateDataKey']);
   });
 
-  it('creates the demo API stage with the recommended JSON access-log format', () => {
-    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+  it('creates the demo HTTP API stage with the recommended JSON access-log format, throttled', () => {
+    const demo = stack.ingest.demoApi!;
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      ApiId: { Ref: logicalId(demo.api) },
       StageName: 'demo',
-      AccessLogSetting: { DestinationArn: Match.anyValue(), Format: accessLogFormatString('rest') },
+      AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': [logicalId(demo.accessLog), 'Arn'] }, Format: accessLogFormatString('http') },
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
     });
+    const routes = (Object.values(template.findResources('AWS::ApiGatewayV2::Route', { Properties: { ApiId: { Ref: logicalId(demo.api) } } })) as any[]).map((r) => r.Properties.RouteKey);
+    expect(routes.sort()).toEqual(DEMO_ROUTES.map((r) => `${r.method} ${r.path}`).sort());
+  });
+
+  it('never takes over the account-wide API Gateway CloudWatch role, nor deletes a role on teardown (demo on)', () => {
+    template.resourceCountIs('AWS::ApiGateway::Account', 0);
+    template.resourceCountIs('AWS::ApiGateway::RestApi', 0);
+    template.resourceCountIs('AWS::ApiGateway::Stage', 0);
+    const roles = Object.values(template.findResources('AWS::IAM::Role')) as any[];
+    expect(roles.map((r) => JSON.stringify(r.Properties.AssumeRolePolicyDocument)).filter((t) => t.includes('apigateway.amazonaws.com'))).toEqual([]);
+    expect(roles.map((r) => JSON.stringify(r.Properties.ManagedPolicyArns ?? [])).filter((t) => t.includes('AmazonAPIGatewayPushToCloudWatchLogs'))).toEqual([]);
+    // The only roles removed with the stack are the demo mock's own (no account-level singleton among them).
+    const deletedRoles = Object.entries(template.findResources('AWS::IAM::Role')).filter(([, r]: [string, any]) => r.DeletionPolicy === 'Delete');
+    expect(deletedRoles).toEqual([]);
+  });
+
+  it('answers each demo route with its static body from an inline mock', async () => {
+    const source = demoHandlerSource(DEMO_ROUTES);
+    const mod = { exports: {} as { handler?: (e: { routeKey: string }) => Promise<{ statusCode: number; body: string }> } };
+    new Function('exports', 'module', source)(mod.exports, mod);
+    for (const r of DEMO_ROUTES) {
+      const answer = await mod.exports.handler!({ routeKey: `${r.method} ${r.path}` });
+      expect([answer.statusCode, JSON.parse(answer.body)]).toEqual([r.status, r.body]);
+    }
+    expect((await mod.exports.handler!({ routeKey: 'GET /admin' })).statusCode).toBe(404);
+    template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs24.x', Code: { ZipFile: source } });
   });
 });
 
@@ -310,6 +351,8 @@ describe('alerts and observability', () => {
     expect(body).toContain('RecordsIn');
     // Custom metrics by the consumer's Powertools service name; none of the former per-analysis services.
     expect(body).toMatch(/service=\\*"analyze\\*"/);
+    // Subscription delivery metrics of this stack's filters (named after the stack).
+    expect(body).toMatch(/FilterName=\\*"apiscope-Apiscope\\*"/);
     expect(body).not.toMatch(/discovery|defects|scoring/);
   });
 });
