@@ -1,4 +1,4 @@
-import { CfnElement } from 'aws-cdk-lib';
+import { CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -144,14 +144,33 @@ describe('findings lake', () => {
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
       LoggingConfiguration: { DestinationBucketName: { Ref: logicalId(stack.lake.accessLogBucket) } },
       LifecycleConfiguration: {
-        Rules: Match.arrayWith([
-          Match.objectLike({ Id: 'expire-findings', ExpirationInDays: 365, Status: 'Enabled' }),
-          Match.objectLike({ Id: 'expire-old-state-versions', Prefix: 'state/', NoncurrentVersionExpiration: { NoncurrentDays: 7 } }),
-          // Alone in its rule: S3 rejects ExpiredObjectDeleteMarker next to ExpirationInDays.
-          Match.exact({ Id: 'remove-expired-delete-markers', ExpiredObjectDeleteMarker: true, Status: 'Enabled' }),
-        ]),
+        Rules: [
+          { Id: 'expire-findings', ExpirationInDays: 365, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' },
+          { Id: 'expire-old-versions', NoncurrentVersionExpiration: { NoncurrentDays: 30 }, ExpiredObjectDeleteMarker: true, Status: 'Enabled' },
+          { Id: 'expire-athena-results', Prefix: 'athena-results/', ExpirationInDays: 7, Status: 'Enabled' },
+          { Id: 'expire-old-state-versions', Prefix: 'state/', NoncurrentVersionExpiration: { NoncurrentDays: 7 }, ExpiredObjectDeleteMarker: true, Status: 'Enabled' },
+        ],
       },
     });
+  });
+
+  it('removes delete markers only in rules that also expire old versions, in every bucket of both stacks', () => {
+    const { app } = buildTestApp({ apiscope: { logGroupNames: ['/aws/apigateway/orders-access'], central: { sourceAccountIds: ['111122223333'] } } });
+    const stacks = app.node.children.filter((c): c is Stack => c instanceof Stack);
+    expect(stacks).toHaveLength(2);
+    const rules = stacks.flatMap((s) =>
+      (Object.values(Template.fromStack(s).findResources('AWS::S3::Bucket')) as any[]).flatMap((b) => b.Properties.LifecycleConfiguration?.Rules ?? []),
+    );
+    const markerRules = rules.filter((r) => r.ExpiredObjectDeleteMarker);
+    // In each stack: two in the findings bucket (all old versions, old state versions), one in the access-log bucket.
+    expect(markerRules.length).toBe(6);
+    for (const r of markerRules) {
+      expect(r.NoncurrentVersionExpiration, r.Id).toBeDefined();
+      // S3 rejects the marker action next to Expiration days or dates, and in a rule with tag filters.
+      for (const key of ['ExpirationInDays', 'ExpirationDate', 'TagFilters']) expect(r, r.Id).not.toHaveProperty(key);
+    }
+    // Every rule that expires current objects or old versions of a prefix has its markers removed too.
+    for (const r of rules.filter((x) => x.NoncurrentVersionExpiration)) expect(r.ExpiredObjectDeleteMarker, r.Id).toBe(true);
   });
 
   it('denies every non-TLS request to both buckets', () => {
