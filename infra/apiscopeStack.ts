@@ -90,6 +90,7 @@ export class ApiscopeStack extends Stack {
     new CfnOutput(this, 'AlertTopicArn', { value: this.alerts.alertTopic.topicArn });
     new CfnOutput(this, 'OpsTopicArn', { value: this.alerts.opsTopic.topicArn });
     new CfnOutput(this, 'BackupVaultName', { value: this.backups.vault.backupVaultName });
+    new CfnOutput(this, 'BackupRoleArn', { value: this.backups.role.roleArn, description: 'the role to pass to aws backup start-restore-job' });
     if (this.ingest.demoApi) new CfnOutput(this, 'DemoApiUrl', { value: this.ingest.demoApi.stage.url });
   }
 }

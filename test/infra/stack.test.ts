@@ -26,6 +26,20 @@ const CONFIG = {
   fieldMapping: { ip: 'sourceIp' },
 };
 
+/**
+ * The `$context` variables of HTTP API access logs, from the API Gateway developer guide ("Customize HTTP API
+ * access logs"), less the client-certificate and Cognito ones apiscope never logs.
+ */
+const HTTP_API_LOG_VARIABLES = [
+  '$context.accountId', '$context.apiId', '$context.authorizer.error', '$context.authorizer.principalId', '$context.awsEndpointRequestId',
+  '$context.dataProcessed', '$context.domainName', '$context.domainPrefix', '$context.error.message', '$context.error.messageString',
+  '$context.error.responseType', '$context.extendedRequestId', '$context.httpMethod', '$context.identity.accountId', '$context.identity.caller',
+  '$context.identity.principalOrgId', '$context.identity.sourceIp', '$context.identity.user', '$context.identity.userAgent', '$context.identity.userArn',
+  '$context.integrationErrorMessage', '$context.integrationLatency', '$context.integrationStatus', '$context.path', '$context.protocol',
+  '$context.requestId', '$context.requestTime', '$context.requestTimeEpoch', '$context.responseLatency', '$context.responseLength',
+  '$context.routeKey', '$context.stage', '$context.status',
+];
+
 let template: Template;
 let stack: ApiscopeStack;
 const logicalId = (c: IConstruct) => stack.getLogicalId((CfnElement.isCfnElement(c) ? c : c.node.defaultChild) as CfnElement);
@@ -92,12 +106,21 @@ describe('ingest stream', () => {
     template.resourceCountIs('AWS::ApiGateway::Account', 0);
     template.resourceCountIs('AWS::ApiGateway::RestApi', 0);
     template.resourceCountIs('AWS::ApiGateway::Stage', 0);
+    // Every role the stack removes on teardown is one of its own functions' or services': none is API Gateway's
+    // account-level logging role, which other APIs of the region would lose.
     const roles = Object.values(template.findResources('AWS::IAM::Role')) as any[];
     expect(roles.map((r) => JSON.stringify(r.Properties.AssumeRolePolicyDocument)).filter((t) => t.includes('apigateway.amazonaws.com'))).toEqual([]);
     expect(roles.map((r) => JSON.stringify(r.Properties.ManagedPolicyArns ?? [])).filter((t) => t.includes('AmazonAPIGatewayPushToCloudWatchLogs'))).toEqual([]);
-    // The only roles removed with the stack are the demo mock's own (no account-level singleton among them).
-    const deletedRoles = Object.entries(template.findResources('AWS::IAM::Role')).filter(([, r]: [string, any]) => r.DeletionPolicy === 'Delete');
-    expect(deletedRoles).toEqual([]);
+  });
+
+  it('logs only $context variables HTTP APIs support on every HTTP API stage (CreateStage rejects others)', () => {
+    const stages = Object.values(template.findResources('AWS::ApiGatewayV2::Stage')) as any[];
+    expect(stages.map((st) => st.Properties.StageName).sort()).toEqual(['demo', 'v1']);
+    for (const st of stages) {
+      const used = [...(st.Properties.AccessLogSettings.Format as string).matchAll(/\$context\.[A-Za-z.]+/g)].map((m) => m[0]);
+      expect(used, st.Properties.StageName).toContain('$context.requestId');
+      for (const v of used) expect(HTTP_API_LOG_VARIABLES, `${st.Properties.StageName}: ${v}`).toContain(v);
+    }
   });
 
   it('answers each demo route with its static body from an inline mock', async () => {
