@@ -133,6 +133,15 @@ describe('ingest stream', () => {
     }
     expect((await mod.exports.handler!({ routeKey: 'GET /admin' })).statusCode).toBe(404);
     template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs24.x', Code: { ZipFile: source } });
+    // Its own role, which may only write its own log group.
+    const fn = template.toJSON().Resources[logicalId(stack.ingest.demoApi!.fn)];
+    const roleId = fn.Properties.Role['Fn::GetAtt'][0];
+    const ownLog = JSON.stringify({ 'Fn::GetAtt': [fn.Properties.LoggingConfig.LogGroup.Ref, 'Arn'] });
+    expect(policyOf(template, roleId)).toEqual([
+      { action: 'logs:CreateLogStream', resource: ownLog },
+      { action: 'logs:PutLogEvents', resource: ownLog },
+    ]);
+    expect(template.toJSON().Resources[roleId].Properties.ManagedPolicyArns).toBeUndefined();
   });
 });
 
