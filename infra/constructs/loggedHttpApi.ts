@@ -15,9 +15,10 @@ export interface LoggedHttpApiProps {
 
 /**
  * An API Gateway HTTP API with one named, auto-deployed stage that writes access logs in the recommended
- * format and is throttled. An HTTP API delivers access logs through CloudWatch Logs' own resource policy, so,
- * unlike a REST API stage, it needs no account-wide API Gateway CloudWatch role (`AWS::ApiGateway::Account`):
- * the stack deploys into an account without one and never changes that per-region setting.
+ * format and is throttled. An HTTP API stage's access logging is set up by the deploying principal through
+ * CloudWatch Logs log delivery (`logs:CreateLogDelivery`, `logs:PutResourcePolicy`; the CDK deploy role has
+ * them), not through the account-wide API Gateway CloudWatch role (`AWS::ApiGateway::Account`) a REST API stage
+ * needs: the stack deploys into an account without one and never changes that per-region setting.
  *
  * @example
  * const { api, stage } = loggedHttpApi(this, 'Api', { description, stageName: 'v1', accessLog, rateLimit: 20, burstLimit: 40 });
