@@ -6,6 +6,7 @@ import { simulateTraffic } from '../../local/simulator.ts';
 import { runReplay } from '../../cli/replay.ts';
 import { openLake } from '../../local/lakeQuery.ts';
 import { handleFindingsRequest, type Runner } from '../../shared/api/findingsApi.ts';
+import { BAD_REQUESTS } from './badRequests.ts';
 
 describe('findings API (its SQL run on DuckDB over a replayed lake)', () => {
   let dir: string;
@@ -52,13 +53,11 @@ describe('findings API (its SQL run on DuckDB over a replayed lake)', () => {
     expect(prof.body.recent_risk_events.length).toBeGreaterThan(0);
   });
 
-  it('rejects bad input with 400 and never lets it into SQL', async () => {
+  it('rejects bad input with 400 and a message naming the parameter, and never lets it into SQL', async () => {
     const n = sqls.length;
-    expect((await call('/defects', { severity: "high' OR 1=1 --" })).status).toBe(400);
-    expect((await call('/endpoints', { domain: "x' UNION SELECT" })).status).toBe(400);
-    expect((await call('/endpoints', { nextToken: 'forged' })).status).toBe(400);
-    expect((await call('/risk-events', { minScore: '101' })).status).toBe(400);
-    expect((await call('/risk-events', { unknown: '1' })).status).toBe(400);
+    for (const [resource, query, path, message] of BAD_REQUESTS) {
+      expect(await call(resource, query, path), `${resource} ${JSON.stringify({ ...query, ...path })}`).toEqual({ status: 400, body: { message } });
+    }
     expect(sqls.length).toBe(n);
     expect((await call('/actors/{actorType}/{actor}', {}, { actorType: 'ip', actor: "1.2.3.4' OR '1'='1" })).status).toBe(404);
   });
