@@ -1,4 +1,4 @@
-import { jsonVisible, visible, visibleKeepLayout } from './visibleText.ts';
+import { jsonVisible, visible, visibleKeepLayout } from '../shared/report/visibleText.ts';
 
 export type RowFormat = 'table' | 'csv' | 'json';
 export const ROW_FORMATS: readonly RowFormat[] = ['table', 'csv', 'json'];

@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CliError, UsageError } from './cliError.ts';
-import { visible } from './visibleText.ts';
+import { visible } from '../shared/report/visibleText.ts';
 
 const USAGE = `apiscope - API security from API Gateway access logs
 

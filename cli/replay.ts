@@ -44,7 +44,9 @@ function readInputs(a: ReplayArgs): AnalysisInputs {
     try {
       buildAnalyses(one);
     } catch (e) {
-      throw new CliError(`${flag} ${file}: ${(e as Error).message}`);
+      const msg = (e as Error).message;
+      // Several problems stay one per line, as cdk synth lists them; the file is named once.
+      throw new CliError(`${flag} ${file}: ${msg.startsWith(`${file}: `) ? msg.slice(file.length + 2) : msg}`);
     }
     Object.assign(inputs, one);
   }

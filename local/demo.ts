@@ -17,7 +17,7 @@ import { drainAll } from './drain.ts';
 import { summarizeLake } from './summary.ts';
 import { TABLES } from '../shared/emit/tableSchemas.ts';
 import { CliError } from '../cli/cliError.ts';
-import { visible } from '../cli/visibleText.ts';
+import { visible } from '../shared/report/visibleText.ts';
 
 /** What a demo folder holds; anything else in --out means it is not one. */
 const DEMO_FILES = new Set(['lake', 'alerts.jsonl', 'metrics.json']);

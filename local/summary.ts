@@ -1,6 +1,6 @@
 import { queryLake } from './lakeQuery.ts';
 import { inventorySql } from '../shared/report/inventory.ts';
-import { visible } from '../cli/visibleText.ts';
+import { visible } from '../shared/report/visibleText.ts';
 
 const ENDPOINTS_SHOWN = 8;
 const DEFECTS_SHOWN = 10;
