@@ -151,6 +151,12 @@ function report(e: unknown): number {
   return 1;
 }
 
+// `apiscope query ... | head` closes stdout early: that ends the output, it is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 main(process.argv.slice(2)).then(
   // exitCode, not exit(): exit() drops whatever is still buffered for a piped stdout.
   (code) => { process.exitCode = code; },

@@ -343,6 +343,9 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
         inferPending(state, r, ctx.windowStart);
         rows.push(...snapshot(state, state.hour, state.hour + HOUR));
         state.emittedHour = state.hour;
+        // Quiet until after midnight (no window closed at 00:00): the day's complete snapshot is still owed.
+        const dayEnd = Math.floor(hourNow / DAY) * DAY;
+        if (dayEnd > state.hour + HOUR) rows.push(...snapshot(state, dayEnd - HOUR, dayEnd));
       }
       state.hour = hourNow;
 

@@ -27,15 +27,16 @@ export const REPORT_QUERIES = {
       WHERE rn = 1 AND status <> 'resolved' GROUP BY severity`,
   // Requests per hour of the day: each snapshot's count minus the endpoint's previous one. A snapshot is stamped
   // with the end of what it covers, so the one at hh:00 counts hour hh-1 (the day's last hour is the next
-  // day's 00:00 snapshot) and a replay's final snapshot at hh:mm counts hour hh. The previous day is read
-  // for each endpoint's count before this day (its day-end snapshot lists every endpoint).
+  // day's 00:00 snapshot) and a replay's final snapshot at hh:mm counts hour hh. The days around are read: the
+  // previous day-end snapshot (it lists every endpoint) gives each endpoint's count before this day, and an
+  // hour's snapshot is written with the first window that closes after it, which can be the next day's.
   trafficByHour: `SELECT hour, sum(requests) AS requests FROM (
         SELECT CASE WHEN snapshot_at = '{day_end}' THEN 23
                     WHEN substr(snapshot_at, 15) = '00:00.000Z' THEN cast(substr(snapshot_at, 12, 2) AS integer) - 1
                     ELSE cast(substr(snapshot_at, 12, 2) AS integer) END AS hour,
           snapshot_at, cnt - coalesce(lag(cnt) OVER (PARTITION BY domain_name, method, template ORDER BY snapshot_at), 0) AS requests FROM (
           SELECT snapshot_at, domain_name, method, template, max(request_count) AS cnt
-          FROM endpoints WHERE dt BETWEEN '{prev_day}' AND '{day}' GROUP BY 1, 2, 3, 4) a) b
+          FROM endpoints WHERE dt BETWEEN '{prev_day}' AND '{next_day}' GROUP BY 1, 2, 3, 4) a) b
       WHERE snapshot_at > '{day}T00:00:00.000Z' AND snapshot_at <= '{day_end}'
       GROUP BY hour ORDER BY hour`,
   latestDay: `SELECT max(substr(window_start, 1, 10)) AS day FROM risk_events`,
