@@ -1,6 +1,25 @@
 import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { BlobStore } from '../shared/engine/ports.ts';
 
+/**
+ * S3 refused a read. For a key that does not exist S3 answers 403 AccessDenied instead of 404 NoSuchKey when the
+ * caller may not list it, so "absent" and "not allowed" look the same from here: this is never read as absent.
+ * (Compaction reading a present daily object as absent would rebuild the day from the hourly objects still there
+ * and overwrite the hours already folded in; the engine would take a missing snapshot as a fresh start.)
+ */
+export class BlobAccessDeniedError extends Error {
+  override name = 'BlobAccessDeniedError';
+  constructor(readonly bucket: string, readonly key: string, cause: unknown) {
+    super(
+      `S3 denied GetObject on s3://${bucket}/${key} (${(cause as Error).name}). If the key does not exist, S3 says 403 instead of 404 ` +
+        `unless the caller has s3:ListBucket on bucket ${bucket} for a prefix covering "${key}" (condition s3:prefix, e.g. ` +
+        `"${key.slice(0, key.indexOf('/') + 1)}*"); if it exists, the caller needs s3:GetObject on it and kms:Decrypt on the bucket key. ` +
+        'The infra grants exactly these to the analyze function (FindingsLake.grantCompactTables, grantAnalysisState).',
+      { cause },
+    );
+  }
+}
+
 /** BlobStore on one S3 bucket. Bodies are sent as buffers (never streams) and listed by prefix only. */
 export class S3BlobStore implements BlobStore {
   constructor(private readonly s3: S3Client, private readonly bucket: string, private readonly kmsKeyId?: string) {}
@@ -24,6 +43,9 @@ export class S3BlobStore implements BlobStore {
       return r.Body ? await r.Body.transformToByteArray() : null;
     } catch (e) {
       if (e instanceof NoSuchKey || (e as Error).name === 'NoSuchKey') return null;
+      if ((e as Error).name === 'AccessDenied' || (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 403) {
+        throw new BlobAccessDeniedError(this.bucket, key, e);
+      }
       throw e;
     }
   }

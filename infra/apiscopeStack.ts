@@ -2,6 +2,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { ApiscopeConfig } from './config.ts';
 import { Alerts } from './constructs/alerts.ts';
+import { Backups } from './constructs/backups.ts';
 import { AnalysisFunctions } from './constructs/analysisFunctions.ts';
 import { type CodeLocation, hasEntry } from './constructs/apiscopeFunction.ts';
 import { DailyReport } from './constructs/dailyReport.ts';
@@ -29,6 +30,7 @@ export class ApiscopeStack extends Stack {
   readonly state: StateTable;
   readonly lake: FindingsLake;
   readonly alerts: Alerts;
+  readonly backups: Backups;
   readonly analysis: AnalysisFunctions;
   readonly observability: Observability;
   /** Deployed when functions/report/index.ts exists. */
@@ -56,6 +58,7 @@ export class ApiscopeStack extends Stack {
           ? { bucketArn: config.centralBucketArn, kmsKeyArn: config.centralKmsKeyArn, accountId: config.centralAccountId }
           : undefined,
     });
+    this.backups = new Backups(this, 'Backups', { retentionDays: config.backupRetentionDays, table: this.state.table, bucket: this.lake.bucket });
     this.alerts = new Alerts(this, 'Alerts', { alertEmail: config.alertEmail, opsEmail: config.opsEmail });
     this.analysis = new AnalysisFunctions(this, 'Analysis', {
       config,
@@ -76,7 +79,7 @@ export class ApiscopeStack extends Stack {
     } else this.skippedFunctions.push('report');
     if (hasEntry(props.code, 'api')) {
       this.findingsApi = new FindingsApi(this, 'FindingsApi', { config, code: props.code, lake: this.lake, opsTopic: this.alerts.opsTopic });
-      new CfnOutput(this, 'FindingsApiUrl', { value: this.findingsApi.api.url });
+      new CfnOutput(this, 'FindingsApiUrl', { value: this.findingsApi.stage.url });
       new CfnOutput(this, 'FindingsApiReaderPolicyArn', { value: this.findingsApi.readerPolicy.managedPolicyArn });
     } else this.skippedFunctions.push('api');
 
@@ -86,6 +89,8 @@ export class ApiscopeStack extends Stack {
     new CfnOutput(this, 'AthenaWorkGroup', { value: this.lake.workGroup.ref });
     new CfnOutput(this, 'AlertTopicArn', { value: this.alerts.alertTopic.topicArn });
     new CfnOutput(this, 'OpsTopicArn', { value: this.alerts.opsTopic.topicArn });
-    if (this.ingest.demoApi) new CfnOutput(this, 'DemoApiUrl', { value: this.ingest.demoApi.url });
+    new CfnOutput(this, 'BackupVaultName', { value: this.backups.vault.backupVaultName });
+    new CfnOutput(this, 'BackupRoleArn', { value: this.backups.role.roleArn, description: 'the role to pass to aws backup start-restore-job' });
+    if (this.ingest.demoApi) new CfnOutput(this, 'DemoApiUrl', { value: this.ingest.demoApi.stage.url });
   }
 }

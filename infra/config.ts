@@ -39,6 +39,13 @@ export const configSchema = z
     minAlertSeverity: z.enum(SEVERITIES).default('high'),
     /** Days findings stay in the lake (and the functions' logs are kept, rounded up). */
     retentionDays: z.number('must be a number of days, e.g. 400').int('must be a whole number').min(1, 'must be 1-3650 days').max(3650, 'must be 1-3650 days').default(400),
+    /** Days AWS Backup keeps each daily recovery point of the state table and the findings bucket. */
+    backupRetentionDays: z
+      .number('must be a number of days, e.g. 35')
+      .int('must be a whole number')
+      .min(1, 'must be 1-36500 days (AWS Backup keeps a recovery point at least one day)')
+      .max(36500, 'must be 1-36500 days (AWS Backup keeps a recovery point at most 100 years)')
+      .default(35),
     /** Custom defect rules (YAML/JSON), read by the analyze function (defect checks). */
     rulesUri: s3Uri.optional(),
     /** OpenAPI spec to compare observed traffic with, read by the analyze function (discovery and defect checks). */

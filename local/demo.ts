@@ -1,5 +1,5 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { ListObjectsV2Command, GetObjectCommand } from '@aws-sdk/client-s3';
 import { createClients } from '../adapters/awsClients.ts';
 import { DynamoKeyValueStore } from '../adapters/dynamoKeyValueStore.ts';
@@ -16,6 +16,11 @@ import { CountingMetrics } from './countingMetrics.ts';
 import { drainAll } from './drain.ts';
 import { summarizeLake } from './summary.ts';
 import { TABLES } from '../shared/emit/tableSchemas.ts';
+import { CliError } from '../cli/cliError.ts';
+import { visible } from '../shared/report/visibleText.ts';
+
+/** What a demo folder holds; anything else in --out means it is not one. */
+const DEMO_FILES = new Set(['lake', 'alerts.jsonl', 'metrics.json']);
 
 const NAMES = { table: 'apiscope-state', bucket: 'apiscope-findings', stream: 'apiscope-access-logs', shards: 2 };
 
@@ -26,6 +31,9 @@ const NAMES = { table: 'apiscope-state', bucket: 'apiscope-findings', stream: 'a
  */
 export async function runDemo(outDir = '.apiscope/demo'): Promise<void> {
   const out = resolve(outDir);
+  // The folder is emptied first: only ever one this command wrote, never a folder given by mistake (`--out ~`).
+  const foreign = existsSync(out) ? (statSync(out).isDirectory() ? readdirSync(out).filter((f) => !DEMO_FILES.has(f)) : [basename(out)]) : [];
+  if (foreign.length) throw new CliError(`--out ${outDir}: holds ${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', ...' : ''}, which the demo did not write; give a new folder or an earlier demo's`);
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   const t0 = Date.now();
@@ -41,13 +49,15 @@ export async function runDemo(outDir = '.apiscope/demo'): Promise<void> {
     }
     await putPayloads(c.kinesis, NAMES.stream, payloads);
     console.log(`Put ${payloads.length} subscription payloads on Kinesis stream ${NAMES.stream} (${NAMES.shards} shards, kinesalite at ${emu.endpoints.kinesis})`);
-    const alerts = new JsonlAlertSink(join(out, 'alerts.jsonl'), true);
+    const alerts = new JsonlAlertSink(join(out, 'alerts.jsonl'));
     const metrics = new CountingMetrics();
     const handler = createLocalHandler({ kv: new DynamoKeyValueStore(c.dynamodb, NAMES.table), blobs: new S3BlobStore(c.s3, NAMES.bucket), alerts, metrics }, { engine: { minShards: NAMES.shards } });
     const poller = new KinesisPoller(c.kinesis, NAMES.stream, 'apiscope-analyze', handler, 100);
     const n = await poller.pollOnce();
     console.log(`The analysis handler consumed ${n} records in ${poller.invocations} invocations`);
     await drainAll(handler);
+    // Subjects name actors as logged: shown escaped, never as raw control sequences.
+    for (const a of alerts.sent) console.log(`  ALERT ${visible(a.subject)}`);
     // Copy the findings lake from the local S3 to disk so that `apiscope query` and Athena-style SQL can read it.
     const lake = join(out, 'lake');
     let objects = 0;

@@ -17,27 +17,54 @@ export type InputItem = InputMessage | { error: DecodeError; line: number; sampl
 
 const CWL_EXPORT = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z) (.*)$/;
 
+/** The input file cannot be read to its end: missing, not a file, unreadable, or a broken gzip stream. */
+export class InputFileError extends Error {
+  override name = 'InputFileError';
+  constructor(readonly file: string, readonly afterLine: number, readonly reason: string) {
+    super(`${file}: ${reason}${afterLine > 0 ? ` (after line ${afterLine})` : ''}`);
+  }
+}
+
+const ZLIB_ERRORS = new Set(['Z_BUF_ERROR', 'Z_DATA_ERROR', 'Z_STREAM_ERROR', 'Z_NEED_DICT']);
+
+function reasonOf(e: NodeJS.ErrnoException, gz: boolean): string {
+  if (gz && e.code && ZLIB_ERRORS.has(e.code)) return `truncated or corrupt gzip (${e.message})`;
+  if (e.code === 'ENOENT') return 'no such file';
+  if (e.code === 'EISDIR') return 'is a directory, not a file';
+  if (e.code === 'EACCES' || e.code === 'EPERM') return 'permission denied';
+  return e.message;
+}
+
 /**
  * Reads any of the input formats `replay` and `discover` accept, line by line, gzip or not:
  * - NDJSON access-log records (one JSON object per line);
  * - CloudWatch Logs export files (`<ISO timestamp> <message>` lines);
  * - raw subscription payloads (one per line: base64 of the gzip, or the JSON envelope itself).
+ * A file that cannot be read to its end throws {@link InputFileError} (bad lines are items, not errors).
  */
 export async function* readInput(file: string): AsyncGenerator<InputItem> {
-  const raw = createReadStream(file);
-  const head = await new Promise<Buffer>((resolve, reject) => {
-    const s = createReadStream(file, { start: 0, end: 1 });
-    const chunks: Buffer[] = [];
-    s.on('data', (c) => chunks.push(c as Buffer)).on('end', () => resolve(Buffer.concat(chunks))).on('error', reject);
-  });
-  const gz = head.length === 2 && head[0] === 0x1f && head[1] === 0x8b;
-  const stream = gz ? raw.pipe(createGunzip()) : raw;
-  const rl = createInterface({ input: stream, crlfDelay: Infinity });
+  let gz = false;
   let line = 0;
-  for await (const l of rl) {
-    line++;
-    if (!l) continue;
-    yield* classifyLine(l, line);
+  try {
+    const head = await new Promise<Buffer>((resolve, reject) => {
+      const s = createReadStream(file, { start: 0, end: 1 });
+      const chunks: Buffer[] = [];
+      s.on('data', (c) => chunks.push(c as Buffer)).on('end', () => resolve(Buffer.concat(chunks))).on('error', reject);
+    });
+    gz = head.length === 2 && head[0] === 0x1f && head[1] === 0x8b;
+    const raw = createReadStream(file);
+    const stream = gz ? raw.pipe(createGunzip()) : raw;
+    // pipe() does not forward the source's errors; the reader must see them to stop.
+    if (gz) raw.on('error', (e) => stream.destroy(e));
+    const rl = createInterface({ input: stream, crlfDelay: Infinity });
+    for await (const l of rl) {
+      line++;
+      if (!l) continue;
+      yield* classifyLine(l, line);
+    }
+  } catch (e) {
+    if (e instanceof InputFileError || !(e as NodeJS.ErrnoException).code) throw e;
+    throw new InputFileError(file, line, reasonOf(e as NodeJS.ErrnoException, gz));
   }
 }
 

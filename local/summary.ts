@@ -1,19 +1,37 @@
 import { queryLake } from './lakeQuery.ts';
+import { inventorySql } from '../shared/report/inventory.ts';
+import { visible } from '../shared/report/visibleText.ts';
 
-/** A short human summary of a findings lake: endpoints, defects, risky callers and why. */
+const ENDPOINTS_SHOWN = 8;
+const DEFECTS_SHOWN = 10;
+const CALLERS_SHOWN = 10;
+
+/** "  ... and 12 more" when a list shows fewer than it counts, so a cut list is never read as complete. */
+function more(shown: number, total: number, what: string): string[] {
+  return total > shown ? [`  ... and ${total - shown} more ${what}`] : [];
+}
+
+/**
+ * A short human summary of a findings lake: endpoints, defects, risky callers and why. Printed to a terminal,
+ * so every logged value (actor ids, templates, domains) goes through {@link visible}.
+ */
 export async function summarizeLake(dir: string): Promise<string> {
   const q = async (sql: string) => (await queryLake(dir, sql)).rows;
+  const v = (x: unknown) => visible(String(x ?? ''));
   const out: string[] = [];
-  const [ep] = await q(`SELECT count(*) AS n, count(DISTINCT domain_name) AS domains FROM (SELECT DISTINCT domain_name, method, template FROM endpoints)`);
+  const [ep] = await q(`SELECT count(*) AS n, count(DISTINCT domain_name) AS domains FROM (${inventorySql()}) i`);
   out.push(`Endpoints discovered: ${ep.n} across ${ep.domains} API domain(s)`);
-  for (const r of await q(`SELECT domain_name, method, template, max(request_count) AS requests, list_distinct(flatten(list(sensitive_types))) AS sensitive FROM endpoints GROUP BY ALL ORDER BY requests DESC LIMIT 8`))
-    out.push(`  ${String(r.method).padEnd(6)} ${r.domain_name}${r.template}  (${r.requests} req${(r.sensitive as string[])?.length ? `, sensitive: ${(r.sensitive as string[]).join(',')}` : ''})`);
+  const top = await q(`SELECT domain_name, method, template, request_count AS requests, sensitive_types AS sensitive FROM (${inventorySql()}) i ORDER BY requests DESC, domain_name, method, template LIMIT ${ENDPOINTS_SHOWN}`);
+  for (const r of top) out.push(`  ${v(r.method).padEnd(6)} ${v(r.domain_name)}${v(r.template)}  (${r.requests} req${(r.sensitive as string[])?.length ? `, sensitive: ${v((r.sensitive as string[]).join(','))}` : ''})`);
+  out.push(...more(top.length, Number(ep.n), 'endpoints'));
   const defects = await q(`SELECT defect_type, severity, domain_name, method, template, title, owasp FROM (SELECT *, row_number() OVER (PARTITION BY defect_id ORDER BY last_seen DESC) AS rn FROM defects) WHERE rn = 1 AND status <> 'resolved' ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END, defect_type`);
   out.push(`Open defects: ${defects.length}`);
-  for (const d of defects.slice(0, 10)) out.push(`  [${String(d.severity).toUpperCase()}] ${d.owasp} ${d.title} - ${d.method} ${d.domain_name}${d.template}`);
-  const risky = await q(`SELECT actor_type, actor, max(score) AS score, arg_max(scenario, score) AS scenario, list_distinct(flatten(list(detectors))) AS detectors, min(window_start) AS first, max(window_end) AS last FROM risk_events GROUP BY actor_type, actor ORDER BY score DESC, actor LIMIT 10`);
+  for (const d of defects.slice(0, DEFECTS_SHOWN)) out.push(`  [${v(d.severity).toUpperCase()}] ${v(d.owasp)} ${v(d.title)} - ${v(d.method)} ${v(d.domain_name)}${v(d.template)}`);
+  out.push(...more(Math.min(defects.length, DEFECTS_SHOWN), defects.length, 'defects'));
+  const risky = await q(`SELECT actor_type, actor, max(score) AS score, arg_max(scenario, score) AS scenario, list_distinct(flatten(list(detectors))) AS detectors, min(window_start) AS first, max(window_end) AS last FROM risk_events GROUP BY actor_type, actor ORDER BY score DESC, actor LIMIT ${CALLERS_SHOWN}`);
   const [rc] = await q(`SELECT count(DISTINCT actor_type || ':' || actor) AS n FROM risk_events`);
   out.push(`Risky callers: ${rc.n}`);
-  for (const r of risky) out.push(`  ${String(r.score).padStart(3)} ${r.actor_type}:${r.actor}  ${r.scenario}  (${(r.detectors as string[]).join(', ')}; ${String(r.first).slice(11, 16)}-${String(r.last).slice(11, 16)} UTC)`);
+  for (const r of risky) out.push(`  ${String(r.score).padStart(3)} ${v(r.actor_type)}:${v(r.actor)}  ${v(r.scenario)}  (${v((r.detectors as string[]).join(', '))}; ${v(String(r.first).slice(11, 16))}-${v(String(r.last).slice(11, 16))} UTC)`);
+  out.push(...more(risky.length, Number(rc.n), 'risky callers'));
   return out.join('\n');
 }

@@ -1,5 +1,7 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,11 +9,11 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ENV } from '../../shared/config/env.ts';
-import { accessLogFormatString } from '../../shared/normalize/accessLogFormat.ts';
 import type { ApiscopeConfig } from '../config.ts';
 import { acknowledgeWildcard } from './acknowledgeWildcard.ts';
 import { ApiscopeFunction, type CodeLocation } from './apiscopeFunction.ts';
 import type { FindingsLake } from './findingsLake.ts';
+import { loggedHttpApi } from './loggedHttpApi.ts';
 import { logRetentionFor } from './logRetention.ts';
 
 export interface FindingsApiRoute {
@@ -41,16 +43,22 @@ export interface FindingsApiProps {
 }
 
 /**
- * The read-only findings API: a regional REST API with IAM (SigV4) authorization on every route, GET only,
- * request validation, throttling and access logs in the recommended format, backed by `functions/api`, which
- * may only query the lake through the Athena workgroup. `readerPolicy` is the managed policy to attach to the roles
- * of people and tools that may call it.
+ * The read-only findings API: an API Gateway HTTP API, stage `v1`, IAM (SigV4) authorization on every route,
+ * GET only, throttling and access logs in the recommended format, backed by `functions/api` (payload format
+ * 2.0), which validates every parameter and may only query the lake through the Athena workgroup.
+ * `readerPolicy` is the managed policy to attach to the roles of people and tools that may call it.
+ *
+ * An HTTP API, not a REST API: its access logs need no account-wide API Gateway CloudWatch role, so the stack
+ * deploys into any account without touching that setting, and its routes take IAM, JWT (Cognito) and Lambda
+ * authorizers per route, which is what a console with its own sign-in needs later. Unmatched routes and
+ * methods are answered 404 by API Gateway without invoking the function.
  *
  * @example
  * const api = new FindingsApi(this, 'FindingsApi', { config, code, lake, opsTopic: alerts.opsTopic });
  */
 export class FindingsApi extends Construct {
-  readonly api: apigw.RestApi;
+  readonly api: apigwv2.HttpApi;
+  readonly stage: apigwv2.HttpStage;
   readonly function: ApiscopeFunction;
   readonly accessLog: logs.LogGroup;
   readonly readerPolicy: iam.ManagedPolicy;
@@ -78,37 +86,22 @@ export class FindingsApi extends Construct {
       retention: logRetentionFor(props.config.retentionDays),
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.api = new apigw.RestApi(this, 'Api', {
+    ({ api: this.api, stage: this.stage } = loggedHttpApi(this, 'Api', {
       description: 'apiscope: read-only findings API (IAM auth)',
-      endpointTypes: [apigw.EndpointType.REGIONAL],
-      cloudWatchRole: false,
-      defaultMethodOptions: { authorizationType: apigw.AuthorizationType.IAM },
-      deployOptions: {
-        stageName: FINDINGS_API_STAGE,
-        accessLogDestination: new apigw.LogGroupLogDestination(this.accessLog),
-        accessLogFormat: apigw.AccessLogFormat.custom(accessLogFormatString('rest')),
-        throttlingRateLimit: 20,
-        throttlingBurstLimit: 40,
-      },
-    });
-    const validator = this.api.addRequestValidator('Validator', { validateRequestParameters: true, validateRequestBody: true });
-    const integration = new apigw.LambdaIntegration(this.function.fn, { proxy: true, allowTestInvoke: false });
+      stageName: FINDINGS_API_STAGE,
+      accessLog: this.accessLog,
+      rateLimit: 20,
+      burstLimit: 40,
+    }));
+    const integration = new HttpLambdaIntegration('Function', this.function.fn, { payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0 });
+    const authorizer = new HttpIamAuthorizer();
     for (const route of FINDINGS_API_ROUTES) {
-      const resource = this.api.root.resourceForPath(route.path);
-      const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
-      resource.addMethod('GET', integration, {
-        authorizationType: apigw.AuthorizationType.IAM,
-        requestValidator: validator,
-        requestParameters: Object.fromEntries([
-          ...pathParams.map((p) => [`method.request.path.${p}`, true] as const),
-          ...route.query.map((q) => [`method.request.querystring.${q}`, false] as const),
-        ]),
-      });
+      this.api.addRoutes({ path: route.path, methods: [apigwv2.HttpMethod.GET], integration, authorizer });
     }
 
     this.serverErrorAlarm = new cloudwatch.Alarm(this, 'ServerErrors', {
       alarmDescription: 'apiscope findings API answers 5xx; check the api function log group.',
-      metric: this.api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
+      metric: this.stage.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
       threshold: 5,
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -132,19 +125,5 @@ export class FindingsApi extends Construct {
         `Path parameters of ${r.path} are values the caller chooses (ids, actors); the wildcard covers only that GET route of this API's ${FINDINGS_API_STAGE} stage.`,
       );
     }
-    Validations.of(this.api).acknowledge(
-      {
-        id: 'AwsSolutions-COG4',
-        reason: 'Every method uses IAM (SigV4) authorization: callers are bank roles and SSO users whose access is granted by attaching readerPolicy; a Cognito user pool would add a second identity store.',
-      },
-      {
-        id: 'AwsSolutions-APIG6',
-        reason: 'Access logging is on for the stage (every request with principal, status and latency). Execution logging needs the account-wide API Gateway CloudWatch role (AWS::ApiGateway::Account), a singleton usually owned by the platform team, which this stack does not take over.',
-      },
-      {
-        id: 'AwsSolutions-APIG3',
-        reason: 'Read-only internal API: unsigned requests are rejected by API Gateway before any integration runs, and the stage is throttled (20 rps, burst 40). Attach the bank WAF web ACL to the stage if policy requires one.',
-      },
-    );
   }
 }

@@ -71,7 +71,11 @@ export class FindingsLake extends Construct {
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       versioned: true,
       lifecycleRules: [
-        { id: 'expire-access-logs', expiration: Duration.days(Math.max(props.retentionDays, 90)), noncurrentVersionExpiration: Duration.days(7) },
+        { id: 'expire-access-logs', expiration: Duration.days(Math.max(props.retentionDays, 90)) },
+        // Expiring a current version in a versioned bucket leaves a delete marker; once the old version has gone too,
+        // the marker is removed in the same rule (S3 accepts ExpiredObjectDeleteMarker next to
+        // NoncurrentVersionExpiration, not next to Expiration days).
+        { id: 'expire-old-access-log-versions', noncurrentVersionExpiration: Duration.days(7), expiredObjectDeleteMarker: true },
       ],
     });
     Validations.of(this.accessLogBucket).acknowledge({
@@ -91,19 +95,16 @@ export class FindingsLake extends Construct {
       serverAccessLogsBucket: this.accessLogBucket,
       serverAccessLogsPrefix: 'findings-bucket/',
       lifecycleRules: [
-        {
-          id: 'expire-findings',
-          expiration: Duration.days(props.retentionDays),
-          noncurrentVersionExpiration: Duration.days(30),
-          abortIncompleteMultipartUploadAfter: Duration.days(1),
-        },
+        { id: 'expire-findings', expiration: Duration.days(props.retentionDays), abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        // Every delete in a versioned bucket leaves a marker (consumed buffers every window, hourly findings objects at
+        // each day's compaction, expired findings). Old versions stay recoverable for 30 days, then go; the marker left
+        // with no version behind it goes in the same rule, so the prefixes the engine lists on every close do not fill
+        // up with markers. S3 accepts ExpiredObjectDeleteMarker next to NoncurrentVersionExpiration, not next to
+        // Expiration days, which is why expiry of current objects is a rule of its own.
+        { id: 'expire-old-versions', noncurrentVersionExpiration: Duration.days(30), expiredObjectDeleteMarker: true },
         { id: 'expire-athena-results', prefix: `${ATHENA_RESULTS_PREFIX}/`, expiration: Duration.days(7) },
-        // The engine deletes consumed buffers and old snapshots; keep their old versions a week for recovery.
-        { id: 'expire-old-state-versions', prefix: `${STATE_PREFIX}/`, noncurrentVersionExpiration: Duration.days(7) },
-        // Every delete in a versioned bucket leaves a marker (buffers every window, hourly findings objects at each day's
-        // compaction); once its old versions have expired the marker is all that is left, and a prefix full of them slows
-        // the LISTs the engine runs on every close. S3 allows this action only in a rule without Days.
-        { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true },
+        // The engine deletes consumed buffers and old snapshots; their old versions are kept a week for recovery.
+        { id: 'expire-old-state-versions', prefix: `${STATE_PREFIX}/`, noncurrentVersionExpiration: Duration.days(7), expiredObjectDeleteMarker: true },
       ],
     });
     if (props.central) this.replicateTo(props.central);

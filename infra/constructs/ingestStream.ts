@@ -1,19 +1,17 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { accessLogFormatString } from '../../shared/normalize/accessLogFormat.ts';
-import { logRetentionFor } from './logRetention.ts';
+import { DemoApi } from './demoApi.ts';
 
 export interface IngestStreamProps {
   /** Provisioned shards of the stream. */
   readonly shardCount: number;
   /** Existing access-log groups to subscribe (same account and region). */
   readonly logGroupNames: readonly string[];
-  /** Also create a mock REST API that writes the recommended JSON access log, and subscribe it. */
+  /** Also create a demo HTTP API (static answers) that writes the recommended JSON access log, and subscribe it. */
   readonly createDemoApi: boolean;
   /** Days the demo API's access log is kept. */
   readonly retentionDays: number;
@@ -33,8 +31,7 @@ export class IngestStream extends Construct {
   /** Role CloudWatch Logs assumes to put records on the stream. */
   readonly subscriptionRole: iam.Role;
   readonly subscriptionFilters: logs.SubscriptionFilter[] = [];
-  readonly demoApi?: apigw.RestApi;
-  readonly demoAccessLogGroup?: logs.LogGroup;
+  readonly demoApi?: DemoApi;
 
   constructor(scope: Construct, id: string, props: IngestStreamProps) {
     super(scope, id);
@@ -80,6 +77,9 @@ export class IngestStream extends Construct {
       bind: () => ({ arn: this.stream.streamArn, role: this.subscriptionRole }),
     };
 
+    // Named after the stack: a log group takes two subscription filters, and a second deployment subscribing
+    // the same group under the same name would take over (and on deletion remove) the first one's filter.
+    const filterName = subscriptionFilterName(stack.stackName);
     props.logGroupNames.forEach((name, i) => {
       const logGroup = logs.LogGroup.fromLogGroupName(this, `AccessLog${i}`, name);
       this.subscriptionFilters.push(
@@ -87,23 +87,19 @@ export class IngestStream extends Construct {
           logGroup,
           destination,
           filterPattern: logs.FilterPattern.allEvents(),
-          filterName: 'apiscope',
+          filterName,
         }),
       );
     });
 
     if (props.createDemoApi) {
-      this.demoAccessLogGroup = new logs.LogGroup(this, 'DemoAccessLog', {
-        retention: logRetentionFor(props.retentionDays),
-        removalPolicy: RemovalPolicy.DESTROY,
-      });
-      this.demoApi = createDemoApi(this, this.demoAccessLogGroup);
+      this.demoApi = new DemoApi(this, 'Demo', { retentionDays: props.retentionDays });
       this.subscriptionFilters.push(
         new logs.SubscriptionFilter(this, 'DemoSubscription', {
-          logGroup: this.demoAccessLogGroup,
+          logGroup: this.demoApi.accessLog,
           destination,
           filterPattern: logs.FilterPattern.allEvents(),
-          filterName: 'apiscope',
+          filterName,
         }),
       );
     }
@@ -112,58 +108,7 @@ export class IngestStream extends Construct {
   }
 }
 
-/**
- * A mock REST API (no backend, static responses) that logs every request in the recommended JSON format. It
- * exists only to generate traffic for apiscope to analyse; some routes are deliberately unauthenticated and
- * leak "sensitive" path values so that defects show up.
- */
-function createDemoApi(scope: Construct, accessLog: logs.LogGroup): apigw.RestApi {
-  const api = new apigw.RestApi(scope, 'DemoApi', {
-    description: 'apiscope demo: mock API whose access log feeds apiscope',
-    endpointTypes: [apigw.EndpointType.REGIONAL],
-    cloudWatchRole: true,
-    cloudWatchRoleRemovalPolicy: RemovalPolicy.DESTROY,
-    deployOptions: {
-      stageName: 'demo',
-      accessLogDestination: new apigw.LogGroupLogDestination(accessLog),
-      accessLogFormat: apigw.AccessLogFormat.custom(accessLogFormatString('rest')),
-      loggingLevel: apigw.MethodLoggingLevel.ERROR,
-      throttlingRateLimit: 50,
-      throttlingBurstLimit: 100,
-    },
-  });
-  const validator = api.addRequestValidator('Validator', { validateRequestParameters: true, validateRequestBody: true });
-  const mock = (status: number, body: unknown) =>
-    new apigw.MockIntegration({
-      requestTemplates: { 'application/json': '{"statusCode": 200}' },
-      passthroughBehavior: apigw.PassthroughBehavior.WHEN_NO_TEMPLATES,
-      integrationResponses: [{ statusCode: String(status), responseTemplates: { 'application/json': JSON.stringify(body) } }],
-    });
-  const method = (resource: apigw.IResource, verb: string, status: number, body: unknown) =>
-    resource.addMethod(verb, mock(status, body), { requestValidator: validator, methodResponses: [{ statusCode: String(status) }] });
-
-  const v1 = api.root.addResource('v1');
-  const users = v1.addResource('users');
-  method(users, 'GET', 200, { users: [] });
-  method(users.addResource('{userId}'), 'GET', 200, { id: 'u-1', email: 'masked@example.com' });
-  const orders = v1.addResource('orders');
-  method(orders, 'POST', 201, { id: 'o-1' });
-  method(orders.addResource('{orderId}'), 'GET', 200, { id: 'o-1', status: 'shipped' });
-  method(v1.addResource('files').addResource('{fileName}'), 'GET', 200, { url: 'https://example.com/statement.pdf' });
-  method(api.root.addResource('health'), 'GET', 200, { ok: true });
-
-  const reason =
-    'Demo API only (config createDemoApi): MOCK integrations with static bodies, no backend and no data; it is ' +
-    'deliberately open so that apiscope has unauthenticated traffic to find. Never enable createDemoApi in production.';
-  Validations.of(api).acknowledge(
-    {
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
-      reason:
-        'The account-level role API Gateway needs to write the demo stage execution logs (AwsSolutions-APIG6). This AWS managed policy only allows CloudWatch Logs writes and is maintained by AWS; it is created only with createDemoApi.',
-    },
-    { id: 'AwsSolutions-APIG4', reason },
-    { id: 'AwsSolutions-COG4', reason },
-    { id: 'AwsSolutions-APIG3', reason: `${reason} A WAF web ACL costs more than the mock it would protect; stage throttling (50 rps) caps abuse.` },
-  );
-  return api;
+/** The name of this stack's subscription filters, unique per stack (stack names are unique per account and region). */
+export function subscriptionFilterName(stackName: string): string {
+  return `apiscope-${stackName}`;
 }

@@ -1,10 +1,11 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { AnalysisFunction } from './analysisFunctions.ts';
+import { subscriptionFilterName } from './ingestStream.ts';
 
 /**
  * Custom metrics the functions emit with Powertools Metrics (functions/shared/createAnalysisHandler.ts and
@@ -154,7 +155,7 @@ export class Observability extends Construct {
             left: ['DeliveryErrors', 'DeliveryThrottling'].map(
               (m) =>
                 new cloudwatch.MathExpression({
-                  expression: `SUM(SEARCH('{AWS/Logs,DestinationType,FilterName,LogGroupName} MetricName="${m}" FilterName="apiscope"', 'Sum', ${period.toSeconds()}))`,
+                  expression: `SUM(SEARCH('{AWS/Logs,DestinationType,FilterName,LogGroupName} MetricName="${m}" FilterName="${subscriptionFilterName(Stack.of(this).stackName)}"', 'Sum', ${period.toSeconds()}))`,
                   usingMetrics: {},
                   period,
                   label: m,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ENV } from './env.ts';
+import { MIN_HASH_KEY_LENGTH } from './hashKey.ts';
 import { parseFieldMapping, type FieldMapping } from '../normalize/fieldMapping.ts';
 
 const severity = z.enum(['info', 'low', 'medium', 'high', 'critical']);
@@ -12,7 +13,7 @@ const schema = z.object({
   [ENV.windowMs]: z.coerce.number().int().min(60_000).max(3_600_000).default(300_000),
   [ENV.latenessMs]: z.coerce.number().int().min(0).max(3_600_000).default(120_000),
   [ENV.shards]: z.coerce.number().int().min(1).max(1000).default(1),
-  [ENV.hashKey]: z.string().min(16, 'the hash key must be at least 16 characters').optional(),
+  [ENV.hashKey]: z.string().min(MIN_HASH_KEY_LENGTH, `the hash key must be at least ${MIN_HASH_KEY_LENGTH} characters`).optional(),
   [ENV.rulesUri]: z.string().optional(),
   [ENV.specUri]: z.string().optional(),
   [ENV.reputationUri]: z.string().optional(),
@@ -29,7 +30,8 @@ export interface RuntimeConfig {
   windowMs: number;
   latenessMs: number;
   shards: number;
-  hashKey: string;
+  /** `APISCOPE_HASH_KEY` as given (local runs); the key a function uses is decided by resolveHashKey (hashKey.ts). */
+  hashKey?: string;
   rulesUri?: string;
   specUri?: string;
   reputationUri?: string;
@@ -67,8 +69,7 @@ export function loadRuntimeConfig(env: Record<string, string | undefined>): Runt
     windowMs: d[ENV.windowMs],
     latenessMs: d[ENV.latenessMs],
     shards: d[ENV.shards],
-    // Without a configured key the hashes are still one-way, but not secret: deployments set their own.
-    hashKey: d[ENV.hashKey] ?? 'apiscope-default-hash-key',
+    hashKey: d[ENV.hashKey],
     rulesUri: d[ENV.rulesUri],
     specUri: d[ENV.specUri],
     reputationUri: d[ENV.reputationUri],

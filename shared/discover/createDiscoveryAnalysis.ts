@@ -167,6 +167,14 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
     reconcile(state, r, domainName, at);
   };
 
+  /**
+   * Infers the domains whose trie grew since their last inference. Run before every snapshot: a snapshot states
+   * the inventory as of its instant, so nothing later (finish) may restate the same instant differently.
+   */
+  const inferPending = (state: DiscoveryState, r: Runtime, at: number): void => {
+    for (const name in state.domains) if (state.domains[name].gen !== state.domains[name].inferredGen) runInference(state, r, name, at);
+  };
+
   const dropCache = (d: DomainRuntime): void => {
     d.cache.clear();
     d.epoch++;
@@ -334,8 +342,12 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
       const rows: EndpointRow[] = [];
       const hourNow = Math.floor(ctx.windowStart / HOUR) * HOUR;
       if (state.hour >= 0 && state.hour < hourNow && state.emittedHour < state.hour) {
+        inferPending(state, r, ctx.windowStart);
         rows.push(...snapshot(state, state.hour, state.hour + HOUR));
         state.emittedHour = state.hour;
+        // Quiet until after midnight (no window closed at 00:00): the day's complete snapshot is still owed.
+        const dayEnd = Math.floor(hourNow / DAY) * DAY;
+        if (dayEnd > state.hour + HOUR) rows.push(...snapshot(state, dayEnd - HOUR, dayEnd));
       }
       state.hour = hourNow;
 
@@ -457,6 +469,7 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
       r.last = { paths, templates };
 
       if (ctx.windowEnd % HOUR === 0) {
+        inferPending(state, r, ctx.windowStart);
         rows.push(...snapshot(state, hourNow, hourNow + HOUR));
         state.emittedHour = hourNow;
       }
@@ -465,7 +478,7 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
 
     finish(state: DiscoveryState, ctx: WindowContext): AnalysisOutput {
       const r = rt(state);
-      for (const name in state.domains) if (state.domains[name].gen !== state.domains[name].inferredGen) runInference(state, r, name, ctx.windowStart);
+      inferPending(state, r, ctx.windowStart);
       const at = new Date(ctx.windowEnd).toISOString();
       return { endpoints: Object.values(state.endpoints).map((ep) => endpointRow(ep, at, state)) };
     },
@@ -573,12 +586,17 @@ function mergeInto(t: EndpointStats, s: EndpointStats): void {
   }
 }
 
+/**
+ * The endpoints seen in [from, to); at the end of a UTC day, every endpoint: that snapshot is the inventory as of
+ * the day's end, which hourly rows alone cannot tell (a template merged away leaves its earlier rows behind).
+ */
 function snapshot(state: DiscoveryState, from: number, to: number): EndpointRow[] {
   const at = new Date(to).toISOString();
+  const all = to % DAY === 0;
   const rows: EndpointRow[] = [];
   for (const key in state.endpoints) {
     const ep = state.endpoints[key];
-    if (ep.lastSeen >= from && ep.lastSeen < to) rows.push(endpointRow(ep, at, state));
+    if (all || (ep.lastSeen >= from && ep.lastSeen < to)) rows.push(endpointRow(ep, at, state));
   }
   return rows;
 }

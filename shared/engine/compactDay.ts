@@ -44,6 +44,11 @@ export interface CompactedTable {
  * A day must therefore only be compacted once no more findings can be written for it: the engine never
  * compacts the last day of a replay (`finish`), whose hours a later run may still extend.
  *
+ * Only a read the store answers with `null` (absent) counts as absent. A read that fails, e.g. S3's 403 for a key
+ * the role may not list (adapters/s3BlobStore.ts, BlobAccessDeniedError), fails the run before anything is
+ * written or deleted: taking a denied daily object for an absent one would rebuild it from the hourly objects
+ * left and lose the hours already folded into it.
+ *
  * @example
  * await compactDay(blobs, Date.UTC(2026, 10, 23), '111122223333-eu-west-1-pipeline-');
  * // risk_events/dt=2026-11-23/111122223333-eu-west-1-pipeline-day.json.gz, and likewise for each table

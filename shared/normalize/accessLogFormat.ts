@@ -1,7 +1,8 @@
 /**
  * The recommended API Gateway access-log format (JSON, one object per line). The same keys work for REST APIs
- * and HTTP APIs; where an HTTP API has no such variable (`$context.principalId`, `$context.identity.apiKeyId`,
- * `$context.resourcePath`), the gateway writes `-` and apiscope infers what it needs.
+ * and HTTP APIs, except `apiKeyId` (HTTP APIs have no API keys); where an HTTP API has no value for a variable
+ * (`$context.authorizer.principalId` without a Lambda authorizer), the gateway writes `-` and apiscope infers what
+ * it needs.
  */
 export const RECOMMENDED_KEYS = [
   'requestId', 'ip', 'requestTime', 'requestTimeEpoch', 'httpMethod', 'path', 'resourcePath', 'status',
@@ -33,14 +34,15 @@ export const REST_API_ACCESS_LOG_FORMAT: Record<RecommendedKey, string> = {
   errorMessage: '$context.error.message',
 };
 
-/** `$context` variables for an HTTP API (API Gateway v2) stage's access log. */
-export const HTTP_API_ACCESS_LOG_FORMAT: Record<RecommendedKey, string> = {
-  ...REST_API_ACCESS_LOG_FORMAT,
-  path: '$context.path',
+/**
+ * `$context` variables for an HTTP API (API Gateway v2) stage's access log. HTTP APIs have no API keys, and their
+ * CreateStage rejects a format that names a variable they do not support, so `apiKeyId` is left out (read as
+ * absent).
+ */
+const { apiKeyId: _restOnly, ...REST_AND_HTTP } = REST_API_ACCESS_LOG_FORMAT;
+export const HTTP_API_ACCESS_LOG_FORMAT: Partial<Record<RecommendedKey, string>> = {
+  ...REST_AND_HTTP,
   resourcePath: '$context.routeKey',
-  principalId: '$context.authorizer.principalId',
-  apiKeyId: '$context.identity.apiKeyId',
-  responseLatency: '$context.responseLatency',
 };
 
 /** The format string to paste into the stage's access-log settings (or that the CDK stack sets). */

@@ -38,7 +38,7 @@ export function parseFieldMapping(input: unknown): FieldMapping {
   if (input === undefined || input === null) return DEFAULT_FIELD_MAPPING;
   const r = fieldMappingSchema.safeParse(input);
   if (!r.success) {
-    const msg = r.error.issues.map((i) => `fieldMapping.${i.path.join('.')}: ${i.message}`).join('; ');
+    const msg = r.error.issues.map((i) => `${['fieldMapping', ...i.path].join('.')}: ${i.message}`).join('; ');
     throw new FieldMappingError(msg);
   }
   return { ...DEFAULT_FIELD_MAPPING, ...(r.data as Partial<FieldMapping>) };

@@ -1,8 +1,13 @@
+import { visibleKeepLayout } from './visibleText.ts';
 import type { ReportData, Row } from './reportQueries.ts';
 
-/** Escapes text for HTML element content and attribute values: logged values are never markup. */
+/**
+ * Escapes text for HTML element content and attribute values: logged values are never markup. Control
+ * characters (C0 but tab and line ends, DEL, C1) and bidi overrides, which would reorder what a reader sees,
+ * are shown as escapes (`\x1b`, `\u202e`), as the CLI shows them.
+ */
 export function escapeHtml(v: unknown): string {
-  return String(v ?? '').replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`).replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g, '\uFFFD');
+  return visibleKeepLayout(String(v ?? '')).replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** JSON that is safe inside a <script type="application/json"> element. */

@@ -58,10 +58,12 @@ describe('defect lifecycle and alerts', () => {
     expect(quiet.outputs.defects.flatMap((o) => o.alerts ?? [])).toEqual([]);
   });
 
-  it('keeps evidence masked and the state JSON-serialisable', () => {
+  it('keeps what leaked as JSON evidence, per lifecycle generation, and the state JSON-serialisable', () => {
     const json = JSON.stringify(states.defects);
     expect(JSON.parse(json)).toEqual(states.defects);
-    for (const r of rows) expect(() => JSON.parse(r.evidence)).not.toThrow();
+    // (Masking happens before the checks see an event: test/check/noRawSensitive.test.ts.)
+    const evidence = rows.map((r) => JSON.parse(r.evidence) as { leaks: string[]; sample: string; generation: number });
+    expect(evidence.map((e) => [e.leaks, e.sample, e.generation])).toEqual([1, 1, 1, 2].map((g) => [['file_path', 'stack_trace'], leak(0, 0).errorMessage, g]));
   });
 
   it('is deterministic: the same input gives the same rows', () => {

@@ -117,11 +117,10 @@ describe('inventory and export', () => {
     ];
     const { outputs, state, d } = run(evs);
     const hourly = outputs.flatMap((o) => o.endpoints ?? []);
-    expect(hourly.length).toBeGreaterThan(0);
-    expect(hourly.every((r) => r.snapshot_at === new Date(T0 + 3_600_000).toISOString())).toBe(true);
-    expect(hourly.some((r) => r.template === '/v1/ping')).toBe(false);
     const rows = d.finish(state, { windowStart: T0 + 3_600_000, windowEnd: T0 + 3_900_000, endpoints: d.resolver(state) }).endpoints!;
     const file = rows.find((r) => r.template.startsWith('/v1/files/'))!;
+    // The hour's snapshot, at the hour's end, holds the endpoint of that hour; /v1/ping came after it.
+    expect(hourly.map((r) => [r.template, r.snapshot_at])).toEqual([[file.template, new Date(T0 + 3_600_000).toISOString()]]);
     expect(file.is_file_asset).toBe(true);
     expect(file.file_types.sort()).toEqual(['pdf', 'xlsx']);
     expect(file.request_count).toBe(4);
@@ -149,7 +148,8 @@ describe('inventory and export', () => {
         for (const prm of op.parameters) { expect(prm.in).toBe('path'); expect(prm.required).toBe(true); }
         expect(ids.has(op.operationId)).toBe(false);
         ids.add(op.operationId);
-        expect(Object.keys(op.responses).length).toBeGreaterThan(0);
+        // All 30 requests were answered 200: one response class, with the count seen per method.
+        expect(op.responses).toEqual({ '2XX': { description: '15 responses observed' } });
       }
     }
     expect(ops.get.parameters[0].schema).toEqual({ type: 'integer', minimum: 0 });

@@ -1,4 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { Readable } from 'node:stream';
+import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClients } from '../../adapters/awsClients.ts';
+import { BlobAccessDeniedError, S3BlobStore } from '../../adapters/s3BlobStore.ts';
+import { startEmulators, type Emulators } from '../../local/emulators.ts';
 import { compactDay } from '../../shared/engine/compactDay.ts';
 import { decodeNdjson, encodeNdjson } from '../../shared/engine/codec.ts';
 import { lakeKey, padTs } from '../../shared/engine/lakeLayout.ts';
@@ -203,5 +208,74 @@ describe('daily compaction in the window engine', () => {
       expect(await rowsUnder(crashed.blobs, `${t}/`), t).toEqual(await rowsUnder(clean.blobs, `${t}/`));
     }
     expect((await rowsUnder(crashed.blobs, 'risk_events/dt=2026-11-23/')).length).toBe(9);
+  });
+});
+
+/**
+ * Makes a real S3 client (against s3rver) see what S3 answers a role without s3:ListBucket on a key's prefix:
+ * 403 AccessDenied, with S3's XML error body, wherever the key does not exist (s3rver answered 404).
+ */
+function withoutListPermission(s3: S3Client): S3Client {
+  s3.middlewareStack.add(
+    (next) => async (args) => {
+      const out = (await next(args)) as { response: { statusCode: number; headers: Record<string, string>; body: unknown } };
+      if (out.response.statusCode === 404) {
+        out.response.statusCode = 403;
+        out.response.headers = { 'content-type': 'application/xml', 'x-amz-request-id': 'TESTREQ403' };
+        out.response.body = Readable.from([Buffer.from('<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message><RequestId>TESTREQ403</RequestId></Error>')]);
+      }
+      return out;
+    },
+    // Inside the SDK's deserializer: it turns this raw answer into the error S3 clients get.
+    { step: 'deserialize', priority: 'low', name: 'answerLikeS3WithoutListBucket' },
+  );
+  return s3;
+}
+
+describe('compactDay on S3 (s3rver through the real SDK client)', () => {
+  let emu: Emulators;
+  const bucket = 'apiscope-findings';
+  const store = (deny: boolean) => {
+    const { s3 } = createClients({ endpoints: { s3: emu.endpoints.s3 }, maxAttempts: 1 });
+    return new S3BlobStore(deny ? withoutListPermission(s3) : s3, bucket);
+  };
+  beforeAll(async () => {
+    emu = await startEmulators();
+    await createClients({ endpoints: { s3: emu.endpoints.s3 } }).s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  });
+  afterAll(async () => emu?.stop());
+
+  async function hourlyDay(blobs: BlobStore, day: number) {
+    for (const h of [0, 5, 23]) await putHourly(blobs, 'risk_events', day + h * HOUR, [{ actor: `a${h}` }]);
+  }
+
+  it('reads a missing key as absent when S3 answers 404, and compacts the day', async () => {
+    const blobs = store(false);
+    expect(await blobs.get('risk_events/dt=2026-11-20/nothing-here.json.gz')).toBeNull();
+    const day = Date.UTC(2026, 10, 20);
+    await hourlyDay(blobs, day);
+    const [risk] = await compactDay(blobs, day, ME, ['risk_events']);
+    expect(risk).toEqual({ table: 'risk_events', hourly: 3, outcome: 'compacted' });
+    expect(await blobs.list('risk_events/dt=2026-11-20/')).toEqual(['risk_events/dt=2026-11-20/acct-region-pipeline-day.json.gz']);
+    expect((await rowsUnder(blobs, 'risk_events/dt=2026-11-20/')).map((r) => r.actor)).toEqual(['a0', 'a5', 'a23']);
+  });
+
+  it('fails loudly, naming the missing s3:ListBucket, and loses nothing, when S3 answers 403 for the absent daily object', async () => {
+    const blobs = store(true);
+    const day = Date.UTC(2026, 10, 21);
+    await hourlyDay(blobs, day);
+    const failure = await compactDay(blobs, day, ME, ['risk_events']).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(BlobAccessDeniedError);
+    const message = (failure as Error).message;
+    expect(message).toContain(`s3://${bucket}/risk_events/dt=2026-11-21/acct-region-pipeline-day.json.gz (AccessDenied)`);
+    expect(message).toContain(`s3:ListBucket on bucket ${bucket}`);
+    expect(message).toContain('"risk_events/*"');
+    // Nothing written, nothing deleted: the three hourly objects are still the whole day.
+    expect(await blobs.list('risk_events/dt=2026-11-21/')).toHaveLength(3);
+    expect((await rowsUnder(blobs, 'risk_events/dt=2026-11-21/')).map((r) => r.actor)).toEqual(['a0', 'a5', 'a23']);
+  });
+
+  it('fails loudly too for any other read S3 denies (a missing snapshot is not a fresh start)', async () => {
+    await expect(store(true).get('state/pipeline/snapshot/000000000000001.json')).rejects.toThrow(/S3 denied GetObject on s3:\/\/apiscope-findings\/state\/pipeline\/snapshot\/000000000000001\.json \(AccessDenied\)/);
   });
 });

@@ -26,6 +26,7 @@ describe('config', () => {
       createDemoApi: false,
       minAlertSeverity: 'high',
       retentionDays: 400,
+      backupRetentionDays: 35,
       hashKeyParameterName: '/apiscope/hash-key',
     });
   });

@@ -7,6 +7,8 @@ import { TABLES } from '../../shared/emit/tableSchemas.ts';
 import type { TableName } from '../../shared/emit/rows.ts';
 import type { ApiscopeStack } from '../../infra/apiscopeStack.ts';
 import { ANALYSIS_FUNCTIONS, type AnalysisName } from '../../infra/constructs/analysisFunctions.ts';
+import { COMPACTED_TABLES, DAY_OBJECT_NAME } from '../../shared/engine/compactDay.ts';
+import { lakeKey, stateKeys } from '../../shared/engine/lakeLayout.ts';
 import { policyOf, templateOf } from './synth.ts';
 
 const CONFIG = {
@@ -74,6 +76,29 @@ describe('least privilege of the analysis function', () => {
     const listed = lists.flatMap((st: any) => [st.Condition.StringLike['s3:prefix']].flat());
     expect(listed.sort()).toEqual([`${own}/*`, ...spec.compacts.map((t) => `${t}/*`)].sort());
     expect(new Set(permissions(name).filter((p) => p.resource === lakeBucketArn()).map((p) => p.action))).toEqual(new Set(['s3:ListBucket']));
+  });
+
+  it('may list exactly the prefixes of the keys it reads, so S3 answers 404, not 403, for a missing one', () => {
+    // For a GetObject of a missing key S3 checks s3:ListBucket with s3:prefix set to the key itself.
+    const roleId = id(stack.analysis.byName.analyze.role);
+    const statements = (Object.values(template.findResources('AWS::IAM::Policy')) as any[])
+      .filter((p) => p.Properties.Roles.some((r: any) => r.Ref === roleId))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement)
+      .filter((st: any) => [st.Action].flat().includes('s3:ListBucket'));
+    const patterns = statements.flatMap((st: any) => [st.Condition.StringLike['s3:prefix']].flat()) as string[];
+    const listable = (key: string) => patterns.some((p) => new RegExp(`^${p.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(key));
+    const day = Date.UTC(2026, 10, 23);
+    const read = [
+      stateKeys.snapshot('pipeline', day),
+      stateKeys.buffer('pipeline', day, 'shardId-000000000000-4959'),
+      stateKeys.late('pipeline', 'shardId-000000000000-4959'),
+      ...COMPACTED_TABLES.map((t) => lakeKey(t, day, `111122223333-eu-west-1-pipeline-${DAY_OBJECT_NAME}`)),
+    ];
+    for (const key of read) expect(listable(key), key).toBe(true);
+    // Nothing else: not quarantine (write-only), not another engine's state, not Athena results or reports.
+    for (const key of [lakeKey('quarantine', day, 'x'), 'state/discovery/snapshot/1.json', 'athena-results/q.csv', 'reports/2026-11-23.html', 'endpoints']) {
+      expect(listable(key), key).toBe(false);
+    }
   });
 
   it('has no wildcard actions and no "*" resources in any role policy', () => {

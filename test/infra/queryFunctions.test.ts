@@ -59,32 +59,48 @@ describe('daily report', () => {
 });
 
 describe('read-only findings API', () => {
-  it('exposes exactly the documented routes, GET only, all with IAM authorization and request validation', () => {
-    const methods = Object.values(template.findResources('AWS::ApiGateway::Method', { Properties: { RestApiId: { Ref: id(stack.findingsApi!.api) } } })) as any[];
-    expect(methods).toHaveLength(FINDINGS_API_ROUTES.length);
-    for (const m of methods) {
-      expect(m.Properties.HttpMethod).toBe('GET');
-      expect(m.Properties.AuthorizationType).toBe('AWS_IAM');
-      expect(m.Properties.RequestValidatorId).toBeDefined();
-    }
+  const apiRef = () => ({ Ref: id(stack.findingsApi!.api) });
+
+  it('is an HTTP API exposing exactly the documented routes, GET only, all with IAM authorization', () => {
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route', { Properties: { ApiId: apiRef() } })) as any[];
+    expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual(FINDINGS_API_ROUTES.map((r) => `GET ${r.path}`).sort());
+    for (const r of routes) expect(r.Properties.AuthorizationType, r.Properties.RouteKey).toBe('AWS_IAM');
+    // No catch-all route: anything else is answered 404 by API Gateway without invoking the function.
+    expect(routes.some((r) => /\$default|\{proxy\+\}|^ANY /.test(r.Properties.RouteKey))).toBe(false);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      ApiId: apiRef(),
+      IntegrationType: 'AWS_PROXY',
+      PayloadFormatVersion: '2.0',
+      IntegrationUri: { 'Fn::GetAtt': [id(stack.findingsApi!.function.fn), 'Arn'] },
+    });
   });
 
-  it('alarms to the ops topic on 5xx answers', () => {
+  it('needs no account-wide API Gateway CloudWatch role and does not set one', () => {
+    template.resourceCountIs('AWS::ApiGateway::Account', 0);
+    // REST API stages with logging are what need that role; the findings API has none.
+    template.resourceCountIs('AWS::ApiGateway::RestApi', 0);
+    template.resourceCountIs('AWS::ApiGateway::Stage', 0);
+    const roles = Object.values(template.findResources('AWS::IAM::Role')) as any[];
+    expect(JSON.stringify(roles.map((r) => r.Properties.AssumeRolePolicyDocument))).not.toContain('apigateway.amazonaws.com');
+  });
+
+  it('alarms to the ops topic on 5xx answers of the v1 stage', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: '5XXError',
+      MetricName: '5xx',
       Namespace: 'AWS/ApiGateway',
+      Dimensions: Match.arrayWith([{ Name: 'ApiId', Value: apiRef() }, { Name: 'Stage', Value: FINDINGS_API_STAGE }]),
       AlarmActions: [{ Ref: id(stack.alerts.opsTopic) }],
     });
   });
 
-  it('logs access in the recommended format and throttles the stage', () => {
-    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+  it('logs access in the recommended HTTP API format and throttles the stage', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      ApiId: apiRef(),
       StageName: FINDINGS_API_STAGE,
-      AccessLogSetting: { Format: accessLogFormatString('rest') },
-      MethodSettings: [Match.objectLike({ ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 })],
+      AutoDeploy: true,
+      AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': [id(stack.findingsApi!.accessLog), 'Arn'] }, Format: accessLogFormatString('http') },
+      DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
     });
-    const stage = Object.values(template.findResources('AWS::ApiGateway::Stage', { Properties: { StageName: FINDINGS_API_STAGE } }))[0] as any;
-    expect(JSON.stringify(stage.Properties.AccessLogSetting.DestinationArn)).toContain(id(stack.findingsApi!.accessLog));
   });
 
   it('runs a function that can only query the lake and a reader policy that only invokes GET', () => {

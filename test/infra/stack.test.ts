@@ -1,14 +1,16 @@
-import { CfnElement } from 'aws-cdk-lib';
+import { CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../shared/config/env.ts';
 import { TABLES } from '../../shared/emit/tableSchemas.ts';
 import { accessLogFormatString } from '../../shared/normalize/accessLogFormat.ts';
-import type { ApiscopeStack } from '../../infra/apiscopeStack.ts';
 import { BYTES_SCANNED_CUTOFF } from '../../infra/constructs/findingsLake.ts';
 import { FINDINGS_QUERIES } from '../../infra/constructs/findingsQueries.ts';
-import { policyOf, templateOf } from './synth.ts';
+import { ApiscopeStack } from '../../infra/apiscopeStack.ts';
+import { parseConfig } from '../../infra/config.ts';
+import { DEMO_ROUTES, demoHandlerSource } from '../../infra/constructs/demoApi.ts';
+import { buildTestApp, FIXTURE_CODE, policyOf, templateOf } from './synth.ts';
 
 const CONFIG = {
   shardCount: 2,
@@ -23,6 +25,20 @@ const CONFIG = {
   overridesUri: 's3://apiscope-config/overrides.yaml',
   fieldMapping: { ip: 'sourceIp' },
 };
+
+/**
+ * The `$context` variables of HTTP API access logs, from the API Gateway developer guide ("Customize HTTP API
+ * access logs"), less the client-certificate and Cognito ones apiscope never logs.
+ */
+const HTTP_API_LOG_VARIABLES = [
+  '$context.accountId', '$context.apiId', '$context.authorizer.error', '$context.authorizer.principalId', '$context.awsEndpointRequestId',
+  '$context.dataProcessed', '$context.domainName', '$context.domainPrefix', '$context.error.message', '$context.error.messageString',
+  '$context.error.responseType', '$context.extendedRequestId', '$context.httpMethod', '$context.identity.accountId', '$context.identity.caller',
+  '$context.identity.principalOrgId', '$context.identity.sourceIp', '$context.identity.user', '$context.identity.userAgent', '$context.identity.userArn',
+  '$context.integrationErrorMessage', '$context.integrationLatency', '$context.integrationStatus', '$context.path', '$context.protocol',
+  '$context.requestId', '$context.requestTime', '$context.requestTimeEpoch', '$context.responseLatency', '$context.responseLength',
+  '$context.routeKey', '$context.stage', '$context.status',
+];
 
 let template: Template;
 let stack: ApiscopeStack;
@@ -48,10 +64,20 @@ describe('ingest stream', () => {
       template.hasResourceProperties('AWS::Logs::SubscriptionFilter', { LogGroupName: name, DestinationArn: streamArn, RoleArn: roleArn, FilterPattern: '' });
     }
     template.hasResourceProperties('AWS::Logs::SubscriptionFilter', {
-      LogGroupName: { Ref: logicalId(stack.ingest.demoAccessLogGroup!) },
+      LogGroupName: { Ref: logicalId(stack.ingest.demoApi!.accessLog) },
       DestinationArn: streamArn,
     });
     template.resourceCountIs('AWS::Logs::SubscriptionFilter', 3);
+  });
+
+  it('names its subscription filters after the stack, so two stacks can subscribe the same log group', () => {
+    const app = buildTestApp({ apiscope: { logGroupNames: ['/aws/apigateway/orders-access'] } }).app;
+    const second = new ApiscopeStack(app, 'ApiscopePayments', { config: parseConfig({ logGroupNames: ['/aws/apigateway/orders-access'] }), code: FIXTURE_CODE });
+    const names = [stack, second].map((s) =>
+      (Object.values(Template.fromStack(s).findResources('AWS::Logs::SubscriptionFilter')) as any[]).map((f) => f.Properties.FilterName),
+    );
+    expect(names[0]).toEqual(['apiscope-Apiscope', 'apiscope-Apiscope', 'apiscope-Apiscope']);
+    expect(names[1]).toEqual(['apiscope-ApiscopePayments']);
   });
 
   it('lets only CloudWatch Logs of this account put records, with no wildcard actions', () => {
@@ -64,11 +90,58 @@ describe('ingest stream', () => {
     expect(policy.map((p) => p.action).sort()).toEqual(['kinesis:PutRecord', 'kinesis:PutRecords', 'kms:GenerateDataKey']);
   });
 
-  it('creates the demo API stage with the recommended JSON access-log format', () => {
-    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+  it('creates the demo HTTP API stage with the recommended JSON access-log format, throttled', () => {
+    const demo = stack.ingest.demoApi!;
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      ApiId: { Ref: logicalId(demo.api) },
       StageName: 'demo',
-      AccessLogSetting: { DestinationArn: Match.anyValue(), Format: accessLogFormatString('rest') },
+      AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': [logicalId(demo.accessLog), 'Arn'] }, Format: accessLogFormatString('http') },
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
     });
+    const routes = (Object.values(template.findResources('AWS::ApiGatewayV2::Route', { Properties: { ApiId: { Ref: logicalId(demo.api) } } })) as any[]).map((r) => r.Properties.RouteKey);
+    expect(routes.sort()).toEqual(DEMO_ROUTES.map((r) => `${r.method} ${r.path}`).sort());
+  });
+
+  it('never takes over the account-wide API Gateway CloudWatch role, nor deletes a role on teardown (demo on)', () => {
+    template.resourceCountIs('AWS::ApiGateway::Account', 0);
+    template.resourceCountIs('AWS::ApiGateway::RestApi', 0);
+    template.resourceCountIs('AWS::ApiGateway::Stage', 0);
+    // Every role the stack removes on teardown is one of its own functions' or services': none is API Gateway's
+    // account-level logging role, which other APIs of the region would lose.
+    const roles = Object.values(template.findResources('AWS::IAM::Role')) as any[];
+    expect(roles.map((r) => JSON.stringify(r.Properties.AssumeRolePolicyDocument)).filter((t) => t.includes('apigateway.amazonaws.com'))).toEqual([]);
+    expect(roles.map((r) => JSON.stringify(r.Properties.ManagedPolicyArns ?? [])).filter((t) => t.includes('AmazonAPIGatewayPushToCloudWatchLogs'))).toEqual([]);
+  });
+
+  it('logs only $context variables HTTP APIs support on every HTTP API stage (CreateStage rejects others)', () => {
+    const stages = Object.values(template.findResources('AWS::ApiGatewayV2::Stage')) as any[];
+    expect(stages.map((st) => st.Properties.StageName).sort()).toEqual(['demo', 'v1']);
+    for (const st of stages) {
+      const used = [...(st.Properties.AccessLogSettings.Format as string).matchAll(/\$context\.[A-Za-z.]+/g)].map((m) => m[0]);
+      expect(used, st.Properties.StageName).toContain('$context.requestId');
+      for (const v of used) expect(HTTP_API_LOG_VARIABLES, `${st.Properties.StageName}: ${v}`).toContain(v);
+    }
+  });
+
+  it('answers each demo route with its static body from an inline mock', async () => {
+    const source = demoHandlerSource(DEMO_ROUTES);
+    const mod = { exports: {} as { handler?: (e: { routeKey: string }) => Promise<{ statusCode: number; body: string }> } };
+    new Function('exports', 'module', source)(mod.exports, mod);
+    for (const r of DEMO_ROUTES) {
+      const answer = await mod.exports.handler!({ routeKey: `${r.method} ${r.path}` });
+      expect([answer.statusCode, JSON.parse(answer.body)]).toEqual([r.status, r.body]);
+    }
+    expect((await mod.exports.handler!({ routeKey: 'GET /admin' })).statusCode).toBe(404);
+    template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs24.x', Code: { ZipFile: source } });
+    // Its own role, which may only write its own log group.
+    const fn = template.toJSON().Resources[logicalId(stack.ingest.demoApi!.fn)];
+    const roleId = fn.Properties.Role['Fn::GetAtt'][0];
+    const ownLog = JSON.stringify({ 'Fn::GetAtt': [fn.Properties.LoggingConfig.LogGroup.Ref, 'Arn'] });
+    expect(policyOf(template, roleId)).toEqual([
+      { action: 'logs:CreateLogStream', resource: ownLog },
+      { action: 'logs:PutLogEvents', resource: ownLog },
+    ]);
+    expect(template.toJSON().Resources[roleId].Properties.ManagedPolicyArns).toBeUndefined();
   });
 });
 
@@ -103,14 +176,33 @@ describe('findings lake', () => {
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
       LoggingConfiguration: { DestinationBucketName: { Ref: logicalId(stack.lake.accessLogBucket) } },
       LifecycleConfiguration: {
-        Rules: Match.arrayWith([
-          Match.objectLike({ Id: 'expire-findings', ExpirationInDays: 365, Status: 'Enabled' }),
-          Match.objectLike({ Id: 'expire-old-state-versions', Prefix: 'state/', NoncurrentVersionExpiration: { NoncurrentDays: 7 } }),
-          // Alone in its rule: S3 rejects ExpiredObjectDeleteMarker next to ExpirationInDays.
-          Match.exact({ Id: 'remove-expired-delete-markers', ExpiredObjectDeleteMarker: true, Status: 'Enabled' }),
-        ]),
+        Rules: [
+          { Id: 'expire-findings', ExpirationInDays: 365, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' },
+          { Id: 'expire-old-versions', NoncurrentVersionExpiration: { NoncurrentDays: 30 }, ExpiredObjectDeleteMarker: true, Status: 'Enabled' },
+          { Id: 'expire-athena-results', Prefix: 'athena-results/', ExpirationInDays: 7, Status: 'Enabled' },
+          { Id: 'expire-old-state-versions', Prefix: 'state/', NoncurrentVersionExpiration: { NoncurrentDays: 7 }, ExpiredObjectDeleteMarker: true, Status: 'Enabled' },
+        ],
       },
     });
+  });
+
+  it('removes delete markers only in rules that also expire old versions, in every bucket of both stacks', () => {
+    const { app } = buildTestApp({ apiscope: { logGroupNames: ['/aws/apigateway/orders-access'], central: { sourceAccountIds: ['111122223333'] } } });
+    const stacks = app.node.children.filter((c): c is Stack => c instanceof Stack);
+    expect(stacks).toHaveLength(2);
+    const rules = stacks.flatMap((s) =>
+      (Object.values(Template.fromStack(s).findResources('AWS::S3::Bucket')) as any[]).flatMap((b) => b.Properties.LifecycleConfiguration?.Rules ?? []),
+    );
+    const markerRules = rules.filter((r) => r.ExpiredObjectDeleteMarker);
+    // In each stack: two in the findings bucket (all old versions, old state versions), one in the access-log bucket.
+    expect(markerRules.length).toBe(6);
+    for (const r of markerRules) {
+      expect(r.NoncurrentVersionExpiration, r.Id).toBeDefined();
+      // S3 rejects the marker action next to Expiration days or dates, and in a rule with tag filters.
+      for (const key of ['ExpirationInDays', 'ExpirationDate', 'TagFilters']) expect(r, r.Id).not.toHaveProperty(key);
+    }
+    // Every rule that expires current objects or old versions of a prefix has its markers removed too.
+    for (const r of rules.filter((x) => x.NoncurrentVersionExpiration)) expect(r.ExpiredObjectDeleteMarker, r.Id).toBe(true);
   });
 
   it('denies every non-TLS request to both buckets', () => {
@@ -310,6 +402,8 @@ describe('alerts and observability', () => {
     expect(body).toContain('RecordsIn');
     // Custom metrics by the consumer's Powertools service name; none of the former per-analysis services.
     expect(body).toMatch(/service=\\*"analyze\\*"/);
+    // Subscription delivery metrics of this stack's filters (named after the stack).
+    expect(body).toMatch(/FilterName=\\*"apiscope-Apiscope\\*"/);
     expect(body).not.toMatch(/discovery|defects|scoring/);
   });
 });

@@ -47,16 +47,4 @@ describe('security of the pipeline itself', () => {
     for (const s of used) expect(items.includes(s), `${s} in DynamoDB`).toBe(false);
   });
 
-  it('keeps log-injection strings inert in alerts and query output', async () => {
-    for (const a of alerts.sent) {
-      expect(a.subject).toMatch(/^[\x20-\x7e]*$/);
-      JSON.parse(a.message);
-    }
-    const r = await queryLake(join(dir, 'lake'), `SELECT evidence FROM risk_events WHERE evidence LIKE '%script%' OR evidence LIKE '%onerror%'`);
-    const table = formatRows(r.columns, r.rows, 'table');
-    expect(table).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
-    for (const row of r.rows) expect(() => JSON.parse(String(row.evidence))).not.toThrow();
-    const csv = formatRows(['v'], [{ v: 'a,"b"\nc' }], 'csv');
-    expect(csv).toBe('v\n"a,""b""\nc"');
-  });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { RE2JS } from 're2js';
 import { compileRegex, parseRules, RuleValidationError } from '../../shared/rules/index.ts';
 import { createDefectsAnalysis } from '../../shared/check/index.ts';
 import { runInMemory } from '../../shared/engine/runInMemory.ts';
@@ -36,27 +37,33 @@ describe('custom rules: invalid files are rejected with every problem named', ()
       expect(msg.startsWith(`${f}: `)).toBe(true);
       const expected = readFileSync(join(root, f.replace(/\.yaml$/, '.expected.txt')), 'utf8').split('\n').filter(Boolean);
       for (const line of expected) expect(msg).toContain(line);
-      expect((err as RuleValidationError).problems.length).toBeGreaterThanOrEqual(expected.length);
+      // One expected line per problem: a problem found twice, or one nobody expected, fails.
+      expect((err as RuleValidationError).problems.length).toBe(expected.length);
     });
   }
 });
 
+/**
+ * Linear time comes from the engine, not from a stopwatch (speed belongs to `npm run bench`): patterns compile
+ * to RE2 automata, never to a backtracking RegExp. A backtracking engine would not finish these inputs, and the
+ * test timeout would fail them.
+ */
 describe('custom rules: regexes run in linear time', () => {
-  it('accepts (a+)+$ as RE2 and matches a pathological input quickly', () => {
+  it('compiles (a+)+$ to RE2 and answers a pathological input', () => {
     const re = compileRegex('(a+)+$');
-    const input = 'a'.repeat(200_000) + '!';
-    const t = performance.now();
-    expect(re.test(input)).toBe(false);
-    expect(performance.now() - t).toBeLessThan(2000);
+    expect(re).toBeInstanceOf(RE2JS);
+    expect(re).not.toBeInstanceOf(RegExp);
+    expect(re.test('a'.repeat(200_000) + '!')).toBe(false);
+    expect(re.test('b' + 'a'.repeat(200_000))).toBe(true);
   });
 
-  it('runs a catastrophic-backtracking rule over long values without stalling', () => {
+  it('runs a catastrophic-backtracking rule over long values and still matches what it should', () => {
     const rules = parseRules(JSON.stringify({ rules: [{ id: 'redos', title: 'x', severity: 'low', fix: 'x', when: { field: 'userAgent', regex: '^(a|aa)+$' } }] }), 'redos.json');
     const ev = { requestId: 'r', ts: Date.parse('2026-11-23T00:00:00Z'), ip: '1', method: 'GET', path: '/x', query: '', resourcePath: '/x', status: 200, protocol: 'HTTP/1.1', responseLength: 1, userAgent: 'a'.repeat(50_000) + 'b', principalId: null, apiKeyId: null, integrationLatency: 1, responseLatency: 1, domainName: 'd', stage: 's', errorMessage: null };
-    const t = performance.now();
-    const { outputs } = runInMemory([ev], fixedDiscovery(new Map([['d GET /x', '/x']])), [createDefectsAnalysis({ checks: [], rules })]);
-    expect(performance.now() - t).toBeLessThan(2000);
-    expect(outputs.defects.flatMap((o) => o.defects ?? [])).toEqual([]);
+    const all = { ...ev, requestId: 'm', ts: ev.ts + 1000, userAgent: 'a'.repeat(50_000) };
+    const { outputs } = runInMemory([ev, all], fixedDiscovery(new Map([['d GET /x', '/x']])), [createDefectsAnalysis({ checks: [], rules })]);
+    // The near miss does not match; the value of only a's does, once.
+    expect(outputs.defects.flatMap((o) => o.defects ?? []).map((d) => [d.defect_type, d.occurrences])).toEqual([['custom:redos', 1]]);
   });
 
   it('rejects overlong patterns', () => {

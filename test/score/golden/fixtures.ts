@@ -17,6 +17,12 @@ export interface Expected {
   flagged: Array<{ actor: string; scenario: string }>;
   /** The case's detector must emit a finding for each of these actors (may be more than flagged: amplifiers). */
   findings?: string[];
+  /** Features the case's (unsupervised) detector must name among its attributions for these actors. */
+  attributions?: Record<string, string[]>;
+  /** The case's detector only amplifies: its findings alone flag nobody, whatever the flag line. */
+  amplifier?: boolean;
+  /** Flagged actors the case's amplifier must strengthen: among their detectors, with a higher score than without it. */
+  amplified?: string[];
 }
 
 export const FIXTURE_EPOCH = Date.UTC(2026, 0, 5, 0, 0, 0);

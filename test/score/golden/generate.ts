@@ -83,7 +83,24 @@ function normalLogins(g: Gen, hours: number): void {
   }
 }
 
-interface Case { detector: string; name: string; description: string; events: CompactEvent[]; flagged: Expected['flagged']; findings?: string[] }
+/**
+ * A busy population: users working steadily all along (a request every 20-40 s from one address, their own
+ * ids, 3 % 404), so every 5-minute window holds dozens of actors with 5+ requests, the population the
+ * unsupervised anomaly score compares each actor against.
+ */
+function busyUsers(g: Gen, users: number, hours: number): void {
+  for (let u = 0; u < users; u++) {
+    const pr = `busy-${u}`, ip = g.home(), ua = g.pick(APP_UA);
+    const own = Array.from({ length: 4 }, () => String(g.int(10_000, 99_999)));
+    for (let t = g.int(0, 30_000); t < hours * HOUR; t += g.int(20_000, 40_000)) {
+      const id = g.pick(own);
+      const [m, p] = g.pick([['GET', '/v1/me'], ['GET', '/v1/projects'], ['GET', `/v1/projects/${id}`], ['GET', `/v1/projects/${id}/columns`], ['GET', `/v1/teams/${id}/members`], ['GET', '/v1/reports']]);
+      g.ev({ t, ip, m, p, s: g.rnd() < 0.97 ? 200 : 404, ua, pr, b: g.int(500, 6000) });
+    }
+  }
+}
+
+interface Case { detector: string; name: string; description: string; events: CompactEvent[]; flagged: Expected['flagged']; findings?: string[]; attributions?: Expected['attributions']; amplifier?: boolean; amplified?: string[] }
 const cases: Case[] = [];
 
 // ---------------------------------------------------------------- credential_stuffing
@@ -368,13 +385,39 @@ const cases: Case[] = [];
   g.ev({ t: 2 * HOUR, ip: '3.120.44.11', m: 'GET', p: '/v1/reports', s: 200, ua: 'Go-http-client/2.0', pr: 'partner-x' });
   cases.push({
     detector: 'ip_reputation', name: 'hosting_origin_amplifies', description: 'A probe from a hosting range: reputation adds weight to forced browsing; a partner on another hosting IP gets a reputation finding but is not flagged.',
-    events: g.sorted(), flagged: [{ actor: `ip|${ip}`, scenario: 'forced_browsing' }], findings: [`ip|${ip}`, 'ip|3.120.44.11'],
+    events: g.sorted(), flagged: [{ actor: `ip|${ip}`, scenario: 'forced_browsing' }], findings: [`ip|${ip}`, 'ip|3.120.44.11'], amplifier: true, amplified: [`ip|${ip}`],
   });
 }
 {
+  // One busy user's client misbehaves for five minutes: big answers, a third of them throttled. Nothing an
+  // attack detector looks for (12 requests, its own ids, no refusals): the anomaly score fires on it, naming
+  // the two features that stand out, and flags nobody.
   const g = new Gen(92);
-  normalUsers(g, 80, 3);
-  cases.push({ detector: 'behaviour_anomaly', name: 'never_flags_alone', description: 'Ordinary population: the anomaly score may annotate outliers but flags nobody by itself.', events: g.sorted(), flagged: [] });
+  busyUsers(g, 30, 2);
+  const pr = 'heavy-user', ip = '176.12.34.56';
+  for (let i = 0; i < 12; i++) g.ev({ t: HOUR + 5 * MIN + i * 20_000, ip, m: 'GET', p: '/v1/reports', s: i % 3 === 0 ? 429 : 200, ua: APP_UA[0], pr, b: 400_000 });
+  cases.push({
+    detector: 'behaviour_anomaly', name: 'never_flags_alone', description: 'A busy population and one client pulling large reports, a third throttled, for five minutes: the anomaly score fires on it (throttled share, bytes per request) and flags nobody by itself.',
+    events: g.sorted(), flagged: [], findings: [`principal|${pr}`, `ip|${ip}`], amplifier: true,
+    attributions: { [`principal|${pr}`]: ['throttled_share', 'log_bytes_per_request'], [`ip|${ip}`]: ['throttled_share', 'log_bytes_per_request'] },
+  });
+}
+{
+  // A BOLA walk inside a busy population: enumeration flags it; the anomaly score adds weight because the walk
+  // stands out from everyone else in the window on refusals and never-seen ids, and says so in the evidence.
+  const g = new Gen(93);
+  busyUsers(g, 30, 2);
+  const pr = 'user-walker', ip = '109.70.12.34';
+  for (let i = 0; i < 90; i++) {
+    const x = g.rnd();
+    g.ev({ t: HOUR + 5 * MIN + i * 3000, ip, m: 'GET', p: `/v1/projects/${20_000 + i}/columns`, s: x < 0.6 ? 403 : x < 0.9 ? 404 : 200, ua: APP_UA[1], pr, b: x < 0.9 ? 120 : 3000 });
+  }
+  cases.push({
+    detector: 'behaviour_anomaly', name: 'amplifies_bola_walk', description: 'A 90-request id walk (90% refused) among 60 busy actors: enumeration flags the account and its address; the anomaly score fires on both with refused share and new-id share as attributions and raises their score.',
+    events: g.sorted(), flagged: [{ actor: `principal|${pr}`, scenario: 'bola_enumeration' }, { actor: `ip|${ip}`, scenario: 'bola_enumeration' }], findings: [`principal|${pr}`, `ip|${ip}`],
+    attributions: { [`principal|${pr}`]: ['refused_share', 'new_id_share'], [`ip|${ip}`]: ['refused_share', 'new_id_share'] },
+    amplifier: true, amplified: [`principal|${pr}`, `ip|${ip}`],
+  });
 }
 
 for (const c of cases) {
@@ -382,7 +425,7 @@ for (const c of cases) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'input.ndjson'), c.events.map((e) => JSON.stringify(e)).join('\n') + '\n');
   writeFileSync(join(dir, 'templates.json'), JSON.stringify(TEMPLATES, null, 1) + '\n');
-  const exp: Expected = { detector: c.detector, description: c.description, flagged: c.flagged.sort((a, b) => a.actor.localeCompare(b.actor)), findings: c.findings };
+  const exp: Expected = { detector: c.detector, description: c.description, flagged: c.flagged.sort((a, b) => a.actor.localeCompare(b.actor)), findings: c.findings, attributions: c.attributions, amplifier: c.amplifier, amplified: c.amplified };
   writeFileSync(join(dir, 'expected.json'), JSON.stringify(exp, null, 1) + '\n');
 }
 console.log(`wrote ${cases.length} cases`);
