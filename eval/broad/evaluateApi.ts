@@ -16,6 +16,8 @@ export interface PathResult {
   summary: Summary;
   /** Same figures over the proxied templates only (routes behind `/{proxy+}`); null when it has none. */
   proxied: Summary | null;
+  /** Over the templates with a gateway route (`resourcePath` given); null when it has none. */
+  routed: Summary | null;
   clusterRatio: number;
   /** Failing true templates by cause label (all of them, not only the examples). */
   causes: Record<string, number>;
@@ -74,6 +76,7 @@ function scorePath(syn: SynthApi, preds: Prediction[], seconds: number, examples
   return {
     summary: s.overall,
     proxied: s.proxiedApis.trueTemplates ? s.proxiedApis : null,
+    routed: s.nonProxiedApis.trueTemplates ? s.nonProxiedApis : null,
     clusterRatio: s.overall.trueTemplates ? s.overall.predictedClusters / s.overall.trueTemplates : 0,
     causes,
     examples: failures.slice(0, examples),

@@ -107,7 +107,7 @@ const PARAM = /\{([^{}]*)\}/g;
  */
 export function cleanSpecPath(p: string): { path: string } | { broken: string } {
   let s = p.trim();
-  const cut = s.search(/[?#]/);
+  const cut = s.search(/[?#]|%3f|%23/i);
   if (cut >= 0) s = s.slice(0, cut);
   if (!s.startsWith('/')) s = '/' + s;
   s = s.replace(/\/{2,}/g, '/');

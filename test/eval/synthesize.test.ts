@@ -64,6 +64,7 @@ describe('spec extraction', () => {
   it('cleans or rejects spec paths', () => {
     expect(cleanSpecPath('/a//b/')).toEqual({ path: '/a/b' });
     expect(cleanSpecPath('/{Bucket}?uploads')).toEqual({ path: '/{Bucket}' });
+    expect(cleanSpecPath('/api/%3Fsource=x&id={id}')).toEqual({ path: '/api' });
     expect(cleanSpecPath('/a/{b')).toEqual({ broken: 'unbalanced_braces' });
     expect(cleanSpecPath('/a/{x}{y}')).toEqual({ broken: 'adjacent_params' });
     expect(cleanSpecPath('/a b')).toEqual({ broken: 'whitespace' });
