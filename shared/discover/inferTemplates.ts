@@ -54,6 +54,21 @@ export const INFERENCE_TUNING = {
   knownValueShare: 0.6,
   /** A word recurring under this share of merged parents is a literal even at a parameter position. */
   literalRecurrence: 0.3,
+  /**
+   * No real API has this many literal names under one parent (the most in ~1,800 published specs: 233): past it
+   * the words at a position are values, whatever their traffic.
+   */
+  maxLiteralSiblings: 250,
+  /**
+   * Congruent subtrees: the words' own children (or, when those are values again, their grandchildren) share
+   * names. A literal name shared by at least this share of the words that have children is the mark of one
+   * parameter's values (`/users/{name}/cards`, `/repos/{owner}/{repo}/issues`); literal siblings hold subtrees of
+   * their own.
+   */
+  congruentShare: 0.5,
+  /** Where names are expected (first segment, after a version), or with two words only, congruence must be near-total: share of shared names, and how many. */
+  namesCongruence: 0.6,
+  minSharedNames: 3,
 };
 
 /** One child segment at a position: the concrete nodes it labels under the position's members, merged. */
@@ -239,6 +254,14 @@ function classify(stats: readonly ChildStat[], m: number, key: string, pass: Pas
   // What comes first in a path or right after a version names a resource (`/v1/users`, `/rest/api/3/issue`).
   const last = key.slice(key.lastIndexOf('/') + 1);
   const namesOnly = key === '/' || (last !== PARAM && (valueShape(last) === 'version' || /^\d{1,3}$/.test(last)));
+  if (!wordParam && namesOnly && words.length >= 2) {
+    // A first segment or the one after a version is a name unless the structure leaves no doubt.
+    if (words.length >= T.maxLiteralSiblings) wordParam = true;
+    else {
+      const st = sharedStructure(words, index);
+      wordParam = st.inner >= 2 && st.sharedNames >= T.minSharedNames && st.sharedShare >= T.namesCongruence && st.top1 >= Math.max(2, T.congruentShare * st.inner) && st.collections * 2 < st.inner;
+    }
+  }
   if (!wordParam && !namesOnly && words.length >= 2) {
     const v = wordsAreValues(words, m, mixed, index);
     if (v === 2) out.sticky.add(key);
@@ -270,10 +293,15 @@ function classify(stats: readonly ChildStat[], m: number, key: string, pass: Pas
     }
     return;
   }
+  // Where the values hold one common subtree, a word whose subtree shares nothing with the other words' is an
+  // endpoint of its own (`/project/type/accessible` beside `/project/{key}/components`).
+  const st = hints.forcedParams?.has(key) ? null : sharedStructure(words, index);
+  const congruent = st !== null && st.inner >= 2 && (st.common1.size > 0 || st.common2.size > 0);
   for (const s of stats) {
     if (s.param || pinned(s.seg)) continue;
     // A word that recurs under a good share of the merged parents is a name (issues under each repo).
     if (m >= 4 && s.nodes.length >= 3 && s.nodes.length >= T.literalRecurrence * m) continue;
+    if (congruent && !s.strong && !s.leaf && !holdsCommon(s, st!, index)) continue;
     // Beside identifiers, a word requested far more than any identifier is an endpoint (`/invoices/upcoming`).
     if (mixed && !forced && isHeavy(s, mixed) && !(s.shape === 'code' && mixed.live >= 4)) continue;
     s.param = true;
@@ -344,6 +372,13 @@ function wordsAreValues(words: ChildStat[], m: number, mixed: StrongProfile | nu
   }
   const inner = nW - leaves;
   if (inner >= 2 && collections * 2 >= inner) return 0;
+  if (nW >= T.maxLiteralSiblings) return 2;
+  const st = sharedStructure(words, index);
+  // Values of one parameter hold the same subtree: the same names below them, at depth 1 or, when their children
+  // are values again (`/repos/{owner}/{repo}/issues`), at depth 2. Counts of words, not of requests: the same
+  // answer at any volume.
+  if (st.inner >= 3 && (st.top1 >= T.congruentShare * st.inner || st.top2 >= Math.max(3, T.congruentShare * st.inner2))) return st.inner >= T.stickyWords ? 2 : 1;
+  if (st.inner === 2 && nW === 2 && st.sharedNames >= T.minSharedNames && st.sharedShare >= T.namesCongruence) return 1;
   if (inner >= 3 && inner >= 0.6 * nW && rare * 2 >= nW && alikeSubtrees(words)) return 1;
   const novelty = nW / edges;
   // Names recur: the most used one shows up under many parents. Values seldom repeat across parents.
@@ -385,6 +420,91 @@ function wordsAreValues(words: ChildStat[], m: number, mixed: StrongProfile | nu
     if (gNovel / gEdges >= T.noveltyRatio) return sure(nW);
   }
   return 0;
+}
+
+interface SharedStructure {
+  /** Words with word-shaped (literal-candidate) children. */
+  inner: number;
+  /** Words whose word-shaped children have children of their own. */
+  inner2: number;
+  /** Words under which the most shared child name, and the most shared grandchild name (through word children), occur. */
+  top1: number;
+  top2: number;
+  /** Share of the words' child names that occur under at least two of the words, and how many such names. */
+  sharedShare: number;
+  sharedNames: number;
+  /** The names that make the structure congruent (under at least `congruentShare` of the words), at depth 1 and 2. */
+  common1: Set<string>;
+  common2: Set<string>;
+  /** Names under at least two of the words, at depth 1 and 2. */
+  shared1: Set<string>;
+  shared2: Set<string>;
+  /** Words whose children are mostly identifiers (collections: REST names). */
+  collections: number;
+}
+
+/**
+ * The literal structure below a position's words: which child and grandchild names recur across them. Children
+ * that are identifiers are left out (every collection has them, so they tell values from names nothing); so are
+ * grandchildren reached through identifier children (`/customers/{id}/metadata` and `/charges/{id}/metadata`
+ * are two collections, not two values).
+ */
+function sharedStructure(words: readonly ChildStat[], index: TrieIndex): SharedStructure {
+  const f1 = new Map<string, number>();
+  const f2 = new Map<string, number>();
+  let inner = 0, inner2 = 0, names = 0, collections = 0;
+  const d1: Set<string>[] = [];
+  for (const w of words) {
+    const kids = new Set<string>();
+    const grand = new Set<string>();
+    let strong = 0, all = 0;
+    for (const n of w.nodes) {
+      const list = index.children(n);
+      if (!list) continue;
+      all += list.segs.length;
+      strong += list.strong;
+      for (let i = 0; i < list.segs.length; i++) {
+        const c = list.nodes[i];
+        if (c.s === 1 || c.g === 0) continue;
+        kids.add(list.segs[i]);
+        if (c.c) for (const g in c.c) if (c.c[g].s !== 1 && c.c[g].g > 0) grand.add(g);
+      }
+    }
+    if (all > 0 && strong * 2 > all) collections++;
+    if (kids.size === 0) continue;
+    inner++;
+    d1.push(kids);
+    names += kids.size;
+    for (const k of kids) f1.set(k, (f1.get(k) ?? 0) + 1);
+    if (grand.size) { inner2++; for (const g of grand) f2.set(g, (f2.get(g) ?? 0) + 1); }
+  }
+  let top1 = 0, top2 = 0, shared = 0;
+  for (const c of f1.values()) if (c > top1) top1 = c;
+  for (const c of f2.values()) if (c > top2) top2 = c;
+  for (const kids of d1) for (const k of kids) if (f1.get(k)! >= 2) shared++;
+  let sharedNames = 0;
+  const common1 = new Set<string>(), common2 = new Set<string>();
+  for (const [k, c] of f1) { if (c >= 2) sharedNames++; if (c >= Math.max(2, INFERENCE_TUNING.congruentShare * inner)) common1.add(k); }
+  for (const [k, c] of f2) if (c >= Math.max(3, INFERENCE_TUNING.congruentShare * inner2)) common2.add(k);
+  const shared1 = new Set<string>(), shared2 = new Set<string>();
+  for (const [k, c] of f1) if (c >= 2) shared1.add(k);
+  for (const [k, c] of f2) if (c >= 2) shared2.add(k);
+  return { inner, inner2, top1, top2, sharedShare: names ? shared / names : 0, sharedNames, common1, common2, shared1, shared2, collections };
+}
+
+/** The word's children (or grandchildren through word children) include a name another word at the position has too. */
+function holdsCommon(w: ChildStat, st: SharedStructure, index: TrieIndex): boolean {
+  for (const n of w.nodes) {
+    const list = index.children(n);
+    if (!list) continue;
+    for (let i = 0; i < list.segs.length; i++) {
+      const c = list.nodes[i];
+      if (c.s === 1) continue;
+      if (st.shared1.has(list.segs[i])) return true;
+      if (c.c) for (const g in c.c) if (st.shared2.has(g)) return true;
+    }
+  }
+  return false;
 }
 
 /**
