@@ -59,6 +59,8 @@ export const INFERENCE_TUNING = {
    * the words at a position are values, whatever their traffic.
    */
   maxLiteralSiblings: 250,
+  /** Below the first segment and the one after a version, names are fewer still (GitHub's repository: 60). */
+  maxLiteralChildren: 64,
   /**
    * Congruent subtrees: the words' own children (or, when those are values again, their grandchildren) share
    * names. A literal name shared by at least this share of the words that have children is the mark of one
@@ -67,8 +69,10 @@ export const INFERENCE_TUNING = {
    */
   congruentShare: 0.5,
   /** Where names are expected (first segment, after a version), or with two words only, congruence must be near-total: share of shared names, and how many. */
-  namesCongruence: 0.6,
+  namesCongruence: 0.8,
   minSharedNames: 3,
+  /** Words with subtrees needed before shared names alone make them values. */
+  minCongruentWords: 6,
 };
 
 /** One child segment at a position: the concrete nodes it labels under the position's members, merged. */
@@ -89,6 +93,9 @@ interface ChildStat {
 }
 
 const PARAM = '{}';
+/** Debugging aid: APISCOPE_TRACE_INFER=<substring of a position> prints why its words were judged values. */
+const TRACE = process.env.APISCOPE_TRACE_INFER;
+let why = '';
 /** Lower-case words, possibly joined by `-` or `_`: how endpoint names are spelled. */
 const PLAIN_WORD = /^[a-z]+(?:[-_][a-z]+)*$/;
 
@@ -251,15 +258,17 @@ function classify(stats: readonly ChildStat[], m: number, key: string, pass: Pas
     if (mixed === null) pass.profiles.set(stats, (mixed = strongProfile(stats)));
   }
   let wordParam = forced === true;
+  why = forced ? 'forced' : '';
   // What comes first in a path or right after a version names a resource (`/v1/users`, `/rest/api/3/issue`).
   const last = key.slice(key.lastIndexOf('/') + 1);
   const namesOnly = key === '/' || (last !== PARAM && (valueShape(last) === 'version' || /^\d{1,3}$/.test(last)));
   if (!wordParam && namesOnly && words.length >= 2) {
     // A first segment or the one after a version is a name unless the structure leaves no doubt.
-    if (words.length >= T.maxLiteralSiblings) wordParam = true;
+    if (words.length >= T.maxLiteralSiblings) { wordParam = true; why = 'names:cardinality'; }
     else {
       const st = sharedStructure(words, index);
       wordParam = st.inner >= 2 && st.sharedNames >= T.minSharedNames && st.sharedShare >= T.namesCongruence && st.top1 >= Math.max(2, T.congruentShare * st.inner) && st.collections * 2 < st.inner;
+      if (wordParam) why = 'names:congruent';
     }
   }
   if (!wordParam && !namesOnly && words.length >= 2) {
@@ -271,11 +280,13 @@ function classify(stats: readonly ChildStat[], m: number, key: string, pass: Pas
     let rare = 0;
     for (const w of words) if (w.g <= T.rareHits * w.nodes.length) rare++;
     wordParam = rare === words.length && !(m >= 4 && words.some((w) => w.nodes.length >= 3 && w.nodes.length >= T.literalRecurrence * m));
+    if (wordParam) why = 'valueParents';
   }
   if (!wordParam && !namesOnly && hints.knownValues && words.length >= 2) {
     let known = 0;
     for (const w of words) if (hints.knownValues.has(w.seg) && !(mixed && isHeavy(w, mixed))) known++;
     wordParam = known >= 2 && known >= T.knownValueShare * words.length;
+    if (wordParam) why = 'knownValues';
   }
   if (!wordParam) {
     if (strongLive > 0 && words.length > 0) {
@@ -307,6 +318,7 @@ function classify(stats: readonly ChildStat[], m: number, key: string, pass: Pas
     s.param = true;
   }
   out.wordParams.add(key);
+  if (TRACE && key.includes(TRACE)) console.error(`[infer] ${key} m=${m} words=${words.length} forced=${forced} why=${why} params=${words.filter((w) => w.param).map((w) => w.seg).slice(0, 8).join(',')}`);
   const cv = hints.collectValues;
   if (cv) for (const w of words) if (w.param && cv.size < MAX_KNOWN_VALUES) cv.add(w.seg);
 }
@@ -371,18 +383,21 @@ function wordsAreValues(words: ChildStat[], m: number, mixed: StrongProfile | nu
     if (w.g <= w.nodes.length) singles++;
   }
   const inner = nW - leaves;
+  if (nW >= T.maxLiteralChildren) { why = 'cardinality'; return 2; }
   if (inner >= 2 && collections * 2 >= inner) return 0;
-  if (nW >= T.maxLiteralSiblings) return 2;
   const st = sharedStructure(words, index);
   // Values of one parameter hold the same subtree: the same names below them, at depth 1 or, when their children
   // are values again (`/repos/{owner}/{repo}/issues`), at depth 2. Counts of words, not of requests: the same
   // answer at any volume.
-  if (st.inner >= 3 && (st.top1 >= T.congruentShare * st.inner || st.top2 >= Math.max(3, T.congruentShare * st.inner2))) return st.inner >= T.stickyWords ? 2 : 1;
-  if (st.inner === 2 && nW === 2 && st.sharedNames >= T.minSharedNames && st.sharedShare >= T.namesCongruence) return 1;
-  if (inner >= 3 && inner >= 0.6 * nW && rare * 2 >= nW && alikeSubtrees(words)) return 1;
+  // A few words sharing a child are as often parallel collections (`/food/{ingredients,menuItems}/search`): with
+  // fewer than `minCongruentWords`, only subtrees that are nearly the same (`/{json,xml}/races/...`) make values.
+  if (st.inner >= T.minCongruentWords && (st.top1 >= T.congruentShare * st.inner || st.top2 >= Math.max(3, T.congruentShare * st.inner2))) { why = 'congruent'; return st.inner >= T.stickyWords ? 2 : 1; }
+  if (st.inner >= 2 && st.inner === nW && st.sharedNames >= T.minSharedNames && st.sharedShare >= T.namesCongruence) { why = 'near-identical'; return 1; }
+  if (inner >= 3 && inner >= 0.6 * nW && rare * 2 >= nW && alikeSubtrees(words)) { why = 'alikeSubtrees'; return 1; }
   const novelty = nW / edges;
   // Names recur: the most used one shows up under many parents. Values seldom repeat across parents.
   if (m >= 3 && nW >= T.minWordsMerged && edges >= T.minEdgesMerged && novelty >= T.noveltyRatio && maxParents <= Math.max(3, T.maxValueRecurrence * m)) {
+    why = 'merged:novelty';
     return edges >= 4 * T.minEdgesMerged && novelty >= 0.8 && rare / nW >= T.rareShare ? 2 : 1;
   }
   if (m >= 3) return 0;
@@ -390,11 +405,11 @@ function wordsAreValues(words: ChildStat[], m: number, mixed: StrongProfile | nu
   if (rareShare < T.rareShare) return 0;
   const sure = (n: number) => (n >= T.stickyWords && rareShare >= 0.8 && hits >= 10 * nW / 4 ? 2 : 1);
   // Identifiers and rare words side by side, shaped alike (`/status/{idOrName}`: both leaves).
-  if (mixed && mixed.live >= 2 && nW >= 4 && Math.abs(leaves / nW - mixed.leafShare) <= 0.3) return 1;
+  if (mixed && mixed.live >= 2 && nW >= 4 && Math.abs(leaves / nW - mixed.leafShare) <= 0.3) { why = 'mixed-leafshare'; return 1; }
   if (nW < T.minWordsSingle) return 0;
-  if (nW >= T.minWordsLeafy && leaves / nW >= T.leafShare) return sure(nW);
+  if (nW >= T.minWordsLeafy && leaves / nW >= T.leafShare) { why = 'leafy'; return sure(nW); }
   // Fewer leaf words, but nearly all requested once: a sample of values.
-  if (nW >= T.minWordsSingle + 2 && leaves / nW >= T.leafShare && singles >= 0.75 * nW) return 1;
+  if (nW >= T.minWordsSingle + 2 && leaves / nW >= T.leafShare && singles >= 0.75 * nW) { why = 'leafy-singles'; return 1; }
   // Rare words whose own children recur under many of them (`/orgs/{org}/teams`) or are values again
   // (`/repos/{owner}/{repo}`).
   const under = new Map<string, number>();
@@ -416,8 +431,8 @@ function wordsAreValues(words: ChildStat[], m: number, mixed: StrongProfile | nu
   if (gEdges >= nW * 0.5) {
     let shared = 0;
     for (const c of under.values()) if (c >= 2) shared += c;
-    if (shared / gEdges >= T.sharedGrandchildren && under.size * 2 <= nW) return sure(nW);
-    if (gNovel / gEdges >= T.noveltyRatio) return sure(nW);
+    if (shared / gEdges >= T.sharedGrandchildren && under.size * 2 <= nW) { why = 'grandchildren-shared'; return sure(nW); }
+    if (gNovel / gEdges >= T.noveltyRatio) { why = 'grandchildren-novel'; return sure(nW); }
   }
   return 0;
 }
@@ -471,7 +486,11 @@ function sharedStructure(words: readonly ChildStat[], index: TrieIndex): SharedS
       }
     }
     if (all > 0 && strong * 2 > all) collections++;
-    if (kids.size === 0) continue;
+    // A word with more children than any name has holds values: words drawing on one value pool share names
+    // by chance (`/apis/Cash`, `/domains/Cash`), so only what lies below them counts.
+    if (kids.size >= INFERENCE_TUNING.maxLiteralChildren) kids.clear();
+    if (kids.size === 0 && grand.size === 0) continue;
+    if (kids.size === 0) { inner2++; for (const g of grand) f2.set(g, (f2.get(g) ?? 0) + 1); continue; }
     inner++;
     d1.push(kids);
     names += kids.size;

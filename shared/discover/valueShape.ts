@@ -35,6 +35,10 @@ const DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]
 const VERSION = /^v\d+(?:\.\d+)*(?:[a-z]+\d*)?$|^\d+\.\d+(?:\.\d+)*$/i;
 const PREFIXED = /^[A-Za-z]{1,12}_[A-Za-z0-9]{6,}$/;
 const ALNUM = /^[A-Za-z0-9_-]+$/;
+/** Response formats an API appends to a route name. */
+const FORMAT_EXT = /^(?:json|xml|atom|rss|ya?ml|html?)$/i;
+/** Lower-case words joined by `_` or `-` (or camelCase): how route names are spelled. */
+const NAME_STEM = /^[a-z]+(?:[A-Z][a-z]+)*(?:[_-][a-z]+(?:[A-Z][a-z]+)*)*$/;
 /** Digits in groups joined by one kind of separator: `1234-5678`, `999_888`, `12.345.678`, `415-555-2671`. */
 const DIGIT_GROUPS = /^\d+(?:([-_.])\d+)(?:\1\d+)*$/;
 /** Thousands separators: a short first group, then groups of exactly three. */
@@ -106,7 +110,13 @@ function classifyShape(seg: string): ValueShape {
     if (digits >= 4 && DATE.test(seg)) return 'date';
     if (n >= 32 && UUID.test(seg)) return 'uuid';
     if (VERSION.test(seg)) return 'version';
-    if (FILE_EXT.test(seg) && seg.indexOf('.') > 0) return 'file';
+    if (FILE_EXT.test(seg) && seg.indexOf('.') > 0) {
+      // `categories.json`, `update_profile.xml`: a name with the response format appended, as Rails and many
+      // older APIs route; a document is named otherwise (`report_final.pdf`).
+      const dot = seg.lastIndexOf('.');
+      if (FORMAT_EXT.test(seg.slice(dot + 1)) && NAME_STEM.test(seg.slice(0, dot))) return 'word';
+      return 'file';
+    }
     if (PREFIXED.test(seg) && randomStem(seg.slice(seg.indexOf('_') + 1))) return 'prefixed_id';
   } else {
     if (n === 32 && UUID.test(seg)) return 'uuid';
