@@ -401,6 +401,8 @@ function wordsAreValues(words: ChildStat[], m: number, mixed: StrongProfile | nu
     return edges >= 4 * T.minEdgesMerged && novelty >= 0.8 && rare / nW >= T.rareShare ? 2 : 1;
   }
   if (m >= 3) return 0;
+  // Many leaf words under one parent: a sample of values (`/users/{username}`), whatever their traffic.
+  if (m === 1 && nW >= T.minWordsLeafy && leaves / nW >= T.leafShare) { why = 'leafy'; return nW >= T.stickyWords * 2 ? 2 : 1; }
   const rareShare = rare / nW;
   if (rareShare < T.rareShare) return 0;
   const sure = (n: number) => (n >= T.stickyWords && rareShare >= 0.8 && hits >= 10 * nW / 4 ? 2 : 1);

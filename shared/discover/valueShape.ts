@@ -32,7 +32,8 @@ const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$
 const OBJECT_ID = /^[0-9a-f]{24}$/i;
 const HEX = /^[0-9a-f]{8,}$/i;
 const DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$|^\d{8}$/;
-const VERSION = /^v\d+(?:\.\d+)*(?:[a-z]+\d*)?$|^\d+\.\d+(?:\.\d+)*$/i;
+// A version's numbers are small: `v8574522` is an identifier with a letter in front.
+const VERSION = /^v\d{1,3}(?:\.\d+)*(?:[a-z]+\d*)?$|^\d+\.\d+(?:\.\d+)*$/i;
 const PREFIXED = /^[A-Za-z]{1,12}_[A-Za-z0-9]{6,}$/;
 const ALNUM = /^[A-Za-z0-9_-]+$/;
 /** Response formats an API appends to a route name. */
