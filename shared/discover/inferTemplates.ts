@@ -71,6 +71,9 @@ export const INFERENCE_TUNING = {
   /** Where names are expected (first segment, after a version), or with two words only, congruence must be near-total: share of shared names, and how many. */
   namesCongruence: 0.8,
   minSharedNames: 3,
+  /** Words ending in a number of two or more digits: how many words, and what share of them, make values. */
+  minNumberedWords: 4,
+  numberedShare: 0.25,
   /** Words with subtrees needed before shared names alone make them values. */
   minCongruentWords: 6,
 };
@@ -96,6 +99,8 @@ const PARAM = '{}';
 /** Debugging aid: APISCOPE_TRACE_INFER=<substring of a position> prints why its words were judged values. */
 const TRACE = process.env.APISCOPE_TRACE_INFER;
 let why = '';
+/** A word that ends in a number of two or more digits (not a version). */
+const NUMBERED = /^(?![vV]\d)[A-Za-z][A-Za-z._-]*?[A-Za-z][-_.]?\d{2,6}$/;
 /** Lower-case words, possibly joined by `-` or `_`: how endpoint names are spelled. */
 const PLAIN_WORD = /^[a-z]+(?:[-_][a-z]+)*$/;
 
@@ -385,6 +390,11 @@ function wordsAreValues(words: ChildStat[], m: number, mixed: StrongProfile | nu
   const inner = nW - leaves;
   if (nW >= T.maxLiteralChildren) { why = 'cardinality'; return 2; }
   if (inner >= 2 && collections * 2 >= inner) return 0;
+  // Names seldom end in a number (`oauth2`, `avatar2` have one digit); user names and slugs often do
+  // (`Zoey48`, `round-fold-17`). A good share of such words among several is a sample of values.
+  let numbered = 0;
+  for (const w of words) if (NUMBERED.test(w.seg)) numbered++;
+  if (nW >= T.minNumberedWords && numbered >= T.numberedShare * nW) { why = 'numbered'; return 1; }
   const st = sharedStructure(words, index);
   // Values of one parameter hold the same subtree: the same names below them, at depth 1 or, when their children
   // are values again (`/repos/{owner}/{repo}/issues`), at depth 2. Counts of words, not of requests: the same
