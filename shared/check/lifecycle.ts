@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { DefectRow, Severity } from '../emit/rows.ts';
-import { SEVERITY_ORDER } from '../emit/rows.ts';
 import type { Finding, OwaspItem } from './types.ts';
 import { capRecord, maxSeverity } from './util.ts';
 
@@ -27,8 +26,10 @@ export interface DefectRecord {
   history: Array<{ ts: number; evidence: Record<string, unknown> }>;
   lastRowAt: number;
   lastRowOccurrences: number;
-  /** Generation that already raised an alert (an escalation within a generation alerts once, too). */
+  /** Generation that already raised an alert. */
   alertedGeneration?: number;
+  /** Severity of that generation's latest alert: a higher one alerts again (absent in states from before it was kept). */
+  alertedSeverity?: Severity;
   /** Quiet time before this defect resolves (its check's, else the analysis-wide one). */
   resolveAfterMs?: number;
 }
@@ -135,4 +136,4 @@ export function toRow(d: DefectRecord): DefectRow {
   };
 }
 
-export const severityAtLeast = (s: Severity, min: Severity): boolean => SEVERITY_ORDER[s] >= SEVERITY_ORDER[min];
+export { severityAtLeast } from '../emit/rows.ts';
