@@ -68,6 +68,8 @@ interface CloseItem {
   version: number | null;
   /** Window of the last checkpoint (older items: every closed window was one, so `closedUpTo`). */
   checkpointWs: number | null;
+  /** `closedUpTo` when `finish` committed last: nothing has closed since. */
+  finishedAt: number | null;
 }
 
 const HOUR = 3_600_000;
@@ -178,7 +180,7 @@ export class WindowEngine {
   private async readClose(): Promise<CloseItem> {
     const it = await this.ports.kv.get(this.pk, 'CLOSE');
     const closedUpTo = (it?.closedUpTo as number | undefined) ?? null;
-    return { closedUpTo, version: (it?.version as number | undefined) ?? null, checkpointWs: (it?.checkpointWs as number | undefined) ?? closedUpTo };
+    return { closedUpTo, version: (it?.version as number | undefined) ?? null, checkpointWs: (it?.checkpointWs as number | undefined) ?? closedUpTo, finishedAt: (it?.finishedAt as number | undefined) ?? null };
   }
 
   /** The event time up to which every active shard has delivered. */
@@ -413,45 +415,55 @@ export class WindowEngine {
    * objects per partition instead of one per window.
    */
   private async flushPending(snap: Snapshot): Promise<void> {
+    await this.writePending(snap);
+    snap.pending = {};
+  }
+
+  /** Writes the open hour's findings objects (each holds every row of its hour, so a rewrite replaces it whole). */
+  private async writePending(snap: Snapshot): Promise<void> {
     if (snap.pendingHour === null) return;
     for (const [table, rows] of Object.entries(snap.pending) as Array<[TableName, unknown[]]>) {
       if (!rows.length) continue;
       await this.ports.blobs.put(lakeKey(table, snap.pendingHour, `${this.objectPrefix}${this.analysis.name}-${padTs(snap.pendingHour)}`), encodeNdjson(rows), 'application/x-ndjson');
     }
-    snap.pending = {};
   }
 
-  /** End of a replay: every remaining window is closed and open findings are written out. */
+  /**
+   * End of a replay: every remaining window is closed and open findings are written out. Safe to repeat: a
+   * finish that has committed for the last closed window is not run again (its end-of-stream rows would be
+   * written twice), and the open hour stays open in the state, so that a later run going on in that hour
+   * writes its object again with these rows and its own instead of replacing them.
+   */
   async finish(): Promise<void> {
     const close = await this.readClose();
     if (close.closedUpTo === null) return;
+    if (close.finishedAt !== close.closedUpTo) await this.finishOnce(close, close.closedUpTo);
+    await this.outbox.drain();
+  }
+
+  private async finishOnce(close: CloseItem, closedUpTo: number): Promise<void> {
     const snap = await this.committedState(close);
     this.live = null;
-    const we = close.closedUpTo + this.opts.windowMs;
+    const we = closedUpTo + this.opts.windowMs;
     const ctx: WindowContext = {
-      windowStart: close.closedUpTo,
+      windowStart: closedUpTo,
       windowEnd: we,
       endpoints: this.resolverOf(snap.analysis),
     };
     if (this.analysis.finish) {
       const out = this.analysis.finish(snap.analysis, ctx);
-      await this.applyOutput(out, snap, close.closedUpTo);
+      await this.applyOutput(out, snap, closedUpTo);
     }
     // The last day stays hourly: a later run may still add hours to it (earlier days were compacted on the way).
-    await this.flushPending(snap);
-    const key = stateKeys.snapshot(this.analysis.name, close.closedUpTo);
+    await this.writePending(snap);
+    const key = stateKeys.snapshot(this.analysis.name, closedUpTo);
     await this.ports.blobs.put(key, encodeJson(snap), 'application/json');
     const version = (close.version ?? 0) + 1;
-    if (await this.ports.kv.putIfVersion(this.pk, 'CLOSE', { closedUpTo: close.closedUpTo, version, snapshotKey: key, checkpointWs: close.closedUpTo }, 'version', close.version)) {
+    const done = { closedUpTo, version, snapshotKey: key, checkpointWs: closedUpTo, finishedAt: closedUpTo };
+    if (await this.ports.kv.putIfVersion(this.pk, 'CLOSE', done, 'version', close.version)) {
       this.live = { version, snap };
-      await this.ports.blobs.delete([...(await this.retainedBuffers(close.checkpointWs, close.closedUpTo)), ...(await this.oldSnapshots(close.closedUpTo))]);
+      await this.ports.blobs.delete([...(await this.retainedBuffers(close.checkpointWs, closedUpTo)), ...(await this.oldSnapshots(closedUpTo))]);
     }
-    await this.outbox.drain();
-  }
-
-  /** Publishes the alerts still queued (a scheduled tick or the end of a replay; `closeReady` does it too). */
-  async drainAlerts(): Promise<void> {
-    await this.outbox.drain();
   }
 
   /** The analysis state after the last closed window (for CLI exports and tests). */
