@@ -68,10 +68,14 @@ export function applyFindings(
     const tx = text(f);
     let d = state.defects[id];
     const sev = f.severity ?? tx.severity;
+    // A copy, as a reloaded state holds it: a check's evidence may share arrays with the check's own state
+    // (sample lists it keeps adding to), and history kept by reference would change after the fact, in a
+    // container that kept its state in memory only.
+    const evidence = JSON.parse(JSON.stringify(f.evidence)) as Record<string, unknown>;
     if (!d) {
       d = state.defects[id] = {
         id, type: f.type, domain: f.domain, method: f.method, template: f.template, severity: sev, owasp: tx.owasp, title: tx.title, fix: tx.fix,
-        status: 'open', generation: 1, firstSeen: f.ts, lastSeen: f.ts, occurrences: 0, evidence: f.evidence, history: [], lastRowAt: 0, lastRowOccurrences: -1,
+        status: 'open', generation: 1, firstSeen: f.ts, lastSeen: f.ts, occurrences: 0, evidence, history: [], lastRowAt: 0, lastRowOccurrences: -1,
         ...(tx.resolveAfterMs !== undefined ? { resolveAfterMs: tx.resolveAfterMs } : {}),
       };
       d.occurrences = f.count;
@@ -84,13 +88,11 @@ export function applyFindings(
         d.severity = sev;
         if (!touched.has(id)) out.push({ record: d, change: 'escalated' });
       }
-      if (d.evidence !== f.evidence) {
-        d.history.unshift({ ts: d.lastSeen, evidence: d.evidence });
-        if (d.history.length > o.maxHistory) d.history.length = o.maxHistory;
-      }
+      d.history.unshift({ ts: d.lastSeen, evidence: d.evidence });
+      if (d.history.length > o.maxHistory) d.history.length = o.maxHistory;
       d.occurrences += f.count;
       d.lastSeen = Math.max(d.lastSeen, f.ts);
-      d.evidence = f.evidence;
+      d.evidence = evidence;
       d.title = tx.title; d.fix = tx.fix;
     }
     touched.add(id);
