@@ -21,7 +21,7 @@ export function mockAlertTopic(faults: Faults = new Faults()) {
   const sns = mockClient(SNSClient);
   const delivered: DeliveredAlert[] = [];
   sns.on(PublishCommand).callsFake((input: { Subject?: string; Message?: string; MessageAttributes?: Record<string, { StringValue?: string }> }) => {
-    const mode = faults.next('Publish');
+    const mode = faults.next('Publish', input);
     if (mode === 'before') throw injectedError('Publish', faults.calls.Publish);
     delivered.push({
       subject: input.Subject ?? '',

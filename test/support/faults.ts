@@ -14,6 +14,8 @@ export interface FaultRule {
   /** How many consecutive calls fail: fewer than the client's attempts is absorbed by its retries. */
   count: number;
   mode?: FaultMode;
+  /** Only calls whose input this accepts count for this rule (`from` and `count` number those calls alone). */
+  when?: (input: any) => boolean;
 }
 
 /** The error a 503 from the service gives: retryable for the SDK, like S3's SlowDown or DynamoDB's 500s. */
@@ -35,10 +37,19 @@ export class Faults {
 
   constructor(private readonly rules: readonly FaultRule[] = []) {}
 
+  private readonly matched = new Map<FaultRule, number>();
+
   /** Counts a call of `command`; the mode of the fault to inject into it, or null. */
-  next(command: string): FaultMode | null {
+  next(command: string, input?: unknown): FaultMode | null {
     const n = (this.calls[command] = (this.calls[command] ?? 0) + 1);
-    const rule = this.rules.find((r) => r.command === command && n >= r.from && n < r.from + r.count);
+    const rule = this.rules.find((r) => {
+      if (r.command !== command) return false;
+      if (!r.when) return n >= r.from && n < r.from + r.count;
+      if (!r.when(input)) return false;
+      const m = (this.matched.get(r) ?? 0) + 1;
+      this.matched.set(r, m);
+      return m >= r.from && m < r.from + r.count;
+    });
     if (!rule) return null;
     this.injected[command] = (this.injected[command] ?? 0) + 1;
     return rule.mode ?? 'before';
@@ -49,7 +60,7 @@ export class Faults {
     client.middlewareStack.add(
       (next: Next, context: { commandName?: string }) => async (args: unknown) => {
         const command = (context.commandName ?? '').replace(/Command$/, '');
-        const mode = this.next(command);
+        const mode = this.next(command, (args as { input?: unknown }).input);
         if (mode === 'before') throw injectedError(command, this.calls[command]);
         const out = await next(args);
         if (mode === 'lost-response') throw injectedError(command, this.calls[command]);
