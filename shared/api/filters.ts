@@ -69,7 +69,7 @@ export type FieldName = keyof typeof fields;
  */
 export function parseQuery<K extends FieldName>(names: readonly K[], q: Record<string, string>): { [P in K]: z.output<(typeof fields)[P]> } {
   const unknown = Object.keys(q).filter((k) => !(names as readonly string[]).includes(k));
-  if (unknown.length) throw badRequest(`${unknown.join(', ')}: not a parameter of this route; it takes ${names.join(', ')}`);
+  if (unknown.length) throw badRequest(`${unknown.join(', ')}: not a parameter of this route; ${names.length ? `it takes ${names.join(', ')}` : 'it takes no query parameters'}`);
   const schema = z.object(Object.fromEntries(names.map((n) => [n, fields[n]])) as { [P in K]: (typeof fields)[P] });
   const r = schema.safeParse(q);
   if (!r.success) throw badRequest(r.error.issues.map((i) => `${String(i.path[0] ?? 'query')}: ${i.message}`).join('; '));
