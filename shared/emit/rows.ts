@@ -60,6 +60,8 @@ export interface RiskEventRow {
   /** JSON string: per detector, what fired, on which requests, against which baseline. */
   evidence: string;
   related_actors: string[];
+  /** The incident this window belongs to (`risk:<incident_id>` in its alert); ua_fingerprint rows have none. */
+  incident_id?: string;
 }
 
 export interface ActorRow {

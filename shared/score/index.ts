@@ -158,11 +158,12 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
       const evidence: Record<string, unknown> = {};
       for (const f of v.findings) evidence[f.detector] = f.evidence;
       if (type === 'ip') evidence.network = subnetOf(id);
-      riskEvents.push({
+      const row: RiskEventRow = {
         actor_type: type, actor: id, window_start: iso(ctx.windowStart), window_end: iso(ctx.windowEnd), score: v.score,
         severity: v.severity, scenario: v.scenario, detectors: v.detectors, domain_name: v.domain, evidence: JSON.stringify(evidence),
-        related_actors: v.related,
-      });
+        related_actors: v.related, incident_id: '',
+      };
+      riskEvents.push(row);
       state.stats.riskEvents++;
       // Profile: risk, flagged (so it does not train baselines), scenario.
       const p = state.profiles[v.actor] ?? addProfile(state, v.actor, newProfile(type, ctx.windowStart));
@@ -176,6 +177,8 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
       if (fresh) {
         inc = state.incidents[v.actor] = { id: incidentId(v.actor, ctx.windowStart), start: ctx.windowStart, last: ctx.windowEnd, score: v.score, severity: v.severity, scenario: v.scenario, windows: 0 };
       }
+      // Triage of incidents is keyed by this id (the one in the incident's alert): each window's row carries it.
+      row.incident_id = inc.id;
       // The severity this incident has alerted at (a state from before `alerted`: its severity, which its alerts had).
       const alertedAt = fresh ? undefined : ((inc.alerted ?? inc.severity) as Severity);
       inc.last = ctx.windowEnd; inc.windows++;

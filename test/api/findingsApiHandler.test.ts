@@ -115,7 +115,7 @@ function expectDocumentedTypes(item: Record<string, unknown>, schemaName: string
   for (const [key, prop] of Object.entries(schema.properties as Record<string, { type?: string; $ref?: string; items?: { type: string } }>)) {
     const v = item[key];
     if (v === null || v === undefined) continue;
-    const type = prop.$ref ? 'string' : prop.type;
+    const type = prop.$ref ? (doc.components.schemas[prop.$ref.split('/').pop()!].type ?? 'string') : prop.type;
     const where = `${schemaName}.${key} = ${JSON.stringify(v)}`;
     if (type === 'integer') expect(Number.isInteger(v), where).toBe(true);
     else if (type === 'array') {
