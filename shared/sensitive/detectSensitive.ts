@@ -32,12 +32,22 @@ export function luhnOk(s: string): boolean {
   return sum % 10 === 0;
 }
 
-/** 13-19 digit card number (UnionPay 62..., Visa, Mastercard incl. 2221-2720, Amex...) passing Luhn. */
+/** Whether a card network issues numbers of this length under this prefix (ISO/IEC 7812 ranges). */
+function cardLengthOk(s: string): boolean {
+  const n = s.length, c = s.charCodeAt(0) - 48, two = +s.slice(0, 2);
+  switch (c) {
+    case 2: { const p = +s.slice(0, 4); return p >= 2221 && p <= 2720 && n === 16; } // Mastercard 2-series
+    case 3: return two === 34 || two === 37 ? n === 15 : two === 35 || two === 30 || two === 36 || two === 38 || two === 39 ? n >= 14 : false; // Amex; JCB, Diners
+    case 4: return n === 13 || n === 16 || n === 19; // Visa
+    case 5: return two >= 51 && two <= 55 ? n === 16 : true; // Mastercard; Maestro
+    case 6: return true; // UnionPay, Discover, Maestro: 13-19
+    default: return false;
+  }
+}
+
+/** 13-19 digit card number (UnionPay 62..., Visa, Mastercard, Amex, JCB...) of a length its network issues, passing Luhn. */
 export function isBankCard(s: string): boolean {
-  if (s.length < 13 || s.length > 19 || !/^\d+$/.test(s)) return false;
-  const c = s.charCodeAt(0);
-  if (c === 50 /* 2 */) { const p = +s.slice(0, 4); if (p < 2221 || p > 2720) return false; } else if (c < 51 || c > 54) return false;
-  return luhnOk(s);
+  return s.length >= 13 && s.length <= 19 && /^\d+$/.test(s) && cardLengthOk(s) && luhnOk(s);
 }
 
 /** Mainland China mobile number, optionally with +86 / 86 / 0086 prefix. */

@@ -93,7 +93,6 @@ export function decodeForScan(s: string): string {
 // A number: digits in groups joined by one space or dash, optionally `+` and a bracketed area code
 // (`+1 (415) 555-2671`), a trailing X for resident IDs; not glued to letters or digits on either side.
 const NUMBER = /(?<![A-Za-z0-9])(?:\+\d{1,3}[ -]?\(\d{1,4}\)[ -]?\d+|\+?\d+)(?:[ -]\d+)*[Xx]?(?![A-Za-z0-9])/g;
-const JWT = /eyJ[A-Za-z0-9_-]{2,}\.eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g;
 const IBAN = /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,40}/g;
 const AWS_KEY = new RegExp(`(?<![A-Za-z0-9])(?:${AWS_ACCESS_KEY.source})(?![A-Za-z0-9])`, 'g');
 const PROVIDER_KEY = new RegExp(`(?<![A-Za-z0-9])(?:${SECRET_KEY.source})`, 'g');
@@ -102,6 +101,10 @@ const SECRET_ASSIGNMENT = /(?<![A-Za-z0-9_-])(["']?)([A-Za-z][A-Za-z0-9_-]{1,31}
 
 /** Classifies a run of digit groups as a whole; null when it is none of the numeric kinds. */
 function classifyNumber(groups: readonly string[], seps: string, plus: boolean, x: boolean): { kind: SensitiveKind; value: string } | null {
+  let n = 0;
+  for (const g of groups) n += g.length;
+  // Lengths of the numeric kinds: SSN 9, E.164 8-15, mobile 11 (13, 15 with 86, 0086), ID 18, card 13-19.
+  if (n < 8 || n > 19) return null;
   const d = groups.join('');
   if (x) return groups.length <= 3 && isCnResidentId(d + 'X') ? { kind: 'cn_resident_id', value: d + 'X' } : null;
   if (plus) {
@@ -145,9 +148,13 @@ function findNumbers(s: string, hits: TextHit[]): void {
       continue;
     }
     // The whole run first, then, left to right, the longest run of consecutive groups that is something.
+    const upTo: number[] = [0]; // digits in groups[0..k)
+    for (const g of groups) upTo.push(upTo[upTo.length - 1] + g.length);
     for (let i = 0; i < groups.length; ) {
       let found = 0;
       for (let j = Math.min(groups.length, i + MAX_GROUPS); j > i; j--) {
+        const len = upTo[j] - upTo[i];
+        if (len < 8 || len > 19) continue;
         const last = j === groups.length;
         const r = classifyNumber(groups.slice(i, j), seps.slice(i, j - 1).join(''), plus && i === 0, x && last);
         if (r) {
@@ -191,6 +198,35 @@ function findIbans(s: string, hits: TextHit[]): void {
   }
 }
 
+const isB64Url = (c: number) => isAlnum(c) || c === 45 || c === 95;
+
+/** End of the base64url run starting at `i`. */
+function b64End(s: string, i: number): number {
+  while (i < s.length && isB64Url(s.charCodeAt(i))) i++;
+  return i;
+}
+
+/**
+ * `eyJ<header>.eyJ<payload>.<signature>`, by a scan rather than a pattern: a pattern backtracks over every
+ * `eyJ` of a long run without dots (quadratic), the scan skips past a run that has failed.
+ */
+function findJwts(s: string, hits: TextHit[]): void {
+  for (let i = s.indexOf('eyJ'); i >= 0; ) {
+    const e1 = b64End(s, i + 3);
+    let next = e1;
+    if (e1 - i >= 5 && s.charCodeAt(e1) === 46 && s.startsWith('eyJ', e1 + 1)) {
+      const e2 = b64End(s, e1 + 4);
+      next = e2;
+      if (e2 - e1 >= 6 && s.charCodeAt(e2) === 46) {
+        const e3 = b64End(s, e2 + 1);
+        hits.push({ start: i, end: e3, kind: 'jwt', value: s.slice(i, e3) });
+        next = e3;
+      }
+    }
+    i = s.indexOf('eyJ', Math.max(next, i + 1));
+  }
+}
+
 function findAll(re: RegExp, s: string, hits: TextHit[], kind: SensitiveKind): void {
   re.lastIndex = 0;
   for (let m = re.exec(s); m !== null; m = re.exec(s)) hits.push({ start: m.index, end: m.index + m[0].length, kind, value: m[0] });
@@ -223,7 +259,7 @@ export function findInText(s: string): TextHit[] {
   const hits: TextHit[] = [];
   findNumbers(s, hits);
   if (s.includes('@')) findEmails(s, hits);
-  if (s.includes('eyJ')) findAll(JWT, s, hits, 'jwt');
+  if (s.includes('eyJ')) findJwts(s, hits);
   findIbans(s, hits);
   findAll(AWS_KEY, s, hits, 'aws_access_key');
   findAll(PROVIDER_KEY, s, hits, 'secret_key');
