@@ -21,8 +21,8 @@ export function maskEvent(ev: AccessEvent, masker: Masker, opts: MaskEventOption
   const query = ev.query ? masker.maskQuery(ev.query) : ev.query;
   const t = masker.maskText;
   const requestId = t(ev.requestId), ip = t(ev.ip), method = t(ev.method);
-  const principalId = ev.principalId === null ? null : t(ev.principalId);
-  const apiKeyId = ev.apiKeyId === null ? null : t(ev.apiKeyId);
+  const principalId = ev.principalId === null ? null : masker.maskId(ev.principalId);
+  const apiKeyId = ev.apiKeyId === null ? null : masker.maskId(ev.apiKeyId);
   const errorMessage = ev.errorMessage === null ? null : t(ev.errorMessage);
   let { userAgent, domainName, stage, protocol, resourcePath } = ev;
   if (!opts.internedMasked) {

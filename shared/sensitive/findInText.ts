@@ -17,8 +17,11 @@ export interface TextHit {
   value: string;
 }
 
-/** Digits joined by single spaces or dashes before a number can be one of the numeric kinds (E.164 has 8). */
-const MIN_RUN_DIGITS = 7;
+/** Fewest digits of a numeric kind: 9 (a dashed SSN), 8 after a `+` (E.164). */
+const MIN_DIGITS = 9;
+const MIN_PLUS_DIGITS = 8;
+/** Digit runs shorter than this are not even looked at by findInText. */
+const MIN_RUN_DIGITS = 8;
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const isAlnum = (c: number) => (c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c | 0x20) <= 122);
@@ -26,7 +29,7 @@ const isAlnum = (c: number) => (c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c |
 /** Word before a `=` or `:` at `i` (skipping a quote and spaces), when it names a secret (`password=`, `"token":`). */
 function secretNameBefore(s: string, i: number): boolean {
   let e = i;
-  while (e > 0 && s.charCodeAt(e - 1) === 32) e--;
+  while (e > 0 && (s.charCodeAt(e - 1) === 32 || s.charCodeAt(e - 1) === 9)) e--;
   if (e > 0 && (s.charCodeAt(e - 1) === 34 || s.charCodeAt(e - 1) === 39)) e--;
   let b = e;
   while (b > 0 && e - b < 32) {
@@ -37,39 +40,88 @@ function secretNameBefore(s: string, i: number): boolean {
   return b < e && SECRET_PARAM_NAMES.test(s.slice(b, e));
 }
 
+/** Per ASCII code: 1 digit, 2 separator inside a number (space, dash, `+`), 3 a character that may start something. */
+const CHAR_CLASS = (() => {
+  const t = new Uint8Array(128);
+  for (let c = 48; c <= 57; c++) t[c] = 1;
+  for (const c of ' -+()') t[c.charCodeAt(0)] = 2;
+  for (const c of '@%\\eAkgxBb=:') t[c.charCodeAt(0)] = 3;
+  return t;
+})();
+
+/** What the scan saw, so that findInText runs only the recognisers that can find something. */
+export const SEEN_NUMBER = 1, SEEN_IBAN = 2, SEEN_EMAIL = 4, SEEN_JWT = 8, SEEN_KEY = 16, SEEN_AUTH = 32, SEEN_ASSIGNMENT = 64, SEEN_ESCAPE = 128;
+export const SEEN_ALL = 255;
+
+/** What the trigger character at `i` may start (checked by code, not by a call per candidate); 0 for nothing. */
+function triggerAt(s: string, i: number, c: number): number {
+  switch (c) {
+    case 64: return SEEN_EMAIL; // @
+    case 37: { const d = s.charCodeAt(i + 1); return d === 50 || d === 51 || d === 52 ? SEEN_ESCAPE : 0; } // %2x %3x %4x: an escaped +, -, space, digit or @
+    case 92: return s.charCodeAt(i + 1) === 117 ? SEEN_ESCAPE : 0; // \u
+    case 101: return s.charCodeAt(i + 1) === 121 && s.charCodeAt(i + 2) === 74 ? SEEN_JWT : 0; // eyJ
+    case 65: return AWS_PREFIXES.has(s.slice(i, i + 4)) ? SEEN_KEY : 0;
+    case 107: { const p = s.charCodeAt(i - 1); return s.charCodeAt(i + 1) === 95 && (p === 115 || p === 114) ? SEEN_KEY : 0; } // sk_ rk_
+    case 103: return s.charCodeAt(i + 1) === 104 && (s.charCodeAt(i + 3) === 95 || s.startsWith('ithub_pat_', i + 1)) ? SEEN_KEY : 0; // gh?_ github_pat_
+    case 120: return s.charCodeAt(i + 1) === 111 && s.charCodeAt(i + 2) === 120 ? SEEN_KEY : 0; // xox
+    case 66: case 98: { const a = s.charCodeAt(i + 1) | 0x20, b = s.charCodeAt(i + 2) | 0x20, d = s.charCodeAt(i + 3) | 0x20; return (a === 101 ? b === 97 && d === 114 : a === 97 && b === 115 && d === 105) ? SEEN_AUTH : 0; } // bear, basi in any case
+    case 61: case 58: return secretNameBefore(s, i) ? SEEN_ASSIGNMENT : 0; // name= name:
+    default: return 0;
+  }
+}
+
+/** The four-letter starts of AWS_ACCESS_KEY's ids and of Google API keys. */
+const AWS_PREFIXES = new Set(['AKIA', 'ASIA', 'ABIA', 'ACCA', 'AGPA', 'AIDA', 'AROA', 'ANPA', 'ANVA', 'AIPA', 'AIza']);
+
 /**
- * Cheap pre-check, one pass over the characters and no allocation: false when the text cannot hold any kind
- * findInText recognises (no run of 7+ digits, no `@`, no JWT or key prefix, no secret `name=`, nothing
- * percent- or JSON-escaped that could hide one). Most fields of most events stop here.
+ * Cheap pre-check, one pass over the characters and no allocation: what in the text findInText could find
+ * something in (SEEN_* flags), 0 when nothing. It over-approximates findInText's candidates, never under: a
+ * number of 9+ digits (8+ after a `+`) with the same boundaries as there, an IBAN's country and check digits,
+ * an `@`, a JWT or key prefix, a secret `name=`, anything percent- or JSON-escaped. Most fields of most events
+ * come out 0; a random UUID's digit runs are glued to hex letters and do not count.
  */
-export function mayHoldSensitive(s: string): boolean {
+export function scanForSensitive(s: string): number {
   const n = s.length;
-  let run = 0, sep = false;
+  let seen = 0;
+  // Digits in the current run (groups joined by up to two separator characters), in its last group, whether
+  // the run is glued to a letter before it or follows a `+`, and separator characters just seen.
+  let run = 0, group = 0, glued = false, plus = false, seps = 0;
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      if (++run >= MIN_RUN_DIGITS) return true;
-      sep = false;
+    const k = c < 128 ? CHAR_CLASS[c] : 0;
+    // Most characters are neither digits nor triggers, and most come outside a number: nothing to do.
+    if (k === 0 && run === 0) continue;
+    if (k === 1) {
+      if (run === 0) {
+        const p = i > 0 ? s.charCodeAt(i - 1) : 32;
+        glued = isAlnum(p);
+        plus = p === 43 || p === 40; // `+` or the `(` of `+1 (415)`
+        // A country code and two digits at the start of a word: an IBAN's first four characters.
+        if (glued && i >= 2 && !isAlnum(s.charCodeAt(i - 3)) && isDigit(s.charCodeAt(i + 1)) && IBAN_LENGTHS[s.slice(i - 2, i)] !== undefined) seen |= SEEN_IBAN;
+      }
+      run++; group++; seps = 0;
       continue;
     }
-    // Space, dash, or `+` (a space in a form-encoded query) inside a number.
-    if ((c === 32 || c === 45 || c === 43) && run > 0 && !sep) { sep = true; continue; }
-    run = 0; sep = false;
-    switch (c) {
-      case 64: /* @ */ return true;
-      case 37: /* % : an escaped @, +, - , space or digit */ { const d = s.charCodeAt(i + 1); if (d === 50 || d === 51 || d === 52) return true; break; }
-      case 92: /* \ */ if (s.charCodeAt(i + 1) === 117 /* u */) return true; break;
-      case 101: /* e */ if (s.startsWith('yJ', i + 1)) return true; break;
-      case 65: /* A */ if (s.startsWith('KIA', i + 1) || s.startsWith('SIA', i + 1) || s.startsWith('Iza', i + 1) || s.startsWith('ROA', i + 1) || s.startsWith('IDA', i + 1)) return true; break;
-      case 107: /* k */ if (s.charCodeAt(i + 1) === 95 && (s.charCodeAt(i - 1) === 115 || s.charCodeAt(i - 1) === 114)) return true; break;
-      case 103: /* g */ if (s.charCodeAt(i + 1) === 104 && (s.charCodeAt(i + 3) === 95 || s.startsWith('ithub_pat_', i + 1))) return true; break;
-      case 120: /* x */ if (s.startsWith('ox', i + 1)) return true; break;
-      case 66: case 98: /* B b */ if (s.startsWith('earer', i + 1) || s.startsWith('asic ', i + 1)) return true; break;
-      case 61: case 58: /* = : */ if (secretNameBefore(s, i)) return true; break;
+    if (k === 2 && run > 0 && seps < 2) {
+      // A glued run cannot be a number, but the group after the separator starts a new one.
+      if (glued) { run = 0; group = 0; glued = false; } else { seps++; group = 0; }
+      continue;
     }
+    if (run > 0 && !glued) {
+      // A letter right after the digits (other than a resident ID's final X) leaves the groups before the last.
+      const gluedEnd = seps === 0 && isAlnum(c) && !((c | 0x20) === 120 && !isAlnum(s.charCodeAt(i + 1)));
+      if ((gluedEnd ? run - group : run) >= (plus ? MIN_PLUS_DIGITS : MIN_DIGITS)) seen |= SEEN_NUMBER;
+    }
+    run = 0; group = 0; glued = false; seps = 0;
+    // The hex letters e and b start no trigger unless the next character fits (eyJ, bear, basi).
+    if (k === 3 && (c !== 101 || s.charCodeAt(i + 1) === 121) && (c !== 98 || (s.charCodeAt(i + 1) | 0x20) === 101 || (s.charCodeAt(i + 1) | 0x20) === 97)) seen |= triggerAt(s, i, c);
   }
-  return false;
+  if (run > 0 && !glued && run >= (plus ? MIN_PLUS_DIGITS : MIN_DIGITS)) seen |= SEEN_NUMBER;
+  return seen;
 }
+
+/** Whether findInText could find anything in `s` (see scanForSensitive). */
+export const mayHoldSensitive = (s: string): boolean => scanForSensitive(s) !== 0;
 
 const PERCENT_RUN = /(?:%[0-9A-Fa-f]{2})+/g;
 const HAS_PERCENT = /%[0-9A-Fa-f]{2}/;
@@ -93,7 +145,8 @@ export function decodeForScan(s: string): string {
 // A number: digits in groups joined by one space or dash, optionally `+` and a bracketed area code
 // (`+1 (415) 555-2671`), a trailing X for resident IDs; not glued to letters or digits on either side.
 const NUMBER = /(?<![A-Za-z0-9])(?:\+\d{1,3}[ -]?\(\d{1,4}\)[ -]?\d+|\+?\d+)(?:[ -]\d+)*[Xx]?(?![A-Za-z0-9])/g;
-const IBAN = /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,40}/g;
+// Upper-case country codes only, as IBANs are written (and as the pre-check looks for them).
+const IBAN = /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Za-z0-9]){11,40}/g;
 const AWS_KEY = new RegExp(`(?<![A-Za-z0-9])(?:${AWS_ACCESS_KEY.source})(?![A-Za-z0-9])`, 'g');
 const PROVIDER_KEY = new RegExp(`(?<![A-Za-z0-9])(?:${SECRET_KEY.source})`, 'g');
 const AUTH_HEADER = /\b(?:Bearer|Basic)\s+([A-Za-z0-9._~+/-]{8,}=*)/gi;
@@ -250,21 +303,20 @@ function findSecretAssignments(s: string, hits: TextHit[]): void {
 }
 
 /**
- * Every sensitive value in `s` (already decoded), without overlaps, in text order. Each recogniser runs only
- * when the text holds what it needs (an `@`, `eyJ`, ...), and checksums decide before anything is reported.
+ * Every sensitive value in `s` (already decoded), without overlaps, in text order. `seen` (from
+ * scanForSensitive) says which recognisers to run; checksums decide before anything is reported.
  *
  * @example findInText('call +86 138 1234 5678') // [{ start: 5, end: 22, kind: 'cn_mobile', value: '13812345678' }]
  */
-export function findInText(s: string): TextHit[] {
+export function findInText(s: string, seen = SEEN_ALL): TextHit[] {
   const hits: TextHit[] = [];
-  findNumbers(s, hits);
-  if (s.includes('@')) findEmails(s, hits);
-  if (s.includes('eyJ')) findJwts(s, hits);
-  findIbans(s, hits);
-  findAll(AWS_KEY, s, hits, 'aws_access_key');
-  findAll(PROVIDER_KEY, s, hits, 'secret_key');
-  if (/bearer|basic/i.test(s)) findAuthHeaders(s, hits);
-  if (s.includes('=') || s.includes(':')) findSecretAssignments(s, hits);
+  if (seen & SEEN_NUMBER) findNumbers(s, hits);
+  if (seen & SEEN_EMAIL) findEmails(s, hits);
+  if (seen & SEEN_JWT) findJwts(s, hits);
+  if (seen & SEEN_IBAN) findIbans(s, hits);
+  if (seen & SEEN_KEY) { findAll(AWS_KEY, s, hits, 'aws_access_key'); findAll(PROVIDER_KEY, s, hits, 'secret_key'); }
+  if (seen & SEEN_AUTH) findAuthHeaders(s, hits);
+  if (seen & SEEN_ASSIGNMENT) findSecretAssignments(s, hits);
   if (hits.length < 2) return hits;
   // The earliest, then the longest, wins: an email's digits are not also a phone number.
   hits.sort((a, b) => a.start - b.start || b.end - a.end);

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { classifySensitive, maskValue, SECRET_PARAM_NAMES, secretParamKind, type SensitiveKind } from './detectSensitive.ts';
-import { decodeForScan, findInText, mayHoldSensitive } from './findInText.ts';
+import { decodeForScan, findInText, mayHoldSensitive, scanForSensitive, SEEN_ESCAPE } from './findInText.ts';
 
 /**
  * A masked segment replaces a sensitive value before anything is stored: `*cn_mobile:138****5678#1f2e3d4c5b`.
@@ -26,6 +26,11 @@ export interface Masker {
   maskQuery(query: string): string;
   /** Masks every sensitive value inside any text (see findInText); returns the input string itself when nothing matched. */
   maskText(text: string): string;
+  /**
+   * maskText for caller ids (principal, API key): the same email or phone number comes with request after
+   * request, so what a flagged id masks to is remembered (bounded, process memory only).
+   */
+  maskId(id: string): string;
   /** A keyed hash of arbitrary bytes or text, for describing what cannot be stored (binary records). */
   digest(data: string | Uint8Array): string;
 }
@@ -76,9 +81,11 @@ export function createMasker(hashKey: string): Masker {
     return t;
   };
   const maskText = (text: string): string => {
-    if (!mayHoldSensitive(text)) return text;
-    const decoded = decodeForScan(text);
-    const hits = findInText(decoded);
+    let seen = scanForSensitive(text);
+    if (seen === 0) return text;
+    let decoded = text;
+    if (seen & SEEN_ESCAPE) { decoded = decodeForScan(text); seen = decoded === text ? seen : scanForSensitive(decoded); }
+    const hits = findInText(decoded, seen);
     if (!hits.length) return text;
     let out = '', at = 0;
     for (const h of hits) { out += decoded.slice(at, h.start) + token(h.kind, h.value); at = h.end; }
@@ -123,6 +130,17 @@ export function createMasker(hashKey: string): Masker {
     const value = maskDecoded(literal, spaced) ?? rawValue;
     return key === rawKey && value === rawValue ? part : `${key}=${value}`;
   };
+  const ids = new Map<string, string>();
+  const maskId = (id: string): string => {
+    if (!mayHoldSensitive(id)) return id;
+    let out = ids.get(id);
+    if (out === undefined) {
+      if (ids.size >= TOKEN_CACHE_MAX) ids.clear();
+      out = maskText(id);
+      ids.set(id, out);
+    }
+    return out;
+  };
   const masker: Masker = {
     maskPath(path: string): string {
       // Fast path: most paths hold no run of 7+ digits, no '@', no JWT and nothing escaped.
@@ -148,6 +166,7 @@ export function createMasker(hashKey: string): Masker {
       return changed ? parts.join('') : query;
     },
     maskText,
+    maskId,
     digest: (data) => hash(data),
   };
   return masker;

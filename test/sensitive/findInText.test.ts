@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { decodeForScan, findInText, mayHoldSensitive } from '../../shared/sensitive/findInText.ts';
 import { createMasker, parseMaskToken } from '../../shared/sensitive/maskPath.ts';
 import { isIban, isUsSsn, isE164, isBankCard } from '../../shared/sensitive/detectSensitive.ts';
@@ -78,4 +79,19 @@ describe('finding sensitive values in free text', () => {
     const m = createMasker('k');
     for (const h of ['a.'.repeat(50_000) + '@', '1 '.repeat(50_000), '@'.repeat(50_000), 'DE89'.repeat(20_000), 'eyJ'.repeat(30_000) + '.']) expect(m.maskText(h) === h, h.slice(0, 12)).toBe(true);
   });
+
+  it('the pre-check never says no where findInText would find something (it may only over-approximate)', () => {
+    const values = ['13812345678', '138 1234 5678', '+8613812345678', '11010519491231002X', '6222021234567890128', '4111-1111-1111-1111', '+14155552671',
+      '+1 (415) 555-2671', 'a.b@example.com', 'DE89370400440532013000', 'GB82 WEST 1234 5698 7654 32', '123-45-6789', 'AKIAIOSFODNN7EXAMPLE',
+      'sk_live_4eC39HqLyjWDarjtT1zdp7dc', 'Bearer abcdefgh1234', 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig', 'password=x', '"pin": "1234"'];
+    const noise = fc.string({ unit: fc.constantFrom(...'0123456789 -+()abcdefXxAZ@.%:=_"\\/'.split('')), maxLength: 24 });
+    fc.assert(
+      fc.property(noise, fc.constantFrom(...values, ''), noise, (a, v, b) => {
+        const text = a + v + b;
+        if (findInText(text).length > 0) expect(mayHoldSensitive(text), JSON.stringify(text)).toBe(true);
+      }),
+      { numRuns: 20_000 },
+    );
+  });
 });
+
