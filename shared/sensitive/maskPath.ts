@@ -35,6 +35,20 @@ export interface Masker {
   digest(data: string | Uint8Array): string;
 }
 
+/** `f` remembered per input, in process memory only, bounded like the tokens (cleared when full). */
+function remembered(f: (s: string) => string): (s: string) => string {
+  const memo = new Map<string, string>();
+  return (s) => {
+    let out = memo.get(s);
+    if (out === undefined) {
+      if (memo.size >= TOKEN_CACHE_MAX) memo.clear();
+      out = f(s);
+      memo.set(s, out);
+    }
+    return out;
+  };
+}
+
 /** One value, one hash: separators, a +86 prefix or an email's case do not make a different customer. */
 function normalizeValue(kind: SensitiveKind, v: string): string {
   switch (kind) {
@@ -92,8 +106,7 @@ export function createMasker(hashKey: string): Masker {
     return out + decoded.slice(at);
   };
   // Paths that hold a long number repeat too (a customer's card, an order): their outcome is remembered, keyed
-  // by the path as received, in process memory only and bounded like the tokens.
-  const paths = new Map<string, string>();
+  // by the path as received (see remembered).
   const maskSegments = (path: string): string => {
     const segs = path.split('/');
     let changed = false;
@@ -130,29 +143,10 @@ export function createMasker(hashKey: string): Masker {
     const value = maskDecoded(literal, spaced) ?? rawValue;
     return key === rawKey && value === rawValue ? part : `${key}=${value}`;
   };
-  const ids = new Map<string, string>();
-  const maskId = (id: string): string => {
-    if (!mayHoldSensitive(id)) return id;
-    let out = ids.get(id);
-    if (out === undefined) {
-      if (ids.size >= TOKEN_CACHE_MAX) ids.clear();
-      out = maskText(id);
-      ids.set(id, out);
-    }
-    return out;
-  };
+  // Only what the pre-check lets through is remembered: flagged paths and ids repeat, clean ones cost nothing.
+  const rememberedPath = remembered(maskSegments), rememberedId = remembered(maskText);
   const masker: Masker = {
-    maskPath(path: string): string {
-      // Fast path: most paths hold no run of 7+ digits, no '@', no JWT and nothing escaped.
-      if (!mayHoldSensitive(path)) return path;
-      let out = paths.get(path);
-      if (out === undefined) {
-        if (paths.size >= TOKEN_CACHE_MAX) paths.clear();
-        out = maskSegments(path);
-        paths.set(path, out);
-      }
-      return out;
-    },
+    maskPath: (path) => (mayHoldSensitive(path) ? rememberedPath(path) : path),
     maskQuery(query: string): string {
       if (!query || !mayHoldSensitive(query)) return query;
       const parts = query.split(/([&;])/);
@@ -166,7 +160,7 @@ export function createMasker(hashKey: string): Masker {
       return changed ? parts.join('') : query;
     },
     maskText,
-    maskId,
+    maskId: (id) => (mayHoldSensitive(id) ? rememberedId(id) : id),
     digest: (data) => hash(data),
   };
   return masker;
