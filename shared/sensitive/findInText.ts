@@ -24,6 +24,7 @@ const MIN_PLUS_DIGITS = 8;
 const MIN_RUN_DIGITS = 8;
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
+const isHex = (c: number) => (c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c | 0x20) <= 102);
 const isAlnum = (c: number) => (c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c | 0x20) <= 122);
 
 /** Word before a `=` or `:` at `i` (skipping a quote and spaces), when it names a secret (`password=`, `"token":`). */
@@ -57,7 +58,7 @@ export const SEEN_ALL = 255;
 function triggerAt(s: string, i: number, c: number): number {
   switch (c) {
     case 64: return SEEN_EMAIL; // @
-    case 37: { const d = s.charCodeAt(i + 1); return d === 50 || d === 51 || d === 52 ? SEEN_ESCAPE : 0; } // %2x %3x %4x: an escaped +, -, space, digit or @
+    case 37: return isHex(s.charCodeAt(i + 1)) && isHex(s.charCodeAt(i + 2)) ? SEEN_ESCAPE : 0; // %XX: anything may be escaped
     case 92: return s.charCodeAt(i + 1) === 117 ? SEEN_ESCAPE : 0; // \u
     case 101: return s.charCodeAt(i + 1) === 121 && s.charCodeAt(i + 2) === 74 ? SEEN_JWT : 0; // eyJ
     case 65: return AWS_PREFIXES.has(s.slice(i, i + 4)) ? SEEN_KEY : 0;
