@@ -27,6 +27,8 @@ export function peekEventTime(line: string): number {
 
 /** Lines on each side of a line that its reference is the median of. */
 const HALF_WINDOW = 50;
+/** Items held back at most, waiting for their look-ahead. */
+const MAX_WAITING = 4096;
 /** Hampel's multiple of the scaled median absolute deviation beyond which a time is an outlier. */
 const HAMPEL_K = 3;
 const MAD_SCALE = 1.4826;
@@ -84,11 +86,24 @@ export class EventTimeReference<T> {
 
   push(item: T, t: number): Array<Referenced<T>> {
     this.queue.push({ item, t });
-    if (!Number.isFinite(t)) return [];
+    if (!Number.isFinite(t)) return this.queue.length > MAX_WAITING ? this.release() : [];
     const i = this.seen++;
     this.times.push(t);
     if (i <= this.centre + HALF_WINDOW) insertSorted(this.sorted, t);
     return i >= this.centre + HALF_WINDOW ? this.emitNext() : [];
+  }
+
+  /**
+   * Too many items waiting (a long stretch of lines without a time, such as another log format): the oldest
+   * go now, with the window as it is, so that memory stays bounded whatever the input.
+   */
+  private release(): Array<Referenced<T>> {
+    const out: Array<Referenced<T>> = [];
+    while (this.queue.length > MAX_WAITING / 2) {
+      if (this.centre < this.seen) out.push(...this.emitNext());
+      else out.push({ item: this.queue.shift()!.item, refTs: this.lastMedian });
+    }
+    return out;
   }
 
   /** End of input: references for every item still waiting (their look-ahead is what there is). */

@@ -60,4 +60,16 @@ describe('EventTimeReference', () => {
     expect(peekEventTime('{"requestTimeEpoch":"-","requestTime":"23/Nov/2026:10:00:00 +0000"}')).toBe(Date.UTC(2026, 10, 23, 10));
     expect(peekEventTime('GET / HTTP/1.1 200')).toBeNaN();
   });
+
+  it('holds back a bounded number of lines, also when most have no time, and keeps their order', () => {
+    const r = new EventTimeReference<number>();
+    const items: number[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      for (const x of r.push(i, i % 500 === 0 ? T0 + i : NaN)) items.push(x.item);
+      expect(i + 1 - items.length).toBeLessThanOrEqual(4096);
+    }
+    for (const x of r.flush()) items.push(x.item);
+    expect(items).toEqual(Array.from({ length: 20_000 }, (_, k) => k));
+  });
 });
+
