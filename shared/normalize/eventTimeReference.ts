@@ -56,13 +56,16 @@ const medianOf = (a: readonly number[]): number => {
 };
 
 /**
- * A robust reference time for each line of a file, which has no stream arrival time to bound event time by:
- * the median of the times of the 50 lines before and the 50 after it (a centred median filter, so sorted
- * input is its own reference at any rate and one or a few far-off lines move nothing). A line whose time is
- * further from that median than 5 minutes and three scaled median absolute deviations (Hampel's test: a
- * shuffled or bursty file has a wide spread and keeps its lines) gets the median as its reference instead,
- * which the normalizer then rejects as `timestamp_out_of_range`. Items without a time keep their place and
- * take the reference of the next line that has one.
+ * A robust reference time for each line of a file, which has no stream arrival time to bound event time by.
+ * A line is out of place only when it disagrees with the lines before it and with the lines after it (up to
+ * 50 on each side): its time is further from each side's median than 5 minutes and three scaled median
+ * absolute deviations of that side (Hampel's test, per side, so sorted input is its own reference at any rate
+ * and a shuffled file, with its wide spread, keeps its lines). Traffic that resumes after a quiet night agrees
+ * with what follows it, so it stays; one or a few far-off lines in the middle disagree with both sides and get
+ * the median of their predecessors as their reference instead, which the normalizer then rejects as
+ * `timestamp_out_of_range`. A side without lines (the ends of a file) says nothing; a time in the future of the
+ * clock of the machine reading the file is out of place wherever it is. Items without a time keep their place
+ * and take the reference of the next line that has one.
  *
  * @example
  * const ref = new EventTimeReference<Line>();
@@ -78,18 +81,19 @@ export class EventTimeReference<T> {
   /** Timed items seen, and the index (among them) of the next one to be referenced. */
   private seen = 0;
   private centre = 0;
-  /** Times of timed items centre-50 .. centre+50 (those seen so far), ascending. */
-  private sorted: number[] = [];
+  /** Times of the timed items centre-50 .. centre-1 and centre+1 .. centre+50 (those seen so far), ascending. */
+  private before: number[] = [];
+  private after: number[] = [];
   private lastMedian = NaN;
 
-  constructor(private readonly minToleranceMs = DEFAULT_MAX_FUTURE_MS) {}
+  constructor(private readonly minToleranceMs = DEFAULT_MAX_FUTURE_MS, private readonly now: () => number = Date.now) {}
 
   push(item: T, t: number): Array<Referenced<T>> {
     this.queue.push({ item, t });
     if (!Number.isFinite(t)) return this.queue.length > MAX_WAITING ? this.release() : [];
     const i = this.seen++;
     this.times.push(t);
-    if (i <= this.centre + HALF_WINDOW) insertSorted(this.sorted, t);
+    if (i > this.centre && i <= this.centre + HALF_WINDOW) insertSorted(this.after, t);
     return i >= this.centre + HALF_WINDOW ? this.emitNext() : [];
   }
 
@@ -115,17 +119,25 @@ export class EventTimeReference<T> {
     return out;
   }
 
+  /** True when `t` disagrees with the side's times (none: no disagreement). */
+  private disagrees(t: number, side: readonly number[]): boolean {
+    if (side.length === 0) return false;
+    const med = medianOf(side);
+    const off = Math.abs(t - med);
+    if (off <= this.minToleranceMs) return false;
+    const mad = medianOf(side.map((x) => Math.abs(x - med)).sort((a, b) => a - b));
+    return off > HAMPEL_K * MAD_SCALE * mad;
+  }
+
   /** References the next timed item (and the untimed items before it), then slides the window by one. */
   private emitNext(): Array<Referenced<T>> {
     const t = this.times[this.centre - this.base];
-    const med = medianOf(this.sorted);
-    this.lastMedian = med;
+    const neighbours = this.before.length ? this.before : this.after;
+    const med = neighbours.length ? medianOf(neighbours) : t;
     let ref = t;
-    const off = Math.abs(t - med);
-    if (off > this.minToleranceMs) {
-      const mad = medianOf(this.sorted.map((x) => Math.abs(x - med)).sort((a, b) => a - b));
-      if (off > HAMPEL_K * MAD_SCALE * mad) ref = med;
-    }
+    const future = t > this.now() + this.minToleranceMs;
+    if (future || (this.disagrees(t, this.before) && this.disagrees(t, this.after))) ref = future && !(med < t) ? this.now() : med;
+    this.lastMedian = ref;
     const out: Array<Referenced<T>> = [];
     for (;;) {
       const q = this.queue.shift()!;
@@ -133,11 +145,23 @@ export class EventTimeReference<T> {
       out.push({ item: q.item, refTs: timed ? ref : med });
       if (timed) break;
     }
+    // Slide: the centre joins the line before the next one (its own time: a rejected line's time is no reference).
+    if (ref === t) insertSorted(this.before, t);
+    else insertSorted(this.before, ref);
     this.centre++;
-    const leave = this.centre - HALF_WINDOW - 1, enter = this.centre + HALF_WINDOW;
-    if (leave >= 0) removeSorted(this.sorted, this.times[leave - this.base]);
-    if (enter < this.seen) insertSorted(this.sorted, this.times[enter - this.base]);
-    if (leave - this.base > 4096) { this.times = this.times.slice(leave + 1 - this.base); this.base = leave + 1; }
+    const leave = this.centre - HALF_WINDOW - 1;
+    if (leave >= 0) removeSorted(this.before, this.refAt(leave));
+    if (this.centre < this.seen) removeSorted(this.after, this.times[this.centre - this.base]);
+    const enter = this.centre + HALF_WINDOW;
+    if (enter < this.seen) insertSorted(this.after, this.times[enter - this.base]);
+    this.refs.push(ref);
+    if (leave - this.base > 4096) { this.times = this.times.slice(leave + 1 - this.base); this.refs = this.refs.slice(leave + 1 - this.base); this.base = leave + 1; }
     return out;
+  }
+
+  /** The reference each referenced item got (what `before` holds), by its index among timed items. */
+  private refs: number[] = [];
+  private refAt(i: number): number {
+    return this.refs[i - this.base];
   }
 }

@@ -48,6 +48,27 @@ describe('EventTimeReference', () => {
     expect(refs(gap)).toEqual(gap);
   });
 
+  it('keeps traffic that resumes after a quiet night, however few lines it has, and what follows a far-off line', () => {
+    // Ten lines in the evening, four at three in the morning: the four agree with each other (what follows them).
+    const night = [...Array.from({ length: 10 }, (_, i) => T0 + 22 * 3_600_000 + i * MIN), ...Array.from({ length: 4 }, (_, i) => T0 + 27 * 3_600_000 + i * MIN)];
+    expect(refs(night)).toEqual(night);
+    // A single line hours ahead of both its predecessors and its successors is out of place.
+    const one = Array.from({ length: 40 }, (_, i) => T0 + i * MIN);
+    one[20] = T0 + 9 * 3_600_000;
+    const r = refs(one);
+    expect(r[20]).not.toBe(one[20]);
+    expect(Math.abs(r[20] - T0 - 20 * MIN)).toBeLessThan(15 * MIN);
+  });
+
+  it('takes no time from the future of the clock reading the file, even on its last line', () => {
+    const now = T0 + 3_600_000;
+    const r = new EventTimeReference<number>(undefined, () => now);
+    const times = [T0, T0 + MIN, now + 86_400_000];
+    const out = [...times.flatMap((t, i) => r.push(i, t)), ...r.flush()].map((o) => o.refTs);
+    expect(out.slice(0, 2)).toEqual(times.slice(0, 2));
+    expect(out[2]).toBeLessThanOrEqual(now);
+  });
+
   it('gives lines without a time the reference of their neighbourhood, and NaN when nothing had one', () => {
     const r = refs([NaN, T0, T0 + 1000, NaN, T0 + 2000, NaN]);
     expect(r.map((x) => Number.isFinite(x))).toEqual([true, true, true, true, true, true]);
