@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Item, KeyValueStore } from '../shared/engine/ports.ts';
 
 /**
@@ -73,6 +73,10 @@ export class DynamoKeyValueStore implements KeyValueStore {
         ExpressionAttributeValues: values,
       }),
     );
+  }
+
+  async delete(pk: string, sk: string): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk, sk } }));
   }
 
   private async conditional(cmd: PutCommand | UpdateCommand): Promise<boolean> {

@@ -11,6 +11,7 @@ import { FindingsLake } from './constructs/findingsLake.ts';
 import { IngestStream } from './constructs/ingestStream.ts';
 import { Observability } from './constructs/observability.ts';
 import { StateTable } from './constructs/stateTable.ts';
+import { Ticketing } from './constructs/ticketing.ts';
 
 export interface ApiscopeStackProps extends StackProps {
   readonly config: ApiscopeConfig;
@@ -35,6 +36,8 @@ export class ApiscopeStack extends Stack {
   readonly observability: Observability;
   /** Deployed when functions/report/index.ts exists. */
   readonly report?: DailyReport;
+  /** Deployed with the `tickets` option when functions/tickets/index.ts exists. */
+  readonly ticketing?: Ticketing;
   /** Deployed when functions/api/index.ts exists. */
   readonly findingsApi?: FindingsApi;
   /** Optional functions left out because their entry file does not exist yet. */
@@ -77,10 +80,16 @@ export class ApiscopeStack extends Stack {
     if (hasEntry(props.code, 'report')) {
       this.report = new DailyReport(this, 'Report', { config, code: props.code, lake: this.lake, alerts: this.alerts, opsTopic: this.alerts.opsTopic });
     } else this.skippedFunctions.push('report');
+    if (config.tickets && hasEntry(props.code, 'tickets')) {
+      this.ticketing = new Ticketing(this, 'Tickets', { config, tickets: config.tickets, code: props.code, state: this.state, alerts: this.alerts });
+      new CfnOutput(this, 'TicketsSecretArn', { value: this.ticketing.secret.secretArn, description: 'put the ticket connector credentials here (JSON, see infra/README.md)' });
+      new CfnOutput(this, 'TicketsDeadLetterQueueUrl', { value: this.ticketing.deadLetters.queueUrl });
+    } else if (config.tickets) this.skippedFunctions.push('tickets');
     if (hasEntry(props.code, 'api')) {
-      this.findingsApi = new FindingsApi(this, 'FindingsApi', { config, code: props.code, lake: this.lake, opsTopic: this.alerts.opsTopic });
+      this.findingsApi = new FindingsApi(this, 'FindingsApi', { config, code: props.code, lake: this.lake, opsTopic: this.alerts.opsTopic, state: this.state, ticketing: this.ticketing });
       new CfnOutput(this, 'FindingsApiUrl', { value: this.findingsApi.stage.url });
       new CfnOutput(this, 'FindingsApiReaderPolicyArn', { value: this.findingsApi.readerPolicy.managedPolicyArn });
+      new CfnOutput(this, 'FindingsApiTriagerPolicyArn', { value: this.findingsApi.triagerPolicy.managedPolicyArn });
     } else this.skippedFunctions.push('api');
 
     new CfnOutput(this, 'StreamName', { value: this.ingest.stream.streamName });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { fieldMappingSchema } from '../shared/normalize/fieldMapping.ts';
+import { ticketsConfigSchema } from '../shared/tickets/config.ts';
 
 /**
  * The one typed configuration of an apiscope deployment. Read from a JSON file (context `configFile`), then from
@@ -78,6 +79,11 @@ export const configSchema = z
       })
       .strict()
       .optional(),
+    /**
+     * Ticket connector (Jira Cloud, TAPD, GitHub Issues or a signed webhook): defects at or above minSeverity open
+     * a ticket, resolved ones close it. Its credentials go into the secret the stack creates (TicketsSecretArn).
+     */
+    tickets: ticketsConfigSchema.optional(),
     /** SSM SecureString parameter holding the key for hashing sensitive values (create it before deploying). */
     hashKeyParameterName: z
       .string()

@@ -11,7 +11,8 @@ export async function loadEvents(file: string, hashKey = 'apiscope-local'): Prom
   let rejected = 0;
   for await (const item of readInput(file)) {
     if ('error' in item) { rejected++; continue; }
-    const r = normalizeRecord(item.message, { referenceTs: item.logTs });
+    // A file has no arrival time: the robust reference stands in for it, so one far-off line moves nothing.
+    const r = normalizeRecord(item.message, { referenceTs: item.logTs ?? item.refTs, arrivalTs: item.refTs });
     if (r.ok) events.push(maskEvent(r.event, masker));
     else rejected++;
   }

@@ -51,6 +51,10 @@ export class MemoryKeyValueStore implements KeyValueStore {
     await this.put(pk, sk, { ...(cur ?? {}), ...extra, [attr]: value });
   }
 
+  async delete(pk: string, sk: string) {
+    if (this.parts.get(pk)?.delete(sk)) this.writes++;
+  }
+
   /** Every item, for tests that scan what was stored. */
   dump(): Item[] {
     return [...this.parts.values()].flatMap((p) => [...p.values()]);

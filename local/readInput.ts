@@ -3,12 +3,19 @@ import { createGunzip } from 'node:zlib';
 import { createInterface } from 'node:readline';
 import { decodeGzippedEnvelope, parseEnvelope } from '../shared/ingest/decodeSubscriptionPayload.ts';
 import { DecodeError } from '../shared/ingest/errors.ts';
+import { describeUndecodable } from '../shared/ingest/describeUndecodable.ts';
+import { EventTimeReference, peekEventTime } from '../shared/normalize/eventTimeReference.ts';
 
 /** One access-log message read from a user's file, with the log event time when the format carries one. */
 export interface InputMessage {
   message: string;
   /** CloudWatch Logs event timestamp (ms), when known. */
   logTs?: number;
+  /**
+   * A robust reference for the line's event time (see EventTimeReference): the line's own time when it agrees
+   * with the lines around it, else their median. A file has no stream arrival time; this stands in for it.
+   */
+  refTs?: number;
   /** 1-based line number in the input, for error messages. */
   line: number;
 }
@@ -45,6 +52,7 @@ function reasonOf(e: NodeJS.ErrnoException, gz: boolean): string {
 export async function* readInput(file: string): AsyncGenerator<InputItem> {
   let gz = false;
   let line = 0;
+  const ref = new EventTimeReference<InputItem>();
   try {
     const head = await new Promise<Buffer>((resolve, reject) => {
       const s = createReadStream(file, { start: 0, end: 1 });
@@ -60,12 +68,35 @@ export async function* readInput(file: string): AsyncGenerator<InputItem> {
     for await (const l of rl) {
       line++;
       if (!l) continue;
-      yield* classifyLine(l, line);
+      for (const item of classifyLine(l, line)) yield* referenced(ref.push(item, timeOf(item)));
     }
   } catch (e) {
     if (e instanceof InputFileError || !(e as NodeJS.ErrnoException).code) throw e;
     throw new InputFileError(file, line, reasonOf(e as NodeJS.ErrnoException, gz));
   }
+  yield* referenced(ref.flush());
+}
+
+function timeOf(item: InputItem): number {
+  if ('error' in item) return NaN;
+  const t = peekEventTime(item.message);
+  return Number.isFinite(t) ? t : item.logTs ?? NaN;
+}
+
+function* referenced(refs: Iterable<{ item: InputItem; refTs: number }>): Generator<InputItem> {
+  for (const r of refs) {
+    if (!('error' in r.item) && Number.isFinite(r.refTs)) r.item.refTs = r.refTs;
+    yield r.item;
+  }
+}
+
+/**
+ * What a broken payload line held, decoded as far as it goes (base64, gzip, UTF-8), for the handler to mask
+ * and quarantine: never the encoded bytes, which would keep whatever they hold at rest.
+ */
+function sampleOf(l: string): string {
+  const c = describeUndecodable(l);
+  return 'text' in c ? c.text.slice(0, 8192) : `undecodable payload line, ${c.binary.length} bytes`;
 }
 
 function* classifyLine(l: string, line: number): Generator<InputItem> {
@@ -96,7 +127,7 @@ function* fromEnvelope(decode: () => ReturnType<typeof parseEnvelope>, line: num
     if (p.kind === 'control') return;
     for (const e of p.logEvents) yield { message: e.message, logTs: Number.isFinite(e.timestamp) ? e.timestamp : undefined, line };
   } catch (e) {
-    if (e instanceof DecodeError) yield { error: e, line, sample: l.slice(0, 512) };
+    if (e instanceof DecodeError) yield { error: e, line, sample: sampleOf(l) };
     else throw e;
   }
 }

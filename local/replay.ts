@@ -38,6 +38,7 @@ export async function replayFile(input: string, handler: AnalysisHandler, opts: 
   const seqs = new Array(shards).fill(0);
   const stats: ReplayStats = { lines: 0, undecodableLines: 0, payloads: 0, invocations: 0, ms: 0 };
   let pending: Array<{ id: string; timestamp: number; message: string }> = [];
+  let payloadRef = NaN, lastArrival = NaN;
 
   const dispatch = async (shard: number) => {
     const q = queues[shard];
@@ -54,7 +55,11 @@ export async function replayFile(input: string, handler: AnalysisHandler, opts: 
     const shard = fnv(idx) % shards;
     const shardId = `shardId-${String(shard).padStart(12, '0')}`;
     const seq = String(++seqs[shard]).padStart(20, '0');
-    const arrival = Number.isFinite(pending[0].timestamp) ? pending[0].timestamp : Date.now();
+    // A stream's record arrives after its last line: the latest robust reference of the payload (one far-future
+    // line does not move it), so that the handler bounds event time as it does on the stream.
+    const arrival = Number.isFinite(payloadRef) ? payloadRef : Number.isFinite(lastArrival) ? lastArrival : Date.now();
+    lastArrival = arrival;
+    payloadRef = NaN;
     queues[shard].push(kinesisRecord({ stream: 'replay', region: 'local', shardId, sequenceNumber: seq, partitionKey: String(idx), data: encodeSubscriptionPayload(pending).toString('base64'), arrivalMs: arrival }));
     pending = [];
     // Shards are consumed side by side, as concurrent event source mappings would: when one shard has a full
@@ -65,10 +70,13 @@ export async function replayFile(input: string, handler: AnalysisHandler, opts: 
   for await (const item of readInput(input)) {
     stats.lines++;
     if ('error' in item) {
-      // A line that was itself a broken subscription payload: pass its bytes on so the handler quarantines it.
+      // A line that was itself a broken subscription payload: pass on what it decodes to, for the handler to mask and quarantine.
       stats.undecodableLines++;
       pending.push({ id: `line-${item.line}`, timestamp: NaN, message: item.sample });
-    } else pending.push({ id: `line-${item.line}`, timestamp: item.logTs ?? NaN, message: item.message });
+    } else {
+      pending.push({ id: `line-${item.line}`, timestamp: item.logTs ?? item.refTs ?? NaN, message: item.message });
+      if (item.refTs !== undefined && !(item.refTs <= payloadRef)) payloadRef = item.refTs;
+    }
     if (pending.length >= EVENTS_PER_PAYLOAD) await flushPayload();
     if (opts.onProgress && stats.lines % 20_000 === 0) opts.onProgress(stats.lines);
   }

@@ -65,8 +65,22 @@ function timed<S>(a: Analysis<S>, acc: { ms: number; cpuMs: number }): Analysis<
 
 interface Flag { ip?: string; principalId?: string; start: string; end: string; scenario: string; score: number; detectors: string[] }
 
+/**
+ * A principal id that is an email or a phone number is stored as its keyed token (no raw PII at rest); the
+ * labels name it raw. Tokens of the labelled principals, made with the key loadEvents masks with, map back.
+ */
+function labelledPrincipals(labelsFile: string): Map<string, string> {
+  const masker = createMasker('apiscope-local');
+  const byToken = new Map<string, string>();
+  for (const l of readFileSync(labelsFile, 'utf8').split('\n')) {
+    if (!l) continue;
+    for (const p of (JSON.parse(l) as { actors?: { principals?: string[] } }).actors?.principals ?? []) byToken.set(masker.maskId(p), p);
+  }
+  return byToken;
+}
+
 /** One flag per actor incident: risk events of the same actor merged while gaps stay under an hour. */
-function toFlags(rows: RiskEventRow[]): Flag[] {
+function toFlags(rows: RiskEventRow[], principals: ReadonlyMap<string, string>): Flag[] {
   const byActor = new Map<string, RiskEventRow[]>();
   for (const r of rows) {
     if (r.actor_type !== 'ip' && r.actor_type !== 'principal') continue;
@@ -86,7 +100,7 @@ function toFlags(rows: RiskEventRow[]): Flag[] {
         for (const d of r.detectors) if (!cur.detectors.includes(d)) cur.detectors.push(d);
         continue;
       }
-      cur = { ...(type === 'ip' ? { ip: id } : { principalId: id }), start: r.window_start, end: r.window_end, scenario: r.scenario, score: r.score, detectors: [...r.detectors] };
+      cur = { ...(type === 'ip' ? { ip: id } : { principalId: principals.get(id) ?? id }), start: r.window_start, end: r.window_end, scenario: r.scenario, score: r.score, detectors: [...r.detectors] };
       curEnd = e;
       flags.push(cur);
     }
@@ -119,7 +133,7 @@ async function main(): Promise<void> {
   const rows = outputs.scoring.flatMap((o) => o.riskEvents ?? []);
   const alerts = outputs.scoring.flatMap((o) => o.alerts ?? []);
   const actors = outputs.scoring.flatMap((o) => o.actors ?? []);
-  const flags = toFlags(rows);
+  const flags = toFlags(rows, labelledPrincipals(join(out, 'labels.ndjson')));
   const flagsFile = join(out, 'flags.ndjson');
   writeFileSync(flagsFile, flags.map((f) => JSON.stringify(f)).join('\n') + '\n');
   writeFileSync(join(out, 'risk_events.ndjson'), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');

@@ -5,8 +5,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
-import { BatchCollector } from '../../shared/engine/collectBatch.ts';
-import { createInterner } from '../../shared/normalize/stringInterner.ts';
+import { BatchCollector, createMaskingInterner, type MaskingInterner } from '../../shared/engine/collectBatch.ts';
 import { WindowEngine, type EngineAnalysis, type EngineOptions, type EnginePorts } from '../../shared/engine/windowEngine.ts';
 import type { MetricsSink } from '../../shared/engine/ports.ts';
 import { createMasker } from '../../shared/sensitive/maskPath.ts';
@@ -70,19 +69,19 @@ export function createAnalysisHandler(
 ): AnalysisHandler {
   const logger = new Logger({ serviceName: 'apiscope', persistentKeys: { analysis: name } });
   const metrics = new Metrics({ namespace: 'apiscope', serviceName: name });
-  let ready: Promise<{ engine: WindowEngine; masker: ReturnType<typeof createMasker>; d: HandlerDeps }> | null = null;
+  let ready: Promise<{ engine: WindowEngine; masker: ReturnType<typeof createMasker>; intern: MaskingInterner; metricsSink: MetricsSink; d: HandlerDeps }> | null = null;
   const init = () =>
     (ready ??= (async () => {
       const d = await deps();
       const s = await setup(d);
       const ports: EnginePorts = { ...d.ports, metrics: d.ports.metrics ?? powertoolsSink(metrics) };
-      return { engine: new WindowEngine(s.analysis, ports, d.engine), masker: createMasker(d.hashKey), d };
+      const masker = createMasker(d.hashKey);
+      return { engine: new WindowEngine(s.analysis, ports, d.engine), masker, intern: createMaskingInterner(masker), metricsSink: ports.metrics, d };
     })().catch((e) => { ready = null; throw e; }));
 
   const processor = new BatchProcessor(EventType.KinesisDataStreams);
-  const intern = createInterner();
   const base = async (event: KinesisStreamEvent, context: Context): Promise<KinesisStreamBatchResponse> => {
-    const { engine, masker, d } = await init();
+    const { engine, masker, intern, metricsSink, d } = await init();
     if (!event.Records?.length) return { batchItemFailures: [] };
     const shardId = event.Records[0].eventID.split(':')[0] || 'shard';
     const failures: KinesisStreamBatchResponse['batchItemFailures'] = [];
@@ -92,7 +91,8 @@ export function createAnalysisHandler(
       const collector = new BatchCollector(masker, { mapping: d.fieldMapping, intern });
       const result = (await processPartialResponse(
         { Records: slice },
-        async (r: KinesisStreamEvent['Records'][number]) => collector.addRecord(r.kinesis.data, `${shardId}/${r.kinesis.sequenceNumber}`),
+        // The arrival time bounds event time: no line can move it ahead of when its record reached the stream.
+        async (r: KinesisStreamEvent['Records'][number]) => collector.addRecord(r.kinesis.data, `${shardId}/${r.kinesis.sequenceNumber}`, r.kinesis.approximateArrivalTimestamp * 1000),
         processor,
         { context, throwOnFullBatchFailure: false },
       )) as KinesisStreamBatchResponse;
@@ -101,6 +101,7 @@ export function createAnalysisHandler(
       const res = await engine.ingest(shardId, first.sequenceNumber, collector.events, collector.rejected, Math.round(first.approximateArrivalTimestamp * 1000));
       records += collector.records; events += res.events; late += res.late;
       if (collector.rejected.length) logger.debug('rejected', { rejected: collector.rejectionsByReason() });
+      for (const f in collector.truncated) metricsSink.count('FieldsTruncated', collector.truncated[f], f);
     }
     const closed = await engine.closeReady();
     metrics.addMetric('RecordsIn', MetricUnit.Count, records);

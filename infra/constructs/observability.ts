@@ -99,6 +99,21 @@ export class Observability extends Construct {
         evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       });
+      // SNS trouble never fails a batch (alerts wait in the outbox), so only these say that alerts are late.
+      this.alarm(`${name}AlertsUndelivered`, action, {
+        alarmDescription: `apiscope ${name} holds security alerts it could not publish for 15 min (AlertOutboxDepth); check the alert topic, its KMS key and the function's sns:Publish permission.`,
+        metric: new cloudwatch.Metric({ namespace: METRICS.namespace, metricName: 'AlertOutboxDepth', dimensionsMap: { service: name }, statistic: 'Minimum', period }),
+        threshold: 1,
+        evaluationPeriods: 3,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      });
+      this.alarm(`${name}AlertPublishFailed`, action, {
+        alarmDescription: `apiscope ${name} failed to publish security alerts to SNS in two 5-min periods in a row; they are retried from the outbox.`,
+        metric: new cloudwatch.Metric({ namespace: METRICS.namespace, metricName: 'AlertPublishFailed', dimensionsMap: { service: name }, statistic: 'Sum', period }),
+        threshold: 1,
+        evaluationPeriods: 2,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      });
     }
 
     this.alarm('StreamWriteThrottled', action, {

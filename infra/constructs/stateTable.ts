@@ -8,10 +8,11 @@ import { Construct } from 'constructs';
 export const TTL_ATTRIBUTE = 'expiresAt';
 
 /**
- * The item actions adapters/dynamoKeyValueStore.ts issues (Get, Put, Query, Update, conditional or not); no
- * Scan, no delete, no batch, no table management. A new kind of call there needs a new action here.
+ * The item actions adapters/dynamoKeyValueStore.ts issues (Get, Put, Query, Update, conditional or not, and
+ * Delete of a sent alert's outbox entry); no Scan, no batch, no table management. A new kind of call there
+ * needs a new action here.
  */
-const ITEM_READ_WRITE = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+const ITEM_READ_WRITE = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
 const ITEM_READ = ['dynamodb:GetItem', 'dynamodb:Query'];
 
 /**

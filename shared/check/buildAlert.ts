@@ -1,9 +1,11 @@
-import type { Alert } from '../emit/rows.ts';
+import type { Alert, Severity } from '../emit/rows.ts';
 import type { DefectRecord } from './lifecycle.ts';
 
 export interface AlertOptions {
   /** Athena console deep link base, e.g. `https://console.aws.amazon.com/athena/home?region=eu-west-1#/query-editor`. */
   athenaConsoleUrl?: string;
+  /** The severity this generation of the defect alerted at before, when this alert is its escalation. */
+  escalatedFrom?: Severity;
 }
 
 /** The Athena (and local `apiscope query`) SQL that shows a defect's history. */
@@ -13,7 +15,8 @@ export function athenaQueryFor(d: DefectRecord): string {
 
 /**
  * One alert for a new or reopened defect. `dedupKey` is `<defect_id>#<generation>`, so repeats of the same
- * incident never alert twice and a reopening alerts again.
+ * incident never alert twice and a reopening alerts again; an escalation within a generation is
+ * `<defect_id>#<generation>:<severity>`, once per severity reached.
  *
  * @example
  * buildAlert(record, { athenaConsoleUrl }).subject // '[HIGH] Files downloadable without authentication: GET api.example.com/files/{id}'
@@ -23,11 +26,12 @@ export function buildAlert(d: DefectRecord, o: AlertOptions = {}): Alert {
   const subject = `[${d.severity.toUpperCase()}]${d.generation > 1 ? ' Reopened:' : ''} ${d.title}: ${where}`.slice(0, 100);
   const query = athenaQueryFor(d);
   return {
-    dedupKey: `${d.id}#${d.generation}`,
+    dedupKey: o.escalatedFrom ? `${d.id}#${d.generation}:${d.severity}` : `${d.id}#${d.generation}`,
     subject,
     severity: d.severity,
     kind: 'defect',
     ts: d.lastSeen,
+    ...(o.escalatedFrom ? { escalatedFrom: o.escalatedFrom } : {}),
     body: {
       what: d.title,
       defectId: d.id,

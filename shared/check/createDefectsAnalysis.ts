@@ -2,6 +2,7 @@ import type { Analysis, AnalysisOutput, WindowContext } from '../engine/types.ts
 import { windowPathsOf } from '../engine/windowPaths.ts';
 import type { AccessEvent } from '../normalize/types.ts';
 import type { Alert, DefectRow, Severity } from '../emit/rows.ts';
+import { SEVERITY_ORDER } from '../emit/rows.ts';
 import type { CustomRule } from '../rules/types.ts';
 import { compileRules, evaluateRules, type RulesState } from '../rules/evaluateRules.ts';
 import type { Check, Finding, ResolvedEvent, WindowView } from './types.ts';
@@ -74,10 +75,17 @@ export function createDefectsAnalysis(opts: DefectsOptions = {}): Analysis<Defec
 
   const emit = (ts: Transition[]): AnalysisOutput => {
     const defects: DefectRow[] = ts.map((t) => toRow(t.record));
-    // One alert per lifecycle generation: when it opens or reopens at the alert level, or first escalates to it.
-    const alerts: Alert[] = ts
-      .filter((t) => (t.change === 'opened' || t.change === 'reopened' || t.change === 'escalated') && severityAtLeast(t.record.severity, minAlert) && t.record.alertedGeneration !== t.record.generation)
-      .map((t) => { t.record.alertedGeneration = t.record.generation; return buildAlert(t.record, { athenaConsoleUrl: opts.athenaConsoleUrl }); });
+    // One alert per lifecycle generation when it opens or reopens at the alert level, or first escalates to it;
+    // then one more for each higher severity it escalates to.
+    const alerts: Alert[] = [];
+    for (const { record: d, change } of ts) {
+      if ((change !== 'opened' && change !== 'reopened' && change !== 'escalated') || !severityAtLeast(d.severity, minAlert)) continue;
+      const before = d.alertedGeneration === d.generation ? (d.alertedSeverity ?? minAlert) : undefined;
+      if (before !== undefined && SEVERITY_ORDER[d.severity] <= SEVERITY_ORDER[before]) continue;
+      d.alertedGeneration = d.generation;
+      d.alertedSeverity = d.severity;
+      alerts.push(buildAlert(d, { athenaConsoleUrl: opts.athenaConsoleUrl, escalatedFrom: before }));
+    }
     return { defects, alerts };
   };
 

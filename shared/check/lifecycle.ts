@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { DefectRow, Severity } from '../emit/rows.ts';
-import { SEVERITY_ORDER } from '../emit/rows.ts';
 import type { Finding, OwaspItem } from './types.ts';
 import { capRecord, maxSeverity } from './util.ts';
 
@@ -27,8 +26,10 @@ export interface DefectRecord {
   history: Array<{ ts: number; evidence: Record<string, unknown> }>;
   lastRowAt: number;
   lastRowOccurrences: number;
-  /** Generation that already raised an alert (an escalation within a generation alerts once, too). */
+  /** Generation that already raised an alert. */
   alertedGeneration?: number;
+  /** Severity of that generation's latest alert: a higher one alerts again (absent in states from before it was kept). */
+  alertedSeverity?: Severity;
   /** Quiet time before this defect resolves (its check's, else the analysis-wide one). */
   resolveAfterMs?: number;
 }
@@ -67,10 +68,14 @@ export function applyFindings(
     const tx = text(f);
     let d = state.defects[id];
     const sev = f.severity ?? tx.severity;
+    // A copy, as a reloaded state holds it: a check's evidence may share arrays with the check's own state
+    // (sample lists it keeps adding to), and history kept by reference would change after the fact, in a
+    // container that kept its state in memory only.
+    const evidence = JSON.parse(JSON.stringify(f.evidence)) as Record<string, unknown>;
     if (!d) {
       d = state.defects[id] = {
         id, type: f.type, domain: f.domain, method: f.method, template: f.template, severity: sev, owasp: tx.owasp, title: tx.title, fix: tx.fix,
-        status: 'open', generation: 1, firstSeen: f.ts, lastSeen: f.ts, occurrences: 0, evidence: f.evidence, history: [], lastRowAt: 0, lastRowOccurrences: -1,
+        status: 'open', generation: 1, firstSeen: f.ts, lastSeen: f.ts, occurrences: 0, evidence, history: [], lastRowAt: 0, lastRowOccurrences: -1,
         ...(tx.resolveAfterMs !== undefined ? { resolveAfterMs: tx.resolveAfterMs } : {}),
       };
       d.occurrences = f.count;
@@ -83,13 +88,11 @@ export function applyFindings(
         d.severity = sev;
         if (!touched.has(id)) out.push({ record: d, change: 'escalated' });
       }
-      if (d.evidence !== f.evidence) {
-        d.history.unshift({ ts: d.lastSeen, evidence: d.evidence });
-        if (d.history.length > o.maxHistory) d.history.length = o.maxHistory;
-      }
+      d.history.unshift({ ts: d.lastSeen, evidence: d.evidence });
+      if (d.history.length > o.maxHistory) d.history.length = o.maxHistory;
       d.occurrences += f.count;
       d.lastSeen = Math.max(d.lastSeen, f.ts);
-      d.evidence = f.evidence;
+      d.evidence = evidence;
       d.title = tx.title; d.fix = tx.fix;
     }
     touched.add(id);
@@ -135,4 +138,4 @@ export function toRow(d: DefectRecord): DefectRow {
   };
 }
 
-export const severityAtLeast = (s: Severity, min: Severity): boolean => SEVERITY_ORDER[s] >= SEVERITY_ORDER[min];
+export { severityAtLeast } from '../emit/rows.ts';

@@ -30,6 +30,10 @@ export const ENV = {
    * deployments can replicate into one central bucket without overwriting each other.
    */
   deploymentId: 'APISCOPE_DEPLOYMENT_ID',
+  /** JSON of the ticket connector settings (shared/tickets/config.ts); absent when no connector is configured. */
+  tickets: 'APISCOPE_TICKETS',
+  /** ARN of the Secrets Manager secret holding the ticket connector's credentials (the value is never in env). */
+  ticketsSecretArn: 'APISCOPE_TICKETS_SECRET_ARN',
   /** JSON field mapping for non-standard access-log formats. */
   fieldMapping: 'APISCOPE_FIELD_MAPPING',
 } as const;

@@ -60,6 +60,8 @@ export interface RiskEventRow {
   /** JSON string: per detector, what fired, on which requests, against which baseline. */
   evidence: string;
   related_actors: string[];
+  /** The incident this window belongs to (`risk:<incident_id>` in its alert); ua_fingerprint rows have none. */
+  incident_id?: string;
 }
 
 export interface ActorRow {
@@ -79,7 +81,10 @@ export interface ActorRow {
 export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
 export const SEVERITY_ORDER: Record<Severity, number> = { info: 0, low: 1, medium: 2, high: 3, critical: 4 };
 
-/** An alert before it goes to SNS (or the local sink). `dedupKey` makes one incident one alert. */
+/**
+ * An alert before it goes to SNS (or the local sink). `dedupKey` is its identity: one incident, defect or
+ * campaign alerts once per severity it reaches, so an escalation has a key of its own.
+ */
 export interface Alert {
   dedupKey: string;
   subject: string;
@@ -88,6 +93,13 @@ export interface Alert {
   body: Record<string, unknown>;
   /** Event time of the finding that raised it. */
   ts: number;
+  /** Set on an escalation: the severity the same incident, defect or campaign had alerted (or stood) at before. */
+  escalatedFrom?: Severity;
 }
+
+/** The higher of two severities. */
+export const higherSeverity = (a: Severity, b: Severity): Severity => (SEVERITY_ORDER[b] > SEVERITY_ORDER[a] ? b : a);
+/** Whether `s` is at or above `min`. */
+export const severityAtLeast = (s: Severity, min: Severity): boolean => SEVERITY_ORDER[s] >= SEVERITY_ORDER[min];
 
 export type TableName = 'endpoints' | 'defects' | 'risk_events' | 'actors' | 'quarantine';

@@ -81,6 +81,7 @@ export const TABLES: TableSchema[] = [
       { name: 'domain_name', type: 'string', comment: '' },
       { name: 'evidence', type: 'string', comment: 'JSON: per detector, requests/counts and baseline' },
       { name: 'related_actors', type: 'array<string>', comment: 'actors correlated in the same incident' },
+      { name: 'incident_id', type: 'string', comment: 'the incident this window belongs to (the id in its alert, risk:<incident_id>); what triage of incidents is keyed by' },
     ],
   },
   {

@@ -7,6 +7,9 @@ import type { AccessEvent } from '../normalize/types.ts';
  */
 const FIELDS = ['requestId', 'ts', 'ip', 'method', 'path', 'query', 'resourcePath', 'status', 'protocol', 'responseLength', 'userAgent', 'principalId', 'apiKeyId', 'integrationLatency', 'responseLatency', 'domainName', 'stage', 'errorMessage'] as const satisfies ReadonlyArray<keyof AccessEvent>;
 
+/** Written only by buffers that hold an event with it (most hold none); read as undefined when absent. */
+const TRUNCATED = 'truncated';
+
 /**
  * Few-valued string fields, written once per buffer in `dict` and as an index in each row: they were half of
  * a row's bytes, and with interned strings (see createInterner) the look-up is cheaper than stringifying them.
@@ -65,7 +68,9 @@ export function toEventRows(events: readonly AccessEvent[]): EventRows {
     responseLatency[i] = e.responseLatency; domainName.push(code(e.domainName)); stage.push(code(e.stage)); errorMessage[i] = e.errorMessage;
   }
   const cols = [requestId, ts, ip, method, path, query, resourcePath, status, protocol, responseLength, userAgent, principalId, apiKeyId, integrationLatency, responseLatency, domainName, stage, errorMessage];
-  return { v: 3, fields: FIELDS, coded: CODED, dict, n, base, cols };
+  if (!events.some((e) => e.truncated)) return { v: 3, fields: FIELDS, coded: CODED, dict, n, base, cols };
+  cols.push(events.map((e) => e.truncated ?? null));
+  return { v: 3, fields: [...FIELDS, TRUNCATED], coded: CODED, dict, n, base, cols };
 }
 
 /** Reads a decoded buffer: as written by {@link toEventRows} (any version), or a plain array of events (oldest buffers). */
@@ -79,7 +84,8 @@ export function fromEventRows(value: EventRows | AccessEvent[]): AccessEvent[] {
     if (typeof v !== 'number' || !(v >= 0 && v < dict.length)) throw new Error(`window buffer field ${f} refers to a missing dictionary entry ${String(v)}`);
     return dict[v];
   };
-  if (value.v === 3) return fromColumns(value, idx, fromDict);
+  const cut = value.fields.indexOf(TRUNCATED);
+  if (value.v === 3) return fromColumns(value, idx, fromDict, cut);
   const rows = value.drows ?? value.rows;
   if (!Array.isArray(rows)) throw new Error(`window buffer version ${String(value.v)} has no rows`);
   const coded = new Set<string>(value.drows ? (value.coded ?? []) : []);
@@ -87,22 +93,22 @@ export function fromEventRows(value: EventRows | AccessEvent[]): AccessEvent[] {
   return rows.map((r) => eventOf(FIELDS.map((f, i) => {
     const v = r[idx[i]];
     return !decode[i] || v === null ? v : fromDict(f, v);
-  })));
+  }), cut < 0 ? undefined : ((r[cut] as string | null) ?? undefined)));
 }
 
 /**
  * An event from its values in FIELDS order, as one literal in normalizeRecord's field order: events read back
  * share the map of those the collector made, so the stages' property reads stay monomorphic.
  */
-function eventOf(v: unknown[]): AccessEvent {
+function eventOf(v: unknown[], truncated: string | undefined): AccessEvent {
   return {
     requestId: v[0], ts: v[1], ip: v[2], method: v[3], path: v[4], query: v[5], resourcePath: v[6], status: v[7], protocol: v[8],
     responseLength: v[9], userAgent: v[10], principalId: v[11], apiKeyId: v[12], integrationLatency: v[13], responseLatency: v[14],
-    domainName: v[15], stage: v[16], errorMessage: v[17],
+    domainName: v[15], stage: v[16], errorMessage: v[17], truncated,
   } as AccessEvent;
 }
 
-function fromColumns(value: EventRows, idx: number[], fromDict: (f: string, v: unknown) => string): AccessEvent[] {
+function fromColumns(value: EventRows, idx: number[], fromDict: (f: string, v: unknown) => string, cut: number): AccessEvent[] {
   const n = value.n, base = value.base, cols = value.cols;
   if (typeof n !== 'number' || typeof base !== 'number' || !Array.isArray(cols)) throw new Error('window buffer version 3 lacks n, base or cols');
   const col = FIELDS.map((f, i) => {
@@ -112,6 +118,8 @@ function fromColumns(value: EventRows, idx: number[], fromDict: (f: string, v: u
   });
   const coded = new Set<string>(value.coded ?? CODED);
   const decode = FIELDS.map((f) => coded.has(f));
+  const cutCol = cut < 0 ? null : cols[cut];
+  if (cutCol !== null && (!Array.isArray(cutCol) || cutCol.length !== n)) throw new Error(`window buffer column ${TRUNCATED} does not hold ${n} values`);
   const out = new Array<AccessEvent>(n);
   const v = new Array<unknown>(FIELDS.length);
   for (let j = 0; j < n; j++) {
@@ -119,7 +127,7 @@ function fromColumns(value: EventRows, idx: number[], fromDict: (f: string, v: u
       const x = col[i][j];
       v[i] = i === 1 ? base + (x as number) : decode[i] ? (x === -1 ? null : fromDict(FIELDS[i], x)) : x;
     }
-    out[j] = eventOf(v);
+    out[j] = eventOf(v, cutCol === null ? undefined : ((cutCol[j] as string | null) ?? undefined));
   }
   return out;
 }

@@ -28,9 +28,15 @@ export interface KeyValueStore {
   putIfVersion(pk: string, sk: string, attrs: Item, attr: string, expected: number | null): Promise<boolean>;
   /** Raises a numeric attribute to `value` unless it is already >= value. */
   raise(pk: string, sk: string, attr: string, value: number, extra?: Item): Promise<void>;
+  /** Removes an item; removing one that is not there is not an error (a retried delete is idempotent). */
+  delete(pk: string, sk: string): Promise<void>;
 }
 
-/** Where alerts go: SNS in AWS, a console + JSONL sink locally. */
+/**
+ * Where alerts go: SNS in AWS, a console + JSONL sink locally. A publish that throws is retried later from
+ * the alert outbox (shared/engine/alertOutbox.ts); `attributes.dedupKey` names the alert, so a subscriber can
+ * drop the rare repeat that at-least-once delivery allows.
+ */
 export interface AlertPublisher {
   publish(subject: string, message: string, attributes: Record<string, string>): Promise<void>;
 }

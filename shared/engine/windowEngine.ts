@@ -1,6 +1,5 @@
 import type { AccessEvent } from '../normalize/types.ts';
-import type { Alert, Severity, TableName } from '../emit/rows.ts';
-import { SEVERITY_ORDER } from '../emit/rows.ts';
+import type { Severity, TableName } from '../emit/rows.ts';
 import type { Analysis, AnalysisOutput, EndpointResolver, WindowContext } from './types.ts';
 import type { AlertPublisher, BlobStore, KeyValueStore, MetricsSink } from './ports.ts';
 import type { Quarantined } from './collectBatch.ts';
@@ -9,8 +8,8 @@ import { dayOf, lakeKey, padTs, stateKeys } from './lakeLayout.ts';
 import { fromEventRows, toEventRows, type EventRows } from './eventRows.ts';
 import { compactDay } from './compactDay.ts';
 import { compareEvents, windowOf } from './windowOf.ts';
-import { renderAlert } from '../emit/renderAlert.ts';
-import { campaignAlert, campaignKeyOf, CAMPAIGN_COOLDOWN_MS, groupCampaigns } from '../emit/groupCampaigns.ts';
+import { planAlerts, type CampaignBook } from '../emit/planAlerts.ts';
+import { AlertOutbox } from './alertOutbox.ts';
 
 export interface EngineOptions {
   windowMs: number;
@@ -60,6 +59,8 @@ interface Snapshot {
   analysis: unknown;
   pending: Partial<Record<TableName, unknown[]>>;
   pendingHour: number | null;
+  /** Ongoing campaigns and the severity each has alerted at: committed with the window, like the analysis state. */
+  campaigns?: CampaignBook;
 }
 
 interface CloseItem {
@@ -67,6 +68,8 @@ interface CloseItem {
   version: number | null;
   /** Window of the last checkpoint (older items: every closed window was one, so `closedUpTo`). */
   checkpointWs: number | null;
+  /** `closedUpTo` when `finish` committed last: nothing has closed since. */
+  finishedAt: number | null;
 }
 
 const HOUR = 3_600_000;
@@ -79,7 +82,13 @@ const NO_ENDPOINTS: EndpointResolver = { templateOf: () => null, endpointInfo: (
 /** An analysis, optionally with discovery's resolver over its state (discovery itself, or a pipeline). */
 export type EngineAnalysis = Analysis<any> & { resolver?(state: any): EndpointResolver };
 const SNAPSHOT_KEEP_MS = HOUR;
-const ALERT_TTL_S = 30 * 86_400;
+/**
+ * `WINS#` items (which windows hold data) expire this long after their last write, in processing time. They
+ * are read until their window is closed and a checkpoint covers it (replay, buffer clean-up): an hour or so,
+ * or as long as a stalled stream keeps its windows open, which the event source bounds to a day (records
+ * older than that go to its failure queue).
+ */
+const WINDOW_INDEX_KEEP_S = 14 * 86_400;
 
 export interface IngestResult {
   events: number;
@@ -92,7 +101,9 @@ export interface IngestResult {
  * (one immutable object per batch and window, keyed by shard and first sequence number, so redelivery
  * overwrites instead of double counting) and advances the shard's watermark; `closeReady` closes every
  * window that all shards have passed, in order, exactly once (compare-and-set on the close pointer), runs
- * the analysis on it and writes findings, alerts and the new state.
+ * the analysis on it and writes findings and the new state. Its alerts are queued in the alert outbox before
+ * the close commits and published after it (at least once, deduplicated: see alertOutbox.ts), so a failed
+ * publish is retried by the next invocation instead of being lost or failing the batch.
  */
 export class WindowEngine {
   private readonly opts: EngineOptions;
@@ -106,6 +117,7 @@ export class WindowEngine {
    */
   private bufferCache = new Map<string, readonly AccessEvent[]>();
   private bufferCacheEvents = 0;
+  private readonly outbox: AlertOutbox;
 
   constructor(
     readonly analysis: EngineAnalysis,
@@ -114,6 +126,7 @@ export class WindowEngine {
     private readonly clock: () => number = Date.now,
   ) {
     this.opts = { ...DEFAULT_ENGINE_OPTIONS, ...options };
+    this.outbox = new AlertOutbox(ports.kv, ports.alerts, ports.metrics, analysis.name, clock);
   }
 
   private get objectPrefix() {
@@ -151,7 +164,7 @@ export class WindowEngine {
         const key = stateKeys.buffer(name, ws, id);
         await blobs.put(key, encodeJson(toEventRows(evs)), 'application/json');
         this.cacheBuffer(key, evs);
-        await kv.put(`WINS#${name}`, padTs(ws), { ws });
+        await kv.put(`WINS#${name}`, padTs(ws), { ws, expiresAt: Math.floor(this.now() / 1000) + WINDOW_INDEX_KEEP_S });
       }),
     );
     if (late.length) {
@@ -167,7 +180,7 @@ export class WindowEngine {
   private async readClose(): Promise<CloseItem> {
     const it = await this.ports.kv.get(this.pk, 'CLOSE');
     const closedUpTo = (it?.closedUpTo as number | undefined) ?? null;
-    return { closedUpTo, version: (it?.version as number | undefined) ?? null, checkpointWs: (it?.checkpointWs as number | undefined) ?? closedUpTo };
+    return { closedUpTo, version: (it?.version as number | undefined) ?? null, checkpointWs: (it?.checkpointWs as number | undefined) ?? closedUpTo, finishedAt: (it?.finishedAt as number | undefined) ?? null };
   }
 
   /** The event time up to which every active shard has delivered. */
@@ -197,13 +210,19 @@ export class WindowEngine {
    * watermarks (end of a replay).
    */
   async closeReady(opts: { force?: boolean; upTo?: number; max?: number } = {}): Promise<number> {
+    // Alerts an earlier invocation could not publish go first; those of the windows closed now right after.
+    await this.outbox.drain();
     const ready = opts.force ? (opts.upTo ?? Infinity) : (await this.globalWatermark()) - this.opts.latenessMs;
     const max = opts.max ?? this.opts.maxClosePerCall;
     let closed = 0;
+    let queued = 0;
     for (const ws of await this.pendingWindows()) {
       if (ws + this.opts.windowMs > ready || closed >= max) break;
-      if (await this.closeWindow(ws)) closed++;
+      const r = await this.closeWindow(ws);
+      queued += r.queued;
+      if (r.committed) closed++;
     }
+    if (queued) await this.outbox.drain();
     return closed;
   }
 
@@ -215,7 +234,7 @@ export class WindowEngine {
    * replayed windows never flush findings.
    */
   private async committedState(close: CloseItem): Promise<Snapshot> {
-    if (close.closedUpTo === null) return { analysis: this.analysis.initialState(), pending: {}, pendingHour: null };
+    if (close.closedUpTo === null) return { analysis: this.analysis.initialState(), pending: {}, pendingHour: null, campaigns: {} };
     if (this.live !== null && this.live.version === close.version) return this.live.snap;
     this.live = null;
     const from = close.checkpointWs ?? close.closedUpTo;
@@ -228,6 +247,8 @@ export class WindowEngine {
       const ctx: WindowContext = { windowStart: ws, windowEnd: ws + this.opts.windowMs, endpoints: this.resolverOf(snap.analysis) };
       const out = this.analysis.closeWindow(await this.windowEvents(ws), snap.analysis, ctx);
       this.addRows(out, snap, false);
+      // Their alerts were queued by the close that committed them: only the campaigns' memory is brought along.
+      this.planAlerts(out, snap, ws);
     }
     if (replay.length) this.ports.metrics.count('WindowsReplayed', replay.length);
     return snap;
@@ -316,11 +337,12 @@ export class WindowEngine {
     return all;
   }
 
-  private async closeWindow(ws: number): Promise<boolean> {
+  /** Closes one window; `queued` counts the alerts it handed to the outbox (also when another closer committed). */
+  private async closeWindow(ws: number): Promise<{ committed: boolean; queued: number }> {
     const { kv, blobs, metrics } = this.ports;
     const name = this.analysis.name;
     const close = await this.readClose();
-    if (close.closedUpTo !== null && ws <= close.closedUpTo) return false;
+    if (close.closedUpTo !== null && ws <= close.closedUpTo) return { committed: false, queued: 0 };
     const snap = await this.committedState(close);
     // From here the state object is being changed: it is live again only if this close commits.
     this.live = null;
@@ -329,7 +351,7 @@ export class WindowEngine {
     const we = ws + this.opts.windowMs;
     const ctx: WindowContext = { windowStart: ws, windowEnd: we, endpoints: this.resolverOf(snap.analysis) };
     const out = this.analysis.closeWindow(events, snap.analysis, ctx);
-    const flushed = await this.applyOutput(out, snap, ws);
+    const { flushed, queued } = await this.applyOutput(out, snap, ws);
     const last = close.checkpointWs;
     const checkpoint = last === null || flushed || ws - last >= this.opts.checkpointEveryMs;
     const key = stateKeys.snapshot(name, checkpoint ? ws : last!);
@@ -347,11 +369,14 @@ export class WindowEngine {
         await blobs.delete([...bufferKeys, ...(await this.retainedBuffers(last, ws - 1)), ...(await this.oldSnapshots(ws))]);
       }
     }
-    return ok;
+    return { committed: ok, queued };
   }
 
-  /** Adds a window's findings and sends its alerts; true when an earlier hour's findings were flushed first. */
-  private async applyOutput(out: AnalysisOutput, snap: Snapshot, ws: number): Promise<boolean> {
+  /**
+   * Adds a window's findings and queues its alerts in the outbox (published once the close has committed);
+   * `flushed` when an earlier hour's findings were written out first.
+   */
+  private async applyOutput(out: AnalysisOutput, snap: Snapshot, ws: number): Promise<{ flushed: boolean; queued: number }> {
     const hour = Math.floor(ws / HOUR) * HOUR;
     let flushed = false;
     if (snap.pendingHour !== null && snap.pendingHour !== hour) {
@@ -362,8 +387,15 @@ export class WindowEngine {
     }
     snap.pendingHour = hour;
     this.addRows(out, snap, true);
-    await this.sendAlerts(out.alerts ?? [], ws);
-    return flushed;
+    const plan = this.planAlerts(out, snap, ws);
+    if (plan.folded) this.ports.metrics.count('AlertsFoldedIntoCampaign', plan.folded);
+    if (plan.belowThreshold) this.ports.metrics.count('AlertsBelowThreshold', plan.belowThreshold);
+    return { flushed, queued: await this.outbox.enqueue(plan.deliver) };
+  }
+
+  /** Which of a window's alerts go out (threshold, campaigns), updating the campaigns in the state. */
+  private planAlerts(out: AnalysisOutput, snap: Snapshot, ws: number) {
+    return planAlerts(out.alerts ?? [], (snap.campaigns ??= {}), ws, ws + this.opts.windowMs, this.opts.minAlertSeverity);
   }
 
   private addRows(out: AnalysisOutput, snap: Snapshot, count: boolean): void {
@@ -379,80 +411,58 @@ export class WindowEngine {
   }
 
   /**
-   * Sends a window's alerts. Risk alerts of a distributed attack (same scenario and API, several actors, or
-   * an ongoing campaign) become one campaign alert, and a campaign that keeps going stays one alert until it
-   * has been quiet for an hour of event time.
-   */
-  private async sendAlerts(alerts: Alert[], ws: number): Promise<void> {
-    if (!alerts.length) return;
-    const { kv } = this.ports;
-    const we = ws + this.opts.windowMs;
-    const keys = [...new Set(alerts.filter((a) => a.kind === 'risk').map(campaignKeyOf))];
-    const last = new Map<string, number>();
-    for (const k of keys) {
-      const it = await kv.get(`CAMPAIGN#${this.analysis.name}`, k);
-      if (it && typeof it.lastTs === 'number' && ws - (it.lastTs as number) <= CAMPAIGN_COOLDOWN_MS) last.set(k, it.lastTs as number);
-    }
-    const { single, campaigns } = groupCampaigns(alerts, new Set(last.keys()));
-    for (const a of single) await this.sendAlert(a);
-    for (const c of campaigns) {
-      if (!last.has(c.key)) await this.sendAlert(campaignAlert(c, ws, we));
-      else this.ports.metrics.count('AlertsFoldedIntoCampaign', c.alerts.length);
-      await kv.put(`CAMPAIGN#${this.analysis.name}`, c.key, { lastTs: we, expiresAt: Math.floor(we / 1000) + ALERT_TTL_S });
-    }
-  }
-
-  /**
    * Findings are written once per event-time hour and analysis (deterministic key), so Athena reads a few
    * objects per partition instead of one per window.
    */
   private async flushPending(snap: Snapshot): Promise<void> {
+    await this.writePending(snap);
+    snap.pending = {};
+  }
+
+  /** Writes the open hour's findings objects (each holds every row of its hour, so a rewrite replaces it whole). */
+  private async writePending(snap: Snapshot): Promise<void> {
     if (snap.pendingHour === null) return;
     for (const [table, rows] of Object.entries(snap.pending) as Array<[TableName, unknown[]]>) {
       if (!rows.length) continue;
       await this.ports.blobs.put(lakeKey(table, snap.pendingHour, `${this.objectPrefix}${this.analysis.name}-${padTs(snap.pendingHour)}`), encodeNdjson(rows), 'application/x-ndjson');
     }
-    snap.pending = {};
   }
 
-  private async sendAlert(a: Alert): Promise<void> {
-    if (SEVERITY_ORDER[a.severity] < SEVERITY_ORDER[this.opts.minAlertSeverity]) return;
-    // One incident, one alert: the dedup key is claimed before publishing, so a redelivered window or a
-    // concurrent closer cannot send it twice.
-    const fresh = await this.ports.kv.putIfAbsent(`ALERT#${a.dedupKey}`, 'A', { ts: a.ts, subject: a.subject, expiresAt: Math.floor(a.ts / 1000) + ALERT_TTL_S });
-    if (!fresh) {
-      this.ports.metrics.count('AlertsDeduplicated', 1);
-      return;
-    }
-    const r = renderAlert(a);
-    await this.ports.alerts.publish(r.subject, r.message, r.attributes);
-    this.ports.metrics.count('AlertsSent', 1);
-  }
-
-  /** End of a replay: every remaining window is closed and open findings are written out. */
+  /**
+   * End of a replay: every remaining window is closed and open findings are written out. Safe to repeat: a
+   * finish that has committed for the last closed window is not run again (its end-of-stream rows would be
+   * written twice), and the open hour stays open in the state, so that a later run going on in that hour
+   * writes its object again with these rows and its own instead of replacing them.
+   */
   async finish(): Promise<void> {
     const close = await this.readClose();
     if (close.closedUpTo === null) return;
+    if (close.finishedAt !== close.closedUpTo) await this.finishOnce(close, close.closedUpTo);
+    await this.outbox.drain();
+  }
+
+  private async finishOnce(close: CloseItem, closedUpTo: number): Promise<void> {
     const snap = await this.committedState(close);
     this.live = null;
-    const we = close.closedUpTo + this.opts.windowMs;
+    const we = closedUpTo + this.opts.windowMs;
     const ctx: WindowContext = {
-      windowStart: close.closedUpTo,
+      windowStart: closedUpTo,
       windowEnd: we,
       endpoints: this.resolverOf(snap.analysis),
     };
     if (this.analysis.finish) {
       const out = this.analysis.finish(snap.analysis, ctx);
-      await this.applyOutput(out, snap, close.closedUpTo);
+      await this.applyOutput(out, snap, closedUpTo);
     }
     // The last day stays hourly: a later run may still add hours to it (earlier days were compacted on the way).
-    await this.flushPending(snap);
-    const key = stateKeys.snapshot(this.analysis.name, close.closedUpTo);
+    await this.writePending(snap);
+    const key = stateKeys.snapshot(this.analysis.name, closedUpTo);
     await this.ports.blobs.put(key, encodeJson(snap), 'application/json');
     const version = (close.version ?? 0) + 1;
-    if (await this.ports.kv.putIfVersion(this.pk, 'CLOSE', { closedUpTo: close.closedUpTo, version, snapshotKey: key, checkpointWs: close.closedUpTo }, 'version', close.version)) {
+    const done = { closedUpTo, version, snapshotKey: key, checkpointWs: closedUpTo, finishedAt: closedUpTo };
+    if (await this.ports.kv.putIfVersion(this.pk, 'CLOSE', done, 'version', close.version)) {
       this.live = { version, snap };
-      await this.ports.blobs.delete([...(await this.retainedBuffers(close.checkpointWs, close.closedUpTo)), ...(await this.oldSnapshots(close.closedUpTo))]);
+      await this.ports.blobs.delete([...(await this.retainedBuffers(close.checkpointWs, closedUpTo)), ...(await this.oldSnapshots(closedUpTo))]);
     }
   }
 

@@ -1,5 +1,6 @@
 import type { AccessEvent, NormalizeResult, RejectReason } from './types.ts';
 import { DEFAULT_FIELD_MAPPING, type FieldMapping } from './fieldMapping.ts';
+import { cutAt } from './cutAt.ts';
 
 export interface NormalizeOptions {
   mapping?: FieldMapping;
@@ -9,23 +10,47 @@ export interface NormalizeOptions {
    */
   referenceTs?: number;
   maxSkewMs?: number;
+  /**
+   * When the record reached the stream (Kinesis `approximateArrivalTimestamp`, set by Kinesis, not by the
+   * producer). A request cannot have been made after its log arrived: one more than `maxFutureMs` after it
+   * is rejected as `timestamp_out_of_range`, so that no single line can move event time ahead.
+   */
+  arrivalTs?: number;
+  maxFutureMs?: number;
+  /**
+   * A log event without its CloudWatch Logs timestamp is bounded by the arrival on the other side too: older
+   * than this before it is more than CloudWatch Logs accepts (14 days) and is rejected.
+   */
+  maxAgeMs?: number;
   /** Canonical string for the few-valued fields (domain, stage, protocol, route, user agent); see createInterner. */
   intern?: (s: string) => string;
 }
 
-/** Messages longer than this are not access-log lines we can trust (a 1 MB user agent, a stack dump). */
-export const MAX_MESSAGE_BYTES = 16 * 1024;
-const MAX_UA = 512;
-const MAX_ERROR = 1024;
-const MAX_PATH = 2048;
-/** Without a reference time, accept 2010..2100: older or later values are corrupt, not late. */
+/**
+ * CloudWatch Logs' own limit for one log event (256 KB): a longer message cannot be one, so it is rejected
+ * whole. Anything up to it is parsed, and its oversized fields are cut (see FIELD_CAPS).
+ */
+export const MAX_MESSAGE_BYTES = 256 * 1024;
+/** Longest value kept per field; a longer one is cut, and the event says which (`truncated`). */
+export const FIELD_CAPS = {
+  requestId: 128, ip: 64, httpMethod: 16, path: 2048, query: 2048, resourcePath: 2048, protocol: 32, userAgent: 512,
+  principalId: 256, apiKeyId: 128, domainName: 253, stage: 128, errorMessage: 1024,
+} as const;
+export const MAX_SAMPLE = 2048;
+/** Clock skew allowed between the gateway and the stream. */
+export const DEFAULT_MAX_FUTURE_MS = 5 * 60_000;
+/** CloudWatch Logs takes no event older than 14 days; one more day for the gateway's own delay. */
+export const DEFAULT_MAX_AGE_MS = 15 * 86_400_000;
+/** Without a reference time, accept 2010..2100 (exclusive): older or later values are corrupt, not late. */
 const MIN_TS = Date.UTC(2010, 0, 1);
 const MAX_TS = Date.UTC(2100, 0, 1);
 const DAY = 86_400_000;
+/** Arrival times before this are placeholders (0 in hand-made records), not a stream's clock. */
+const PLAUSIBLE_ARRIVAL = MIN_TS;
 
 const reject = (reason: RejectReason, detail: string, raw: string): NormalizeResult => ({
   ok: false,
-  rejection: { reason, detail, sample: raw.length > 2048 ? raw.slice(0, 2048) + `...(${raw.length} chars)` : raw },
+  rejection: { reason, detail, sample: raw.length > MAX_SAMPLE ? cutAt(raw, MAX_SAMPLE) + `...(${raw.length} chars)` : raw },
 });
 
 const MONTHS: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 };
@@ -41,6 +66,16 @@ export function parseClfTime(s: string): number {
 
 const same = (s: string) => s;
 
+/** Fields cut by {@link cap} in the line being normalized (one line at a time: no closure per line). */
+let cutFields: string | undefined;
+
+function cap(v: string, field: keyof typeof FIELD_CAPS): string {
+  const max = FIELD_CAPS[field];
+  if (v.length <= max) return v;
+  cutFields = cutFields === undefined ? field : `${cutFields},${field}`;
+  return cutAt(v, max);
+}
+
 const scalar = (v: unknown): boolean => v === undefined || v === null || typeof v === 'string' || typeof v === 'number';
 
 const wrongType = (k: string, v: unknown, raw: string): NormalizeResult => reject('wrong_type', `field "${k}" is ${Array.isArray(v) ? 'an array' : typeof v}`, raw);
@@ -55,7 +90,8 @@ function str(v: unknown): string | null {
   if (v === undefined || v === null) return null;
   if (typeof v === 'string') return v === '-' || v === '' ? null : v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  return undefined as never;
+  // Objects and arrays in a field that is not checked by scalar(): as good as missing.
+  return null;
 }
 
 function num(v: unknown): number | null {
@@ -92,7 +128,7 @@ export function stripStage(path: string, domainName: string, stage: string): str
  * if (r.ok) use(r.event); else quarantine(r.rejection);
  */
 export function normalizeRecord(raw: string, opts: NormalizeOptions = {}): NormalizeResult {
-  if (raw.length > MAX_MESSAGE_BYTES) return reject('field_too_large', `message is ${raw.length} chars (max ${MAX_MESSAGE_BYTES})`, raw);
+  if (raw.length > MAX_MESSAGE_BYTES) return reject('field_too_large', `message is ${raw.length} chars, more than a CloudWatch Logs event can hold (${MAX_MESSAGE_BYTES})`, raw);
   if (raw.includes('\uFFFD')) return reject('invalid_utf8', 'message holds bytes that are not valid UTF-8', raw);
   const first = raw.charCodeAt(0);
   if (first !== 123 /* { */) {
@@ -124,7 +160,6 @@ export function normalizeRecord(raw: string, opts: NormalizeOptions = {}): Norma
     return reject('missing_field', `missing ${miss}`, raw);
   }
   if (!rawPath.startsWith('/')) return reject('wrong_type', `field "${m.path}" does not start with "/"`, raw);
-  if (rawPath.length > MAX_PATH) return reject('field_too_large', `path is ${rawPath.length} chars`, raw);
   let ts = num(o[m.requestTimeEpoch]);
   if (ts === null) {
     const t = str(o[m.requestTime]);
@@ -133,42 +168,57 @@ export function normalizeRecord(raw: string, opts: NormalizeOptions = {}): Norma
   if (ts === null) return reject('missing_field', `missing ${m.requestTimeEpoch} and ${m.requestTime}`, raw);
   if (!Number.isFinite(ts)) return reject('bad_timestamp', `unparseable time "${String(o[m.requestTimeEpoch] ?? o[m.requestTime])}"`, raw);
   if (ts < 1e11) ts *= 1000; // seconds, as some custom formats log it
+  if (ts < MIN_TS || ts >= MAX_TS) return reject('timestamp_out_of_range', `request time ${ts} outside 2010..2100`, raw);
   if (opts.referenceTs !== undefined) {
     const skew = opts.maxSkewMs ?? DAY;
     if (Math.abs(ts - opts.referenceTs) > skew) return reject('timestamp_out_of_range', `request time ${new Date(ts).toISOString()} is more than ${skew / 3_600_000} h from the log event time`, raw);
-  } else if (ts < MIN_TS || ts > MAX_TS) return reject('timestamp_out_of_range', `request time ${ts} outside 2010..2100`, raw);
+  }
+  const arrival = opts.arrivalTs;
+  if (arrival !== undefined && arrival >= PLAUSIBLE_ARRIVAL) {
+    const ahead = opts.maxFutureMs ?? DEFAULT_MAX_FUTURE_MS;
+    if (ts - arrival > ahead) return reject('timestamp_out_of_range', `request time ${new Date(ts).toISOString()} is after the record reached the stream (${new Date(arrival).toISOString()}, ${ahead / 60_000} min skew allowed)`, raw);
+    const age = opts.maxAgeMs ?? DEFAULT_MAX_AGE_MS;
+    if (opts.referenceTs === undefined && arrival - ts > age) return reject('timestamp_out_of_range', `request time ${new Date(ts).toISOString()} is more than ${age / 86_400_000} days before the record reached the stream`, raw);
+  }
   const status = num(rawStatus);
   if (status === null || !Number.isInteger(status) || status < 100 || status > 599) return reject('wrong_type', `status "${String(rawStatus)}" is not an HTTP status`, raw);
-  const domainName = str(o[m.domainName]) ?? '-';
-  const stage = str(o[m.stage]) ?? '';
+  // Oversized fields are cut, not the line rejected: an attacker padding the user agent must not vanish from the
+  // analysis. Which fields were cut travels with the event.
+  cutFields = undefined;
+  const domainName = cap(str(o[m.domainName]) ?? '-', 'domainName');
+  const stage = cap(str(o[m.stage]) ?? '', 'stage');
   const q = rawPath.indexOf('?');
-  const pathOnly = q >= 0 ? rawPath.slice(0, q) : rawPath;
-  const ua = str(o[m.userAgent]) ?? '';
+  const pathOnly = cap(q >= 0 ? rawPath.slice(0, q) : rawPath, 'path');
+  const ua = cap(str(o[m.userAgent]) ?? '', 'userAgent');
   const err = str(o[m.errorMessage]);
   const len = num(o[m.responseLength]);
   const il = num(o[m.integrationLatency]);
   const rl = num(o[m.responseLatency]);
   const intern = opts.intern ?? same;
-  const resourcePath = cleanResourcePath(str(o[m.resourcePath]));
+  const rp = str(o[m.resourcePath]);
+  const resourcePath = cleanResourcePath(rp === null ? null : cap(rp, 'resourcePath'));
+  const principalId = str(o[m.principalId]);
+  const apiKeyId = str(o[m.apiKeyId]);
   const ev: AccessEvent = {
-    requestId: requestId.slice(0, 128),
+    requestId: cap(requestId, 'requestId'),
     ts: Math.trunc(ts),
-    ip: ip.slice(0, 64),
-    method: upper(method).slice(0, 16),
+    ip: cap(ip, 'ip'),
+    method: upper(cap(method, 'httpMethod')),
     path: stripStage(pathOnly, domainName, stage),
-    query: q >= 0 ? rawPath.slice(q + 1) : '',
+    query: q >= 0 ? cap(rawPath.slice(q + 1), 'query') : '',
     resourcePath: resourcePath === null ? null : intern(resourcePath),
     status,
-    protocol: intern(str(o[m.protocol]) ?? ''),
+    protocol: intern(cap(str(o[m.protocol]) ?? '', 'protocol')),
     responseLength: len !== null && Number.isFinite(len) ? len : 0,
-    userAgent: intern(ua.length > MAX_UA ? ua.slice(0, MAX_UA) : ua),
-    principalId: str(o[m.principalId])?.slice(0, 256) ?? null,
-    apiKeyId: str(o[m.apiKeyId])?.slice(0, 128) ?? null,
+    userAgent: intern(ua),
+    principalId: principalId === null ? null : cap(principalId, 'principalId'),
+    apiKeyId: apiKeyId === null ? null : cap(apiKeyId, 'apiKeyId'),
     integrationLatency: il !== null && Number.isFinite(il) ? il : null,
     responseLatency: rl !== null && Number.isFinite(rl) ? rl : null,
-    domainName: intern(domainName.slice(0, 253)),
+    domainName: intern(domainName),
     stage: intern(stage),
-    errorMessage: err ? err.slice(0, MAX_ERROR) : null,
+    errorMessage: err ? cap(err, 'errorMessage') : null,
+    truncated: cutFields,
   };
   return { ok: true, event: ev };
 }

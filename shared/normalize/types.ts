@@ -25,6 +25,11 @@ export interface AccessEvent {
   domainName: string;
   stage: string;
   errorMessage: string | null;
+  /**
+   * The fields that were over their cap and cut (`userAgent,errorMessage`, names as in the recommended
+   * format); undefined when none was. The normalizer always sets the property, so that every event has it.
+   */
+  truncated?: string;
 }
 
 /** Why a record was rejected; counted in metrics and kept in quarantine. */
@@ -45,7 +50,7 @@ export type RejectReason =
 export interface Rejection {
   reason: RejectReason;
   detail: string;
-  /** The offending input, truncated for quarantine. */
+  /** The offending input, truncated for quarantine (and masked before it is stored). */
   sample: string;
 }
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { fingerprintRows } from './uaFingerprints.ts';
 import type { AccessEvent } from '../normalize/types.ts';
 import type { Analysis, AnalysisOutput, WindowContext } from '../engine/types.ts';
-import type { ActorRow, Alert, RiskEventRow } from '../emit/rows.ts';
+import type { ActorRow, Alert, RiskEventRow, Severity } from '../emit/rows.ts';
 import { SEVERITY_ORDER } from '../emit/rows.ts';
 import type { Detector, DetectorInput } from './detector.ts';
 import { DETECTORS } from './detectors/index.ts';
@@ -158,11 +158,12 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
       const evidence: Record<string, unknown> = {};
       for (const f of v.findings) evidence[f.detector] = f.evidence;
       if (type === 'ip') evidence.network = subnetOf(id);
-      riskEvents.push({
+      const row: RiskEventRow = {
         actor_type: type, actor: id, window_start: iso(ctx.windowStart), window_end: iso(ctx.windowEnd), score: v.score,
         severity: v.severity, scenario: v.scenario, detectors: v.detectors, domain_name: v.domain, evidence: JSON.stringify(evidence),
-        related_actors: v.related,
-      });
+        related_actors: v.related, incident_id: '',
+      };
+      riskEvents.push(row);
       state.stats.riskEvents++;
       // Profile: risk, flagged (so it does not train baselines), scenario.
       const p = state.profiles[v.actor] ?? addProfile(state, v.actor, newProfile(type, ctx.windowStart));
@@ -170,30 +171,37 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
       p.riskTs = ctx.windowEnd;
       p.flagged = ctx.windowEnd + FLAG_HOLD_MS;
       p.scen = v.scenario;
-      // Incident: one per actor until it has been quiet for the cooldown; one alert when it opens, one more if it escalates.
+      // Incident: one per actor until it has been quiet for the cooldown; one alert when it opens, one more at each severity it escalates to.
       let inc = state.incidents[v.actor];
       const fresh = !inc || ctx.windowStart - inc.last > cooldown;
       if (fresh) {
         inc = state.incidents[v.actor] = { id: incidentId(v.actor, ctx.windowStart), start: ctx.windowStart, last: ctx.windowEnd, score: v.score, severity: v.severity, scenario: v.scenario, windows: 0 };
       }
-      const escalated = !fresh && SEVERITY_ORDER[v.severity] > SEVERITY_ORDER[inc.severity as keyof typeof SEVERITY_ORDER] && v.severity === 'critical';
+      // Triage of incidents is keyed by this id (the one in the incident's alert): each window's row carries it.
+      row.incident_id = inc.id;
+      // The severity this incident has alerted at (a state from before `alerted`: its severity, which its alerts had).
+      const alertedAt = fresh ? undefined : ((inc.alerted ?? inc.severity) as Severity);
       inc.last = ctx.windowEnd; inc.windows++;
       if (v.score > inc.score) { inc.score = v.score; inc.severity = v.severity; inc.scenario = v.scenario; }
+      const isFolded = folded.has(v.actor);
+      const members = isFolded ? [] : alsoSeenAs.get(v.actor) ?? [];
+      const severity = groupSeverity(v, members);
+      // Each severity an incident reaches alerts once, under a key of its own (the engine drops those below its threshold).
+      const escalated = alertedAt !== undefined && SEVERITY_ORDER[severity] > SEVERITY_ORDER[alertedAt];
+      if (fresh || escalated) inc.alerted = severity;
       // The address of an account's incident is part of it: the account's alert names it (see linkedIdentities).
-      if ((fresh || escalated) && folded.has(v.actor)) state.stats.alertsFolded = (state.stats.alertsFolded ?? 0) + 1;
+      if ((fresh || escalated) && isFolded) state.stats.alertsFolded = (state.stats.alertsFolded ?? 0) + 1;
       else if (fresh || escalated) {
-        const members = alsoSeenAs.get(v.actor) ?? [];
         const seenAs = members.map((x) => ({ ...splitActorKey(x.actor), score: x.score }));
-        const severity = groupSeverity(v, members);
         state.stats.alerts++;
         alerts.push({
-          dedupKey: `risk:${inc.id}`, kind: 'risk', severity, ts: ctx.windowEnd,
+          dedupKey: escalated ? `risk:${inc.id}:${severity}` : `risk:${inc.id}`, kind: 'risk', severity, ts: ctx.windowEnd,
+          ...(escalated ? { escalatedFrom: alertedAt } : {}),
           subject: `[apiscope] ${severity} ${v.scenario} by ${type} ${id}${seenAs.length === 1 ? ` (${seenAs[0].type} ${seenAs[0].id})` : ''} on ${v.domain}`,
           body: {
             actorType: type, actor: id, score: v.score, scenario: v.scenario, detectors: v.detectors, domain: v.domain, incidentStart: iso(inc.start),
             window: { start: iso(ctx.windowStart), end: iso(ctx.windowEnd) }, related: v.related.slice(0, 10), evidence,
             alsoSeenAs: seenAs.length ? seenAs.map((x) => ({ actorType: x.type, actor: x.id, score: x.score })) : undefined,
-            escalation: escalated || undefined,
           },
         });
       }

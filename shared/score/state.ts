@@ -108,6 +108,8 @@ export interface Incident {
   severity: string;
   scenario: string;
   windows: number;
+  /** The highest severity an alert of this incident had (absent in states written before it was kept). */
+  alerted?: string;
 }
 
 export const ACC_HALF_LIFE_MS = 2 * 3600_000;

@@ -10,6 +10,9 @@ import { simulateTraffic } from '../../local/simulator.ts';
 import { ENV } from '../../shared/config/env.ts';
 import { REPO_ROOT } from '../../infra/apiscopeApp.ts';
 import { fakeAthenaOnDuckDb } from '../support/duckdbAthena.ts';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { startEmulators, type Emulators } from '../../local/emulators.ts';
+import { DynamoTriageStore } from '../../adapters/dynamoTriageStore.ts';
 import { BAD_REQUESTS } from './badRequests.ts';
 
 /**
@@ -20,7 +23,9 @@ import { BAD_REQUESTS } from './badRequests.ts';
  */
 type Handler = (event: APIGatewayProxyEventV2WithIAMAuthorizer, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
-const doc = parse(readFileSync(join(REPO_ROOT, 'docs/openapi-findings-api.yaml'), 'utf8'));
+const doc = parse(readFileSync(join(REPO_ROOT, 'docs/openapi.yaml'), 'utf8'));
+let emu: Emulators;
+let dynamodb: DynamoDBClient;
 let dir: string;
 let handler: Handler;
 let athena: ReturnType<typeof fakeAthenaOnDuckDb>;
@@ -30,6 +35,15 @@ beforeAll(async () => {
   process.env[ENV.athenaWorkGroup] = 'Apiscope-findings';
   process.env[ENV.glueDatabase] = 'apiscope_findings';
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  // Triage lives in the state table: dynalite through the real client (the SDK reads its endpoint from env).
+  emu = await startEmulators();
+  Object.assign(process.env, { AWS_ENDPOINT_URL_DYNAMODB: emu.endpoints.dynamodb, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'AKIDLOCAL', AWS_SECRET_ACCESS_KEY: 'local', [ENV.table]: 'apiscope-state' });
+  dynamodb = new DynamoDBClient({});
+  await dynamodb.send(new CreateTableCommand({
+    TableName: 'apiscope-state', BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+  }));
   dir = mkdtempSync(join(tmpdir(), 'api-handler-'));
   writeFileSync(join(dir, 'in.ndjson'), simulateTraffic({ seed: 4, hours: 3, rate: 30 }).lines.join('\n'));
   await runReplay({ input: join(dir, 'in.ndjson'), out: join(dir, 'lake'), shards: 1, quiet: true });
@@ -38,7 +52,8 @@ beforeAll(async () => {
   athena = fakeAthenaOnDuckDb(lake.con, { pageSize: 7 });
   ({ handler } = (await import('../../functions/api/index.ts')) as unknown as { handler: Handler });
 });
-afterAll(() => {
+afterAll(async () => {
+  await emu?.stop();
   athena?.fake.restore();
   close?.();
   rmSync(dir, { recursive: true, force: true });
@@ -51,13 +66,14 @@ const context = {
 } as Context;
 
 /** An HTTP API (payload 2.0) event as API Gateway sends it for a signed GET on route `route` of stage v1. */
-function httpApiEvent(route: string, query: Record<string, string> = {}, pathParameters: Record<string, string> = {}): APIGatewayProxyEventV2WithIAMAuthorizer {
+function httpApiEvent(route: string, query: Record<string, string> = {}, pathParameters: Record<string, string> = {}, method = 'GET', body?: string): APIGatewayProxyEventV2WithIAMAuthorizer {
   const path = `/v1${route.replace(/\{(\w+)\}/g, (_, p: string) => pathParameters[p]!)}`;
   const rawQueryString = new URLSearchParams(query).toString();
   return {
     version: '2.0',
-    routeKey: `GET ${route}`,
+    routeKey: `${method} ${route}`,
     rawPath: path,
+    ...(body !== undefined ? { body: Buffer.from(body).toString('base64') } : {}),
     rawQueryString,
     headers: { host: 'abc123def4.execute-api.eu-west-1.amazonaws.com', 'user-agent': 'awscurl/0.36', 'x-amz-date': '20261123T101500Z', 'x-forwarded-for': '203.0.113.9' },
     // API Gateway leaves these keys out when there is nothing in them.
@@ -74,14 +90,15 @@ function httpApiEvent(route: string, query: Record<string, string> = {}, pathPar
       },
       domainName: 'abc123def4.execute-api.eu-west-1.amazonaws.com',
       domainPrefix: 'abc123def4',
-      http: { method: 'GET', path, protocol: 'HTTP/1.1', sourceIp: '203.0.113.9', userAgent: 'awscurl/0.36' },
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '203.0.113.9', userAgent: 'awscurl/0.36' },
       requestId: 'Xyz12abcFiAEMxw=',
-      routeKey: `GET ${route}`,
+      routeKey: `${method} ${route}`,
       stage: 'v1',
       time: '23/Nov/2026:10:15:00 +0000',
       timeEpoch: 1795428900000,
     },
-    isBase64Encoded: false,
+    // API Gateway base64-encodes bodies it does not know to be text.
+    isBase64Encoded: body !== undefined,
   };
 }
 
@@ -98,7 +115,7 @@ function expectDocumentedTypes(item: Record<string, unknown>, schemaName: string
   for (const [key, prop] of Object.entries(schema.properties as Record<string, { type?: string; $ref?: string; items?: { type: string } }>)) {
     const v = item[key];
     if (v === null || v === undefined) continue;
-    const type = prop.$ref ? 'string' : prop.type;
+    const type = prop.$ref ? (doc.components.schemas[prop.$ref.split('/').pop()!].type ?? 'string') : prop.type;
     const where = `${schemaName}.${key} = ${JSON.stringify(v)}`;
     if (type === 'integer') expect(Number.isInteger(v), where).toBe(true);
     else if (type === 'array') {
@@ -135,7 +152,7 @@ describe('functions/api handler (HTTP API event -> Athena on DuckDB -> JSON)', (
     expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
     for (const d of list.body.items) expectDocumentedTypes(d, 'Defect');
     const one = await get('/defects/{defectId}', {}, { defectId: list.body.items[0].defect_id });
-    expect(one).toEqual({ status: 200, body: list.body.items[0] });
+    expect(one).toEqual({ status: 200, body: { ...list.body.items[0], triage: { ...list.body.items[0].triage, history: [] } } });
     expect(await get('/defects/{defectId}', {}, { defectId: 'no-such-defect' })).toEqual({ status: 404, body: { message: 'no defect no-such-defect' } });
   });
 
@@ -158,6 +175,19 @@ describe('functions/api handler (HTTP API event -> Athena on DuckDB -> JSON)', (
       expect(Number.isInteger(r.score)).toBe(true);
       expect(Array.isArray(r.detectors)).toBe(true);
     }
+  });
+
+  it('records the IAM caller of a PATCH as who changed the triage, in DynamoDB', async () => {
+    const id = (await get('/defects', { limit: '1' })).body.items[0].defect_id;
+    const r = await handler(httpApiEvent('/defects/{defectId}', {}, { defectId: id }, 'PATCH', JSON.stringify({ status: 'acknowledged', owner: 'team-cards' })), context);
+    expect(r.statusCode).toBe(200);
+    const arn = 'arn:aws:sts::111122223333:assumed-role/SecurityAnalyst/analyst';
+    expect(JSON.parse(r.body as string)).toMatchObject({ status: 'acknowledged', owner: 'team-cards', updatedBy: arn });
+    const stored = (await new DynamoTriageStore(dynamodb, 'apiscope-state').get('defect', id))!;
+    expect(stored.history.map((h) => [h.by, h.field, h.to])).toEqual([[arn, 'status', 'acknowledged'], [arn, 'owner', 'team-cards']]);
+    expect((await get('/defects', { triageStatus: 'acknowledged' })).body.items.map((d: any) => d.defect_id)).toEqual([id]);
+    const bad = await handler(httpApiEvent('/defects/{defectId}', {}, { defectId: id }, 'PATCH', '{"status":"done"}'), context);
+    expect([bad.statusCode, JSON.parse(bad.body as string).message]).toEqual([400, 'status: must be one of open, acknowledged, in_progress, accepted_risk, false_positive, fixed']);
   });
 
   it('answers every bad request 400 with its message, before any query runs', async () => {

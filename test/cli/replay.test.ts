@@ -64,7 +64,7 @@ describe('apiscope replay and query', () => {
 
   it('rejects garbage lines by reason, keeps them in quarantine, and finds the same things', async () => {
     const lines = gunzipSync(readFileSync(input)).toString().trim().split('\n');
-    const garbage = ['{"requestId": "trunc', 'GET /index.html HTTP/1.1 200', JSON.stringify({ requestId: 'x', path: 5 }), '{"requestId":"big","userAgent":"' + 'A'.repeat(100_000) + '"}', '[]'];
+    const garbage = ['{"requestId": "trunc', 'GET /index.html HTTP/1.1 200', JSON.stringify({ requestId: 'x', path: 5 }), '{"requestId":"big","userAgent":"' + 'A'.repeat(300_000) + '"}', '[]'];
     const mixed = lines.flatMap((l, i) => (i % 100 === 50 ? [l, garbage[(i / 100) % garbage.length | 0]] : [l]));
     const dirty = join(dir, 'dirty.ndjson');
     writeFileSync(dirty, mixed.join('\n') + '\n');

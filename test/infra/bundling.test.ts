@@ -9,12 +9,12 @@ import { ANALYSIS_FUNCTIONS } from '../../infra/constructs/analysisFunctions.ts'
 import { cdkJsonContext } from './synth.ts';
 
 // Real esbuild bundling of functions/<name>/index.ts (about 5-15 s): what `cdk deploy` ships.
-const OPTIONAL = ['report', 'api'].filter((n) => existsSync(join(DEFAULT_CODE.functionsDir, n, 'index.ts')));
+const OPTIONAL = ['report', 'api', 'tickets'].filter((n) => existsSync(join(DEFAULT_CODE.functionsDir, n, 'index.ts')));
 
 describe('real bundling', () => {
   it('bundles each function to an ESM index.mjs with the AWS SDK left out', () => {
     const outdir = mkdtempSync(join(tmpdir(), 'apiscope-bundle-'));
-    const app = new App({ outdir, builtinCloudFormationValidation: false, context: { ...cdkJsonContext(), apiscope: { createDemoApi: true } } });
+    const app = new App({ outdir, builtinCloudFormationValidation: false, context: { ...cdkJsonContext(), apiscope: { createDemoApi: true, tickets: { connector: 'webhook', baseUrl: 'https://hooks.bank.example/apiscope' } } } });
     buildApp(app, { nag: false });
     app.synth();
     const assets = readdirSync(outdir).filter((d) => d.startsWith('asset.'));

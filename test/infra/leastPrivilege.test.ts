@@ -144,7 +144,7 @@ describe('least privilege of the analysis function', () => {
     for (const f of stack.analysis.functions) {
       const ddb = permissions(f.spec.name).filter((p) => p.action.startsWith('dynamodb:'));
       expect(new Set(ddb.map((p) => p.resource))).toEqual(new Set([arnOf(stack.state.table)]));
-      expect(ddb.map((p) => p.action).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+      expect(ddb.map((p) => p.action).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     }
   });
 

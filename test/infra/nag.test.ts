@@ -13,6 +13,7 @@ const FULL = {
   rulesUri: 's3://apiscope-config/rules.yaml',
   specUri: 's3://apiscope-config/openapi.yaml',
   reputationUri: 's3://apiscope-config/reputation.json',
+  tickets: { connector: 'jira', baseUrl: 'https://bank.atlassian.net', project: 'SEC' },
 };
 const MINIMAL = { logGroupNames: ['/aws/apigateway/orders-access'] };
 const WITH_CENTRAL = {

@@ -386,9 +386,18 @@ describe('alerts and observability', () => {
       Namespace: 'AWS/Kinesis',
       AlarmActions: [ops],
     });
-    // Four per consumer (one consumer) and stream write throttling.
-    expect(stack.observability.alarms).toHaveLength(5);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 5 + (stack.report ? 1 : 0) + (stack.findingsApi ? 1 : 0));
+    // Alerts that could not be published wait in the outbox; these two say so (SNS never fails a batch).
+    for (const f of stack.analysis.functions) {
+      for (const [metric, statistic, periods] of [['AlertOutboxDepth', 'Minimum', 3], ['AlertPublishFailed', 'Sum', 2]] as const) {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          MetricName: metric, Namespace: 'apiscope', Statistic: statistic, EvaluationPeriods: periods, Threshold: 1,
+          Dimensions: [{ Name: 'service', Value: f.spec.name }], AlarmActions: [ops],
+        });
+      }
+    }
+    // Six per consumer (one consumer) and stream write throttling.
+    expect(stack.observability.alarms).toHaveLength(7);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 7 + (stack.report ? 1 : 0) + (stack.findingsApi ? 1 : 0));
   });
 
   it('has a dashboard with records in, rejected, findings out, iterator age, errors and throttles', () => {

@@ -69,4 +69,39 @@ describe('normalizeRecord', () => {
     expect(() => parseFieldMapping({ sourceIp: 'ip' })).toThrow(FieldMappingError);
     expect(() => parseFieldMapping({ sourceIp: 'ip' })).toThrow(/unknown apiscope field "sourceIp"/);
   });
+
+  it('parses a line up to CloudWatch Logs\' 256 KB, cuts each oversized field and says which', () => {
+    const ua = 'python-requests/2.32.3 ' + 'A'.repeat(17_000);
+    const r = norm(accessLine({ userAgent: ua, errorMessage: 'e'.repeat(200_000), path: '/v1/' + 'p'.repeat(3000) + '?q=' + 'x'.repeat(5000) }));
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.event.userAgent).toBe(ua.slice(0, 512));
+    expect(r.event.errorMessage?.length).toBe(1024);
+    expect(r.event.path.length).toBe(2048);
+    expect(r.event.query.length).toBe(2048);
+    expect(r.event.truncated).toBe('path,userAgent,query,errorMessage');
+    const plain = norm(accessLine());
+    expect(plain.ok && plain.event.truncated).toBeUndefined();
+    expect(reason(JSON.stringify({ ...accessLine(), userAgent: 'x'.repeat(256 * 1024) }))).toBe('field_too_large');
+  });
+
+  it('cuts before a value that the limit falls in, so that no first digits of a number are kept', () => {
+    const ua = 'x'.repeat(505) + ' 13812345678 tail';
+    const r = norm(accessLine({ userAgent: ua }));
+    expect(r.ok && r.event.userAgent).toBe('x'.repeat(505) + ' ');
+  });
+
+  it('bounds event time by the arrival on the stream: a few minutes of clock skew after it, and 2100 never', () => {
+    const t = 1795428000000;
+    const at = (ts: number, opts: Record<string, number>) => reason(JSON.stringify(accessLine({ requestTimeEpoch: String(ts) })), opts);
+    expect(at(t + 4 * 60_000, { arrivalTs: t })).toBe('ok');
+    expect(at(t + 6 * 60_000, { arrivalTs: t })).toBe('timestamp_out_of_range');
+    expect(at(Date.UTC(2099, 0, 1), { arrivalTs: t, referenceTs: Date.UTC(2099, 0, 1) })).toBe('timestamp_out_of_range');
+    expect(at(Date.UTC(2100, 0, 1), {})).toBe('timestamp_out_of_range');
+    expect(at(t + 6 * 60_000, { arrivalTs: 0 })).toBe('ok'); // a placeholder arrival (0) bounds nothing
+    // Without its CloudWatch Logs timestamp, an event is bounded in the past by the arrival too.
+    expect(at(t - 16 * 86_400_000, { arrivalTs: t })).toBe('timestamp_out_of_range');
+    expect(at(t - 16 * 86_400_000, { arrivalTs: t, referenceTs: t - 16 * 86_400_000 })).toBe('ok');
+  });
 });
+

@@ -24,7 +24,7 @@ function records(): Rec[] {
       const i = r * 5 + j;
       return { id: String(i), timestamp: T0 + i * 1000, message: JSON.stringify(accessLine({ requestId: `r${i}`, requestTimeEpoch: String(T0 + i * 1000), ip: i % 7 === 0 ? '192.0.2.66' : `10.0.${i % 200}.1`, path: `/v1/accounts/${i % 9}` })) };
     });
-    out.push(kinesisRecord({ stream: 's', region: 'us-east-1', shardId: 'shardId-000000000000', sequenceNumber: String(r).padStart(20, '0'), partitionKey: String(r), data: encodeSubscriptionPayload(msgs).toString('base64'), arrivalMs: T0 }));
+    out.push(kinesisRecord({ stream: 's', region: 'us-east-1', shardId: 'shardId-000000000000', sequenceNumber: String(r).padStart(20, '0'), partitionKey: String(r), data: encodeSubscriptionPayload(msgs).toString('base64'), arrivalMs: T0 + (r * 5 + 4) * 1000 }));
   }
   return out;
 }

@@ -21,7 +21,7 @@ function batch(from: number, n: number): KinesisStreamEvent {
   const lines = Array.from({ length: n }, (_, i) => JSON.stringify(accessLine({ requestId: `r${from + i}`, requestTimeEpoch: String(T0 + (from + i) * 1000), ip: (from + i) % 4 === 0 ? '192.0.2.66' : '10.0.0.1' })));
   const data = encodeSubscriptionPayload(lines.map((m, i) => ({ id: String(i), timestamp: T0, message: m }))).toString('base64');
   const seq = String(from).padStart(10, '0');
-  return { Records: [{ eventID: `shardId-0:${seq}`, eventName: 'aws:kinesis:record', eventVersion: '1.0', eventSource: 'aws:kinesis', eventSourceARN: 'arn', awsRegion: 'us-east-1', invokeIdentityArn: 'arn', kinesis: { kinesisSchemaVersion: '1.0', partitionKey: 'p', sequenceNumber: seq, data, approximateArrivalTimestamp: T0 / 1000 } }] };
+  return { Records: [{ eventID: `shardId-0:${seq}`, eventName: 'aws:kinesis:record', eventVersion: '1.0', eventSource: 'aws:kinesis', eventSourceARN: 'arn', awsRegion: 'us-east-1', invokeIdentityArn: 'arn', kinesis: { kinesisSchemaVersion: '1.0', partitionKey: 'p', sequenceNumber: seq, data, approximateArrivalTimestamp: (T0 + (from + n) * 1000) / 1000 } }] };
 }
 
 describe('DynamoDB throttling (injected into the real SDK client talking to dynalite)', () => {

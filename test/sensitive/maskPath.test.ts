@@ -44,3 +44,33 @@ describe('sensitive values', () => {
     expect(m.maskPath('/v1/orders/12345678')).toBe('/v1/orders/12345678');
   });
 });
+
+describe('masking paths and query strings in every syntax', () => {
+  const m = createMasker('k1');
+  const token = (v: string) => m.maskText(v);
+
+  it('masks E.164 numbers in paths, plain or URL-encoded, as one value', () => {
+    const p = m.maskPath('/v2/PhoneNumbers/+14155552671');
+    expect(p).toBe(`/v2/PhoneNumbers/${token('+14155552671')}`);
+    expect(parseMaskToken(p.split('/')[3])).toMatchObject({ kind: 'e164_phone', display: '+14*******71' });
+    expect(m.maskPath('/v2/PhoneNumbers/%2B14155552671')).toBe(p);
+  });
+
+  it('masks values inside a segment: matrix parameters, file names', () => {
+    expect(m.maskPath('/v1/users;phone=13812345678;type=m/cards')).toBe(`/v1/users;phone=${token('13812345678')};type=m/cards`);
+    expect(m.maskPath('/v1/statements/6222021234567890128.pdf')).toBe(`/v1/statements/${token('6222021234567890128')}.pdf`);
+  });
+
+  it('masks query values in &- and ;-separated, form-encoded, double-encoded and JSON-in-query syntax', () => {
+    const phone = token('13812345678');
+    expect(m.maskQuery('a=1;phone=138-1234-5678&b=2')).toBe(`a=1;phone=${phone}&b=2`);
+    expect(m.maskQuery('q=call+138+1234+5678')).toBe(`q=call%20${phone}`);
+    expect(m.maskQuery('phone=+14155552671')).toBe(`phone=${token('+14155552671')}`);
+    expect(m.maskQuery('phone=%252B14155552671')).toBe(`phone=${token('+14155552671')}`);
+    expect(m.maskQuery(`filter=${encodeURIComponent('{"phone":"13812345678","n":1}')}`)).toBe(`filter={"phone":"${phone}","n":1}`);
+    expect(m.maskQuery('ids=6222021234567890128,13812345678')).toBe(`ids=${token('6222021234567890128')},${phone}`);
+    expect(m.maskQuery('pin=1234&cvv=123&page=2')).toMatch(/^pin=\*password:\*\*\*#[0-9a-f]{12}&cvv=\*password:\*\*\*#[0-9a-f]{12}&page=2$/);
+    expect(m.maskQuery('13812345678')).toBe(phone);
+    expect(m.maskQuery('page=2&sort=asc')).toBe('page=2&sort=asc');
+  });
+});
