@@ -315,9 +315,11 @@ function classify(stats: readonly ChildStat[], m: number, key: string, pass: Pas
   const congruent = st !== null && st.inner >= 2 && (st.common1.size > 0 || st.common2.size > 0);
   for (const s of stats) {
     if (s.param || pinned(s.seg)) continue;
-    // A word that recurs under a good share of the merged parents is a name (issues under each repo).
-    if (m >= 4 && s.nodes.length >= 3 && s.nodes.length >= T.literalRecurrence * m) continue;
-    if (congruent && !s.strong && !s.leaf && !holdsCommon(s, st!, index)) continue;
+    const holds = congruent && !s.strong && !s.leaf && holdsCommon(s, st!, index);
+    // A word that recurs under a good share of the merged parents is a name (issues under each repo), unless the
+    // position's words are values alike and it is one of them (a repository name many owners use).
+    if (m >= 4 && s.nodes.length >= 3 && s.nodes.length >= T.literalRecurrence * m && !holds) continue;
+    if (congruent && !s.strong && !s.leaf && !holds) continue;
     // Beside identifiers, a word requested far more than any identifier is an endpoint (`/invoices/upcoming`).
     if (mixed && !forced && isHeavy(s, mixed) && !(s.shape === 'code' && mixed.live >= 4)) continue;
     s.param = true;
