@@ -18,6 +18,7 @@ import type { RiskEventRow } from '../shared/emit/rows.ts';
 import { createMasker } from '../shared/sensitive/maskPath.ts';
 import { stripStage } from '../shared/normalize/normalizeRecord.ts';
 import { createScoringAnalysis } from '../shared/score/index.ts';
+import { toFlags } from '../eval/detect/score.ts';
 
 const dir = evalDir();
 const sample = join(dir, 'dev-sample');
@@ -61,37 +62,6 @@ function timed<S>(a: Analysis<S>, acc: { ms: number; cpuMs: number }): Analysis<
       return r;
     },
   };
-}
-
-interface Flag { ip?: string; principalId?: string; start: string; end: string; scenario: string; score: number; detectors: string[] }
-
-/** One flag per actor incident: risk events of the same actor merged while gaps stay under an hour. */
-function toFlags(rows: RiskEventRow[]): Flag[] {
-  const byActor = new Map<string, RiskEventRow[]>();
-  for (const r of rows) {
-    if (r.actor_type !== 'ip' && r.actor_type !== 'principal') continue;
-    const k = `${r.actor_type}|${r.actor}`;
-    const l = byActor.get(k); if (l) l.push(r); else byActor.set(k, [r]);
-  }
-  const flags: Flag[] = [];
-  for (const [k, rs] of byActor) {
-    rs.sort((a, b) => a.window_start.localeCompare(b.window_start));
-    const [type, ...rest] = k.split('|'); const id = rest.join('|');
-    let cur: Flag | null = null, curEnd = 0;
-    for (const r of rs) {
-      const s = Date.parse(r.window_start), e = Date.parse(r.window_end);
-      if (cur && s - curEnd <= 3600_000) {
-        cur.end = r.window_end; curEnd = e;
-        if (r.score > cur.score) { cur.score = r.score; cur.scenario = r.scenario; }
-        for (const d of r.detectors) if (!cur.detectors.includes(d)) cur.detectors.push(d);
-        continue;
-      }
-      cur = { ...(type === 'ip' ? { ip: id } : { principalId: id }), start: r.window_start, end: r.window_end, scenario: r.scenario, score: r.score, detectors: [...r.detectors] };
-      curEnd = e;
-      flags.push(cur);
-    }
-  }
-  return flags;
 }
 
 async function main(): Promise<void> {
