@@ -94,8 +94,8 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
   function closeWindow(events: readonly AccessEvent[], state: ScoringState, ctx: WindowContext): AnalysisOutput {
     const now = ctx.windowEnd;
     const view = buildWindow(events, ctx.endpoints, state.profiles, ctx.windowStart, ctx.windowEnd, caches, ctx.paths);
-    const input: DetectorInput = { window: view, state, resolver: ctx.endpoints, reputation };
     const findings: Finding[] = [];
+    const input: DetectorInput = { window: view, state, resolver: ctx.endpoints, reputation, findings };
     for (const { d, t } of detectors) {
       for (const f of d.detect(input, t)) findings.push(f);
     }
@@ -257,7 +257,7 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
         for (const u of a.tpls.values()) {
           let s = epN.get(u.key);
           if (!s) { s = { n: 0, fail: 0, e4: 0, e404: 0, bytes: 0, idReq: 0, idNew: 0, prev: new Map() }; epN.set(u.key, s); }
-          s.n += u.n; s.fail += u.e401 + u.e403; s.e4 += u.e4; s.e404 += u.e404; s.bytes += u.bytes;
+          s.n += u.n; s.fail += view.endpoints.get(u.key)?.failIps.get(a.id) ?? 0; s.e4 += u.e4; s.e404 += u.e404; s.bytes += u.bytes;
         }
       } else if (clean) {
         const p = state.profiles[a.key];
