@@ -10,6 +10,8 @@ export interface User {
   principal: string;
   ips: string[];
   ua: string;
+  /** A second device (laptop browser next to the phone app), used from the second address. */
+  ua2: string | null;
   own: string[];
   files: string[];
   /** Times this user's sessions started (for victims picked later). */
@@ -40,17 +42,20 @@ export function normalUsers(g: Gen, api: Api, start: number, end: number, count:
   const [lo, hi] = api.idRange;
   for (let u = 0; u < count; u++) {
     const user: User = {
-      principal: newPrincipal(), ips: g.chance(0.25) ? [g.home(), g.home()] : [g.home()], ua: g.pick(api.appUas),
+      principal: newPrincipal(), ips: g.chance(0.25) ? [g.home(), g.home()] : [g.home()], ua: g.pick(api.appUas), ua2: null,
       own: Array.from({ length: g.int(2, 6) }, () => api.ownId()), files: Array.from({ length: g.int(1, 5) }, () => String(g.int(lo, hi))), sessions: [],
     };
+    // Some people use a second device from another place (a benign new address and client for the account).
+    if (user.ips.length === 2 && g.chance(0.6)) user.ua2 = g.pick(api.appUas.slice(5));
     users.push(user);
     const n = g.int(1, 4);
     for (let s = 0; s < n; s++) {
       let t = sessionStart(g, start, end);
       user.sessions.push(t);
-      const ip = g.pick(user.ips);
+      const second = user.ua2 !== null && g.chance(0.5);
+      const ip = second ? user.ips[1] : user.ips[0], ua = second ? user.ua2! : user.ua;
       const pr = user.principal;
-      const e = (ep: Api['me'], path: string, status = 200, withPrincipal = true) => g.emit(api, { t, ip, ep, path, status, ua: user.ua, principal: withPrincipal ? pr : null });
+      const e = (ep: Api['me'], path: string, status = 200, withPrincipal = true) => g.emit(api, { t, ip, ep, path, status, ua, principal: withPrincipal ? pr : null });
       if (g.chance(0.7)) {
         // Login (anonymous); a typo now and then.
         if (g.chance(0.04)) { e(api.login, api.login.path(), api.loginFail, false); t += g.int(4000, 15000); }

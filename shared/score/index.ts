@@ -16,6 +16,7 @@ import {
 import type { Finding, ScoringOptions } from './types.ts';
 import { buildWindow, newWindowCaches, splitActorKey, type WindowView } from './window.ts';
 import { isAutomationClass, isScriptedClass } from './uaClass.ts';
+import { isStateChanging } from './detectors/sequenceAnomaly.ts';
 import { subnetOf } from './cidr.ts';
 import { groupSeverity, linkedIdentities } from './linkedIdentities.ts';
 
@@ -217,7 +218,9 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
       acc.n += a.n; acc.e4 += a.e4; acc.e404 += a.e404; acc.e401 += a.e401; acc.e403 += a.e403; acc.unauth += a.unauth; acc.unauthOk += a.unauthOk;
       acc.unauthBytes += a.unauthBytes; acc.scripted += scripted; acc.auto += auto; acc.unmatched += a.unmatched; acc.idReq += a.idReq; acc.idNew += a.idNew; acc.ipNew += a.newIps;
       p.n += a.n; p.ls = a.last; p.hours[hour] += a.n;
+      if (a.n > 1) { acc.gN = (acc.gN ?? 0) + a.n - 1; acc.gS = (acc.gS ?? 0) + a.gapSum; acc.gQ = (acc.gQ ?? 0) + a.gapSq; }
       for (const u of a.tpls.values()) {
+        if (a.type === 'principal' && u.distinctIds > 0 && isStateChanging(u.method)) { acc.wIdReq = (acc.wIdReq ?? 0) + u.n; acc.wIdNew = (acc.wIdNew ?? 0) + u.newIds; }
         if (named.has(u.id)) continue;
         named.add(u.id);
         if (state.names[u.id] === undefined) state.names[u.id] = u.key;

@@ -288,12 +288,14 @@ export function topDomain(a: ActorWindow): string {
 }
 
 /**
- * Coefficient of variation of the gaps between an actor's requests in the window (null below `minRequests`):
+ * Coefficient of variation of the gaps between an actor's requests in the window, plus the decayed gaps of its
+ * profile when given (`before`, the profile's accumulators; null below `minRequests`):
  * near 0 for a loop with a fixed sleep, above 1 for a person's bursts and pauses.
  */
-export function cadenceCv(a: ActorWindow, minRequests: number): number | null {
-  if (a.n < minRequests) return null;
-  const k = a.n - 1, mean = a.gapSum / k;
+export function cadenceCv(a: ActorWindow, minRequests: number, before?: { gN?: number; gS?: number; gQ?: number }): number | null {
+  const k = a.n - 1 + (before?.gN ?? 0);
+  if (k < minRequests - 1) return null;
+  const mean = (a.gapSum + (before?.gS ?? 0)) / k;
   if (mean <= 0) return 0;
-  return Math.sqrt(Math.max(0, a.gapSq / k - mean * mean)) / mean;
+  return Math.sqrt(Math.max(0, (a.gapSq + (before?.gQ ?? 0)) / k - mean * mean)) / mean;
 }

@@ -5,7 +5,7 @@ import { baselineEvidence, isCredentialEndpoint, isUserAddress, learnedFailures,
 
 type T = CredentialEndpointThresholds & AddressThresholds & {
   minWindowFailures: number; minWindowFailShare: number; minHourFailures: number; surgeRatio: number; minHourIps: number; maxCountedPerIp: number;
-  windowsPerHour: number; maxWindowShareOfHour: number; maxFailuresBeforeSuccess: number; minEarlierFailures: number; minEarlierFailShare: number; baseConfidence: number; confidencePerAttempt: number; earlierConfidence: number;
+  windowsPerHour: number; maxWindowShareOfHour: number; maxFailuresBeforeSuccess: number; maxUserAddressFailures: number; minEarlierFailures: number; minEarlierFailShare: number; baseConfidence: number; confidencePerAttempt: number; earlierConfidence: number;
 };
 
 /**
@@ -24,7 +24,7 @@ export const credentialStuffingSlow: Detector<T> = {
     weight: 90,
     thresholds: {
       minWindowFailures: 3, minWindowFailShare: 0.3, minHourFailures: 50, surgeRatio: 8, minHourIps: 16, maxCountedPerIp: 5, windowsPerHour: 12, maxWindowShareOfHour: 0.5,
-      maxFailuresBeforeSuccess: 3, minEarlierFailures: 2, minEarlierFailShare: 0.9, credentialAnonShare: 0.8, minBaselineWindows: 12, establishedMinAgeMs: 3600_000, establishedMaxFailures: 2,
+      maxFailuresBeforeSuccess: 3, maxUserAddressFailures: 8, minEarlierFailures: 2, minEarlierFailShare: 0.9, credentialAnonShare: 0.8, minBaselineWindows: 12, establishedMinAgeMs: 3600_000, establishedMaxFailures: 2,
       baseConfidence: 0.75, confidencePerAttempt: 0.1, earlierConfidence: 0.8,
     },
   },
@@ -39,20 +39,25 @@ export const credentialStuffingSlow: Detector<T> = {
       for (const ip of ew.failIps.keys()) ips.add(ip);
       if (ips.size < t.minHourIps) continue;
       let spread = 0;
+      let counted = 0;
       for (const ip of ips) {
-        const recent = (state.profiles[actorKey('ip', ip)]?.acc.e4 ?? 0) + (ew.failIps.get(ip) ?? 0);
-        spread += Math.min(t.maxCountedPerIp, Math.max(1, recent));
+        const prof = state.profiles[actorKey('ip', ip)];
+        // Users' addresses (an authenticated history) mistyping or resetting a password are not the surge.
+        if (prof !== undefined && prof.prs.length > 0) continue;
+        counted++;
+        spread += Math.min(t.maxCountedPerIp, Math.max(1, (prof?.acc.e4 ?? 0) + (ew.failIps.get(ip) ?? 0)));
       }
+      if (counted < t.minHourIps) continue;
       const decayed = base.rf.n * Math.pow(0.5, (window.end - base.rf.ts) / 3600_000) + ew.fail;
       const hourFailures = Math.min(decayed, spread);
       // Most of the hour in this one window is a burst (credential_stuffing_burst's part), not a slow surge.
       if (ew.fail > t.maxWindowShareOfHour * hourFailures) continue;
       if (hourFailures < t.minHourFailures || hourFailures < t.surgeRatio * (t.windowsPerHour * learnedFailures(base, t) + 1)) continue;
-      const surge = surgeSummary(ew, 'slow', { lastHourFailures: Math.round(hourFailures), lastHourFailingIps: ips.size });
+      const surge = surgeSummary(ew, 'slow', { lastHourFailures: Math.round(hourFailures), lastHourFailingIps: counted });
       const baseline = baselineEvidence(base, t);
       const parts = participants(ew);
       for (const [ip, { fails, throttled }] of parts) {
-        if (fails + throttled <= t.establishedMaxFailures && isUserAddress(ip, ew, window, state, t)) continue;
+        if (fails + throttled <= t.maxUserAddressFailures && isUserAddress(ip, ew, window, state, t)) continue;
         // Failed a few times, then got in: a user who mistyped (a bot that got in is caught by account_takeover).
         if (ew.okIps.has(ip) && fails <= t.maxFailuresBeforeSuccess) continue;
         out.push({

@@ -8,8 +8,8 @@ import { actorKey, cadenceCv, type ActorWindow } from '../window.ts';
 type T = {
   minRequests: number; minScriptedShare: number; minErrorShare: number; minErrorRatioVsApi: number; minTemplates: number; minUaRotation: number;
   minApiRequests: number; defaultApiRefusedShare: number; minInteractiveApiShare: number; minApiClassRequests: number;
-  minCadenceRequests: number; maxMachineCadenceCv: number; minReplayTemplates: number;
-  scriptedConfidence: number; weakConfidence: number; confidencePerBoost: number;
+  minCadenceRequests: number; maxMachineCadenceCv: number; minReplayTemplates: number; maxReplayAnonShare: number; minReplayRequests: number; minReplaySpanMs: number;
+  scriptedConfidence: number; weakConfidence: number; replayConfidence: number; confidencePerBoost: number;
 };
 
 /**
@@ -34,8 +34,8 @@ export const scriptedUserAgent: Detector<T> = {
     thresholds: {
       minRequests: 40, minScriptedShare: 0.8, minErrorShare: 0.1, minErrorRatioVsApi: 3, minTemplates: 2, minUaRotation: 6,
       minApiRequests: 200, defaultApiRefusedShare: 0.03, minInteractiveApiShare: 0.6, minApiClassRequests: 200,
-      minCadenceRequests: 10, maxMachineCadenceCv: 0.6, minReplayTemplates: 3,
-      scriptedConfidence: 0.65, weakConfidence: 0.55, confidencePerBoost: 0.12,
+      minCadenceRequests: 6, maxMachineCadenceCv: 0.6, minReplayTemplates: 3, maxReplayAnonShare: 0.1, minReplayRequests: 30, minReplaySpanMs: 900_000,
+      scriptedConfidence: 0.7, weakConfidence: 0.6, replayConfidence: 0.85, confidencePerBoost: 0.12,
     },
   },
   detect({ window, state, reputation }, t) {
@@ -50,7 +50,8 @@ export const scriptedUserAgent: Detector<T> = {
         if (n > topN) { top = c; topN = n; }
       }
       const p = state.profiles[a.key];
-      const replay = a.type === 'principal' ? sessionReplay(a, p, t) : null;
+      // Judged on the address: its window holds only the replayer's requests (the owner goes on elsewhere).
+      const replay = a.type === 'ip' && sustained(a, p, window.end, t) ? sessionReplay(a, p, replayedAccount(a, state.profiles, t), t) : null;
       // A plain HTTP library / SDK UA is how partners call APIs: only a weak candidate (needs a boost below).
       const weak = scripted < t.minScriptedShare * a.n && auto >= t.minScriptedShare * a.n;
       const rotating = a.type === 'principal' && a.uas.size >= t.minUaRotation;
@@ -72,8 +73,7 @@ export const scriptedUserAgent: Detector<T> = {
       for (const u of a.tpls.values()) templates.add(u.id);
       if (templates.size < t.minTemplates) continue;
       const boosts: string[] = [];
-      if (replay) boosts.push(replay);
-      else if (p && p.ucls.some((c) => isInteractiveClass(c as UaClass))) boosts.push('account normally used from an interactive client');
+      if (!replay && p && p.ucls.some((c) => isInteractiveClass(c as UaClass))) boosts.push('account normally used from an interactive client');
       if (refusing && replay) boosts.push(`refused ${Math.round(100 * errShare)}% vs the API's ${Math.round(100 * apiErr)}%`);
       if (d) {
         let inter = 0, tot = 0;
@@ -85,30 +85,57 @@ export const scriptedUserAgent: Detector<T> = {
       if (rep) boosts.push(`origin ${rep}`);
       if (rotating) boosts.push(`${a.uas.size} user agents in one window`);
       const strong = share >= t.minScriptedShare && !weak;
-      if (!strong && boosts.length === 0) continue;
+      if (!strong && !replay && boosts.length === 0) continue;
       out.push({
         detector: 'scripted_user_agent', scenario: 'scripted_user_agents', actor: a.key, domain: dom,
-        confidence: Math.min(1, (strong ? t.scriptedConfidence : t.weakConfidence) + t.confidencePerBoost * boosts.length),
+        confidence: Math.min(1, (replay ? t.replayConfidence : strong ? t.scriptedConfidence : t.weakConfidence) + t.confidencePerBoost * boosts.length),
         evidence: {
-          userAgents: [...a.uas].slice(0, 3), uaClass: top, recentRequests: Math.round(acc.n), refusedShare: r3(errShare), templates: templates.size,
-          cadenceCv: cadenceCv(a, t.minCadenceRequests) === null ? null : r3(cadenceCv(a, t.minCadenceRequests)!),
+          replay: replay ?? undefined, userAgents: [...a.uas].slice(0, 3), uaClass: top, recentRequests: Math.round(acc.n), refusedShare: r3(errShare), templates: templates.size,
+          cadenceCv: cadenceOf(a, p, t),
           baseline: { apiRefusedShare: r3(apiErr) }, boosts, samples: a.samples,
         },
-        related: a.type === 'principal' ? ips.slice(0, 5).map((ip) => actorKey('ip', ip)) : undefined,
+        related: a.type === 'principal' ? ips.slice(0, 5).map((ip) => actorKey('ip', ip)) : [...a.prs].map((pr) => actorKey('principal', pr)),
       });
+      // The address replaying one account's session: the account is compromised too (its owner keeps using it elsewhere).
+      if (replay && a.type === 'ip') {
+        const pr = actorKey('principal', [...a.prs][0]);
+        out.push({ ...out[out.length - 1], actor: pr, evidence: { ...out[out.length - 1].evidence, replayedFrom: a.id }, related: [a.key] });
+      }
     }
     return out;
   },
 };
 
 /**
- * Session replay: the account's history is interactive clients only, and in this window it runs from an
- * address and a client it never used, at a machine's cadence (steady gaps), across several endpoints.
+ * Session replay, judged on an address that works for one account: the account existed before the address
+ * appeared, was used from interactive clients and from other addresses, and this address drives it with
+ * clients the account's other sessions do not use, for long (`sustained`) and at a machine's cadence (steady
+ * gaps over the address's recent requests). A person's second device has a person's pauses and short sessions.
  */
-function sessionReplay(a: ActorWindow, p: Profile | undefined, t: T): string | null {
-  if (!p || p.ucls.length === 0 || !p.ucls.every((c) => isInteractiveClass(c as UaClass)) || a.newIps === 0 || a.tpls.size < t.minReplayTemplates) return null;
-  for (const ua of a.uas) if (p.uas.includes(ua)) return null;
-  const cv = cadenceCv(a, t.minCadenceRequests);
+function sessionReplay(a: ActorWindow, q: Profile | undefined, p: Profile | undefined, t: T): string | null {
+  if (!p || !q || a.tpls.size < t.minReplayTemplates || p.fs > q.fs - t.minReplaySpanMs) return null;
+  if (q.prs.some((x) => !a.prs.has(x)) || !p.ucls.some((c) => isInteractiveClass(c as UaClass))) return null;
+  if (!p.ips.some((ip) => ip !== a.id)) return null;
+  const own = new Set(q.uas);
+  for (const ua of a.uas) own.add(ua);
+  if (!p.uas.some((ua) => !own.has(ua))) return null;
+  const cv = cadenceCv(a, t.minCadenceRequests, q.acc);
   if (cv === null || cv > t.maxMachineCadenceCv) return null;
-  return `session replay: account used only from interactive clients, now from a new address and client at machine cadence (gap CV ${r3(cv)})`;
+  return `session replay: an account used from interactive clients elsewhere, driven from a new address with another client at machine cadence (gap CV ${r3(cv)})`;
+}
+
+/** The one account an address worked for in the window (mostly authenticated), else undefined. */
+function replayedAccount(a: ActorWindow, profiles: Readonly<Record<string, Profile>>, t: T): Profile | undefined {
+  if (a.type !== 'ip' || a.prs.size !== 1 || a.unauth > t.maxReplayAnonShare * a.n) return undefined;
+  return profiles[actorKey('principal', [...a.prs][0])];
+}
+
+/** A person's session on a new device is short; a replay keeps going: enough requests over long enough. */
+function sustained(a: ActorWindow, p: Profile | undefined, end: number, t: T): boolean {
+  return p !== undefined && p.n + a.n >= t.minReplayRequests && end - p.fs >= t.minReplaySpanMs;
+}
+
+function cadenceOf(a: ActorWindow, p: Profile | undefined, t: T): number | null {
+  const cv = cadenceCv(a, t.minCadenceRequests, p?.acc);
+  return cv === null ? null : r3(cv);
 }

@@ -1,10 +1,11 @@
 import type { Detector } from '../detector.ts';
 import { r3 } from '../detector.ts';
 import { shrunkRate } from '../baselines.ts';
+import { ACC_HALF_LIFE_MS } from '../state.ts';
 import type { Finding } from '../types.ts';
 
 type T = {
-  minCalls: number; minNewIdShare: number; maxBaselineNewIdShare: number; minSurpriseBits: number; priorStrength: number; priorRate: number;
+  minCalls: number; minWindowCalls: number; minNewIdShare: number; maxBaselineNewIdShare: number; minSurpriseBits: number; priorStrength: number; priorRate: number;
   minUsualPredecessorShare: number; maxUsualPredecessorShare: number; minLearnedCalls: number;
   baseConfidence: number; bitsPerConfidence: number; refusedShareBoost: number; refusedBoost: number;
 };
@@ -27,7 +28,7 @@ export const sequenceAnomaly: Detector<T> = {
     labels: { behaviour: 'http:business-logic', mitre: 'T1565', confidence: 'medium' },
     weight: 90,
     thresholds: {
-      minCalls: 8, minNewIdShare: 0.8, maxBaselineNewIdShare: 0.6, minSurpriseBits: 20, priorStrength: 20, priorRate: 0.5, minLearnedCalls: 20,
+      minCalls: 8, minWindowCalls: 2, minNewIdShare: 0.8, maxBaselineNewIdShare: 0.6, minSurpriseBits: 20, priorStrength: 20, priorRate: 0.5, minLearnedCalls: 20,
       minUsualPredecessorShare: 0.3, maxUsualPredecessorShare: 0.5, baseConfidence: 0.85, bitsPerConfidence: 100, refusedShareBoost: 0.25, refusedBoost: 0.1,
     },
   },
@@ -36,16 +37,19 @@ export const sequenceAnomaly: Detector<T> = {
     for (const a of window.actors.values()) {
       if (a.type !== 'principal') continue;
       for (const u of a.tpls.values()) {
-        if (u.method === 'GET' || u.method === 'HEAD' || u.method === 'OPTIONS' || u.n < t.minCalls || u.newIds < t.minCalls) continue;
-        const newShare = u.newIds / u.n;
-        if (newShare < t.minNewIdShare) continue;
+        if (!isStateChanging(u.method) || u.newIds < t.minWindowCalls) continue;
+        // This window plus the last hours (decayed): a slow attacker confirming a few ids per window adds up.
+        const acc = a.prof?.acc;
+        const f = acc ? Math.pow(0.5, Math.max(0, window.end - acc.ts) / ACC_HALF_LIFE_MS) : 0;
+        const calls = u.n + f * (acc?.wIdReq ?? 0), onNew = u.newIds + f * (acc?.wIdNew ?? 0);
+        if (onNew < t.minCalls || onNew / calls < t.minNewIdShare || u.newIds / u.n < t.minNewIdShare) continue;
         const base = state.endpoints[u.key];
         // Only a learned model can be skipped: the endpoint's callers normally act on ids they know.
         if (!base || base.idReq < t.minLearnedCalls) continue;
         const p = shrunkRate(base.idNew, base.idReq, t.priorRate, t.priorStrength);
         if (p > t.maxBaselineNewIdShare) continue;
         // Bits of surprise: -log2 P(k of n calls on unseen ids | learned rate p).
-        const bits = -(u.newIds * Math.log2(p) + (u.n - u.newIds) * Math.log2(1 - p));
+        const bits = -(onNew * Math.log2(p) + (calls - onNew) * Math.log2(1 - p));
         if (bits < t.minSurpriseBits) continue;
         // The learned order: how often the caller came from one of the endpoint's usual predecessors
         // (those holding most of the learned transitions). Callers who follow the flow but act on ids they
@@ -62,7 +66,7 @@ export const sequenceAnomaly: Detector<T> = {
           detector: 'sequence_anomaly', scenario: 'sequence_anomaly', actor: a.key, domain: u.domain,
           confidence: Math.min(1, t.baseConfidence + bits / t.bitsPerConfidence + (refused >= t.refusedShareBoost ? t.refusedBoost : 0)),
           evidence: {
-            endpoint: u.key, calls: u.n, onIdsNeverSeenByCaller: u.newIds, refused: u.e4, surpriseBits: Math.round(bits),
+            endpoint: u.key, calls: u.n, onIdsNeverSeenByCaller: u.newIds, recentCalls: Math.round(calls), recentOnIdsNeverSeen: Math.round(onNew), refused: u.e4, surpriseBits: Math.round(bits),
             precededBy: seen.length ? seen : 'nothing (called directly)', fromUsualPredecessorShare: r3(usualShare), transitionsSeen: prevTotal,
             baseline: { unseenIdShare: r3(p), learnedFrom: Math.round(base.idReq), usualPredecessors: usual }, samples: u.samples,
           },
@@ -80,4 +84,9 @@ function usualPredecessors(prev: Record<string, number>, minShare: number): Set<
   const out = new Set<string>();
   for (const k in prev) if (prev[k] >= minShare * total) out.add(k);
   return out;
+}
+
+/** Calls that change state: what a business flow's later steps are. */
+export function isStateChanging(method: string): boolean {
+  return method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS';
 }

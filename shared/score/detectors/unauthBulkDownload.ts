@@ -12,7 +12,7 @@ export const unauthBulkDownload: Detector<{ minRequests: number; minBytes: numbe
     owasp: 'API1:2023 Broken Object Level Authorization / API3:2023 Broken Object Property Level Authorization',
     labels: { behaviour: 'http:exfiltration', mitre: 'T1530', confidence: 'medium' },
     weight: 85,
-    thresholds: { minRequests: 50, minBytes: 50_000_000, minUnauthShare: 0.9, minDistinctIds: 5, minBytesRatioVsEndpoint: 5 },
+    thresholds: { minRequests: 30, minBytes: 30_000_000, minUnauthShare: 0.9, minDistinctIds: 5, minBytesRatioVsEndpoint: 5 },
   },
   detect({ window, state, resolver }, t) {
     const out: Finding[] = [];

@@ -9,7 +9,7 @@ const ACC_WINDOWS = ACC_HALF_LIFE_MS / 300_000 / Math.LN2;
 
 export const volumeSpike: Detector<{
   minRequests: number; populationMultiple: number; selfMultiple: number; minThrottledShare: number; extremeMultiple: number; max5xxShare: number; minSelfWindows: number;
-  rampMultiple: number; rampMinWindows: number; rampMinRequests: number;
+  rampMultiple: number; rampMinWindows: number; rampMinRequests: number; minJobDistinctShare: number;
 }> = {
   definition: {
     id: 'volume_spike',
@@ -19,7 +19,7 @@ export const volumeSpike: Detector<{
     owasp: 'API4:2023 Unrestricted Resource Consumption',
     labels: { behaviour: 'http:dos', mitre: 'T1498', confidence: 'high' },
     weight: 85,
-    thresholds: { minRequests: 300, populationMultiple: 10, selfMultiple: 8, minThrottledShare: 0.1, extremeMultiple: 50, max5xxShare: 0.2, minSelfWindows: 6, rampMultiple: 3, rampMinWindows: 2016, rampMinRequests: 30 },
+    thresholds: { minRequests: 300, populationMultiple: 10, selfMultiple: 8, minThrottledShare: 0.1, extremeMultiple: 50, max5xxShare: 0.2, minSelfWindows: 6, rampMultiple: 3, rampMinWindows: 2016, rampMinRequests: 30, minJobDistinctShare: 0.7 },
   },
   detect({ window, state }, t) {
     const out: Finding[] = [];
@@ -30,6 +30,9 @@ export const volumeSpike: Detector<{
       if (ramp) { out.push(ramp); continue; }
       if (a.n < t.minRequests || a.n < t.populationMultiple * p99) continue;
       if (a.e5 / a.n > t.max5xxShare) continue;
+      // An identified client (account or API key) fetching mostly distinct objects is a job paging through data
+      // (a nightly export meeting its throttle), not a flood, which repeats the same few requests.
+      if ((a.type === 'principal' || a.keys.size > 0 || a.prs.size > 0) && distinctShare(a) >= t.minJobDistinctShare) continue;
       const p = state.profiles[a.key];
       const own = p && p.rateN >= t.minSelfWindows ? p.rate : null;
       if (own !== null && a.n < t.selfMultiple * own) continue;
@@ -68,4 +71,11 @@ function slowRamp(
       samples: a.samples,
     },
   };
+}
+
+/** Share of an actor's requests that named an object it had not asked for earlier in the window. */
+function distinctShare(a: { n: number; tpls: ReadonlyMap<string, { distinctIds: number }> }): number {
+  let d = 0;
+  for (const u of a.tpls.values()) d += u.distinctIds;
+  return d / a.n;
 }
