@@ -31,7 +31,8 @@ export const accountTakeover: Detector<T> = {
       if (!STUFFING.has(f.detector) || !f.actor.startsWith('ip|')) continue;
       const ep = String(f.evidence.endpoint);
       stuffingIps.set(f.actor.slice(3), ep);
-      if (f.detector !== 'brute_force') surgeEndpoints.add(ep);
+      // A login that merely succeeded counts only during a burst: over a slow surge's hours, people log in from new places all the time.
+      if (f.detector === 'credential_stuffing_burst') surgeEndpoints.add(ep);
     }
     // Logins that succeeded during a surge from addresses never seen before, whose window starts with the login.
     const freshOk = new Map<string, string>();

@@ -8,7 +8,7 @@ import { actorKey, cadenceCv, type ActorWindow } from '../window.ts';
 type T = {
   minRequests: number; minScriptedShare: number; minErrorShare: number; minErrorRatioVsApi: number; minTemplates: number; minUaRotation: number;
   minApiRequests: number; defaultApiRefusedShare: number; minInteractiveApiShare: number; minApiClassRequests: number;
-  minCadenceRequests: number; maxMachineCadenceCv: number; minReplayTemplates: number; maxReplayAnonShare: number; minReplayRequests: number; minReplaySpanMs: number;
+  minCadenceRequests: number; maxMachineCadenceCv: number; minReplayTemplates: number; maxReplayAnonShare: number; minReplayRequests: number; minReplaySpanMs: number; minAccountLeadMs: number;
   scriptedConfidence: number; weakConfidence: number; replayConfidence: number; confidencePerBoost: number;
 };
 
@@ -25,7 +25,6 @@ export const scriptedUserAgent: Detector<T> = {
   definition: {
     id: 'scripted_user_agent',
     role: 'primary',
-    originPropagation: true,
     description: 'Scripting-tool, headless-browser or scanner user agent (or rapid UA rotation; or, weaker, a plain HTTP library, empty or spoofed browser UA with at least one boost) whose behaviour is also off: a refused (401/403) share far above the API\'s across several endpoints, or a session replay (an account normally used from a browser/app, now from a new address and client at machine cadence). Datacenter origin and an API used from browsers/apps raise confidence.',
     scenario: 'scripted_user_agents',
     owasp: 'API2:2023 Broken Authentication',
@@ -34,7 +33,7 @@ export const scriptedUserAgent: Detector<T> = {
     thresholds: {
       minRequests: 40, minScriptedShare: 0.8, minErrorShare: 0.1, minErrorRatioVsApi: 3, minTemplates: 2, minUaRotation: 6,
       minApiRequests: 200, defaultApiRefusedShare: 0.03, minInteractiveApiShare: 0.6, minApiClassRequests: 200,
-      minCadenceRequests: 6, maxMachineCadenceCv: 0.6, minReplayTemplates: 3, maxReplayAnonShare: 0.1, minReplayRequests: 30, minReplaySpanMs: 900_000,
+      minCadenceRequests: 6, maxMachineCadenceCv: 0.6, minReplayTemplates: 3, maxReplayAnonShare: 0.1, minReplayRequests: 30, minReplaySpanMs: 900_000, minAccountLeadMs: 60_000,
       scriptedConfidence: 0.7, weakConfidence: 0.6, replayConfidence: 0.85, confidencePerBoost: 0.12,
     },
   },
@@ -113,7 +112,7 @@ export const scriptedUserAgent: Detector<T> = {
  * gaps over the address's recent requests). A person's second device has a person's pauses and short sessions.
  */
 function sessionReplay(a: ActorWindow, q: Profile | undefined, p: Profile | undefined, t: T): string | null {
-  if (!p || !q || a.tpls.size < t.minReplayTemplates || p.fs > q.fs - t.minReplaySpanMs) return null;
+  if (!p || !q || a.tpls.size < t.minReplayTemplates || p.fs >= q.fs - t.minAccountLeadMs) return null;
   if (q.prs.some((x) => !a.prs.has(x)) || !p.ucls.some((c) => isInteractiveClass(c as UaClass))) return null;
   if (!p.ips.some((ip) => ip !== a.id)) return null;
   const own = new Set(q.uas);
