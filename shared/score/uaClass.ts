@@ -50,8 +50,10 @@ function classify(ua: string): UaClass {
   if (SCANNER.test(ua)) return 'scanner';
   if (HEADLESS.test(ua)) return 'headless';
   if (MONITOR.test(ua)) return 'monitor';
-  if (CRAWLER.test(ua) || SELF_DECLARED_BOT.test(ua)) return 'crawler';
+  if (CRAWLER.test(ua)) return 'crawler';
+  // Before the self-declared-bot rule: HTTP libraries link their home page too (`node-fetch/1.0 (+https://...)`).
   if (SCRIPTING.test(ua) || SHELL.test(ua)) return 'scripting_tool';
+  if (SELF_DECLARED_BOT.test(ua)) return 'crawler';
   if (MOBILE_APP.test(ua)) return 'mobile_app';
   const r = new UAParser(ua).getResult();
   if (r.browser.name && /headless/i.test(r.browser.name)) return 'headless';

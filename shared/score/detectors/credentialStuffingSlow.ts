@@ -1,4 +1,5 @@
 import type { Detector } from '../detector.ts';
+import { RECENT_FAIL_HALF_LIFE_MS } from '../state.ts';
 import type { Finding } from '../types.ts';
 import { actorKey } from '../window.ts';
 import { baselineEvidence, isCredentialEndpoint, isUserAddress, learnedFailures, participants, surgeSummary, type AddressThresholds, type CredentialEndpointThresholds } from './credentialSurge.ts';
@@ -48,7 +49,7 @@ export const credentialStuffingSlow: Detector<T> = {
         spread += Math.min(t.maxCountedPerIp, Math.max(1, (prof?.acc.e4 ?? 0) + (ew.failIps.get(ip) ?? 0)));
       }
       if (counted < t.minHourIps) continue;
-      const decayed = base.rf.n * Math.pow(0.5, (window.end - base.rf.ts) / 3600_000) + ew.fail;
+      const decayed = base.rf.n * Math.pow(0.5, (window.end - base.rf.ts) / RECENT_FAIL_HALF_LIFE_MS) + ew.fail;
       const hourFailures = Math.min(decayed, spread);
       // Most of the hour in this one window is a burst (credential_stuffing_burst's part), not a slow surge.
       if (ew.fail > t.maxWindowShareOfHour * hourFailures) continue;

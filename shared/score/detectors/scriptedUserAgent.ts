@@ -34,7 +34,7 @@ export const scriptedUserAgent: Detector<T> = {
       minRequests: 40, minScriptedShare: 0.8, minErrorShare: 0.1, minErrorRatioVsApi: 3, minTemplates: 2, minUaRotation: 6,
       minApiRequests: 200, defaultApiRefusedShare: 0.03, minInteractiveApiShare: 0.6, minApiClassRequests: 200,
       minCadenceRequests: 6, maxMachineCadenceCv: 0.6, minReplayTemplates: 3, maxReplayAnonShare: 0.1, minReplayRequests: 30, minReplaySpanMs: 900_000, minAccountLeadMs: 60_000,
-      scriptedConfidence: 0.7, weakConfidence: 0.6, replayConfidence: 0.85, confidencePerBoost: 0.12,
+      scriptedConfidence: 0.85, weakConfidence: 0.75, replayConfidence: 0.85, confidencePerBoost: 0.1,
     },
   },
   detect({ window, state, reputation }, t) {

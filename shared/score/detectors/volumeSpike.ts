@@ -9,7 +9,7 @@ const ACC_WINDOWS = ACC_HALF_LIFE_MS / 300_000 / Math.LN2;
 
 export const volumeSpike: Detector<{
   minRequests: number; populationMultiple: number; selfMultiple: number; minThrottledShare: number; extremeMultiple: number; max5xxShare: number; minSelfWindows: number;
-  rampMultiple: number; rampMinWindows: number; rampMinRequests: number; minJobDistinctShare: number;
+  rampMultiple: number; rampMinWindows: number; rampMinRequests: number; minJobDistinctShare: number; populationQuantile: number; rampConfidence: number;
 }> = {
   definition: {
     id: 'volume_spike',
@@ -18,12 +18,12 @@ export const volumeSpike: Detector<{
     scenario: 'traffic_spike',
     owasp: 'API4:2023 Unrestricted Resource Consumption',
     labels: { behaviour: 'http:dos', mitre: 'T1498', confidence: 'high' },
-    weight: 85,
-    thresholds: { minRequests: 300, populationMultiple: 10, selfMultiple: 8, minThrottledShare: 0.1, extremeMultiple: 50, max5xxShare: 0.2, minSelfWindows: 6, rampMultiple: 3, rampMinWindows: 2016, rampMinRequests: 30, minJobDistinctShare: 0.7 },
+    weight: 90,
+    thresholds: { minRequests: 300, populationMultiple: 10, selfMultiple: 8, minThrottledShare: 0.1, extremeMultiple: 50, max5xxShare: 0.2, minSelfWindows: 6, rampMultiple: 3, rampMinWindows: 2016, rampMinRequests: 30, minJobDistinctShare: 0.7, populationQuantile: 0.99, rampConfidence: 0.9 },
   },
   detect({ window, state }, t) {
     const out: Finding[] = [];
-    const p99 = Math.max(1, histQuantile(state.population.ipHist, 0.99));
+    const p99 = Math.max(1, histQuantile(state.population.ipHist, t.populationQuantile));
     for (const a of window.actors.values()) {
       if (a.type === 'api_key') continue;
       const ramp = slowRamp(a, state.profiles[a.key], window.end, t);
@@ -59,13 +59,13 @@ function slowRamp(
   a: Parameters<typeof accWithWindow>[1] & { key: string; domain: string; samples: readonly string[] },
   p: Parameters<typeof accWithWindow>[0],
   end: number,
-  t: { rampMultiple: number; rampMinWindows: number; rampMinRequests: number },
+  t: { rampMultiple: number; rampMinWindows: number; rampMinRequests: number; rampConfidence: number },
 ): Finding | null {
   if (!p || p.rateN < t.rampMinWindows || a.n < t.rampMinRequests || a.n < t.rampMultiple * p.rate) return null;
   const recent = accWithWindow(p, a, 0, end).n / ACC_WINDOWS;
   if (recent < t.rampMultiple * p.rate) return null;
   return {
-    detector: 'volume_spike', scenario: 'traffic_spike', actor: a.key, domain: a.domain, confidence: 0.75,
+    detector: 'volume_spike', scenario: 'traffic_spike', actor: a.key, domain: a.domain, confidence: t.rampConfidence,
     evidence: {
       kind: 'slow_ramp', requests: a.n, recentPerWindow: r3(recent), baseline: { ownRatePerWindow: r3(p.rate), learnedOverWindows: p.rateN, maxDailyGrowth: '0.5%' },
       samples: a.samples,
