@@ -3,7 +3,10 @@
  * (the real handlers: discovery, defect checks, scoring, the window engine and its alert delivery), and score
  * the risk events and the alerts sent.
  *
- *   node --import tsx eval/detect/run.ts [--seeds 1-5] [--out DIR] [--hours 12] [--users N]
+ *   node --import tsx eval/detect/run.ts [--seeds 1-5] [--out DIR] [--hours 12] [--users N] [--apiscope CHECKOUT]
+ *
+ * `--apiscope CHECKOUT` replays with another checkout's CLI (`node CHECKOUT/bin/apiscope.mjs replay`), to
+ * score another build (main, a branch before a change) on the same corpus.
  *
  * Writes per seed `DIR/seed-N/{access.ndjson,labels.ndjson,flags.ndjson,score.json,lake/}` and prints
  * per-scenario instance recall, actor recall, alerts, precision and benign false positives, per seed and
@@ -60,7 +63,9 @@ async function main(): Promise<void> {
     const t0 = Date.now();
     const { events, labels } = writeRun(dir, { seed, hours, users });
     const lake = join(dir, 'lake');
-    await runReplay({ input: join(dir, 'access.ndjson'), out: lake, shards: 1, quiet: true, hashKey: 'corpus-eval-key' });
+    const other = process.argv.includes('--apiscope') ? resolve(arg('apiscope', '.')) : null;
+    if (other) execFileSync(process.execPath, [join(other, 'bin/apiscope.mjs'), 'replay', '--input', join(dir, 'access.ndjson'), '--out', lake], { cwd: other, env: { ...process.env, APISCOPE_HASH_KEY: 'corpus-eval-key' }, stdio: ['ignore', 'ignore', 'inherit'] });
+    else await runReplay({ input: join(dir, 'access.ndjson'), out: lake, shards: 1, quiet: true, hashKey: 'corpus-eval-key' });
     const rows = readTable<RiskEventRow>(lake, 'risk_events');
     const flags = toFlags(rows);
     const flagsFile = join(dir, 'flags.ndjson');

@@ -9,8 +9,9 @@ const STUFFING = new Set(['credential_stuffing_burst', 'credential_stuffing_slow
 /**
  * Follows the stuffing detectors of the same window (`input.findings`): an account acting from an address of
  * the stuffing cluster (this window, or flagged for stuffing within the flag hold) that it had never used, or
- * from a never-seen address whose window began with a login that succeeded during the surge with a client
- * the account never used (bots cycle user agents; a returning user keeps theirs).
+ * from a never-seen address whose window began with a login that succeeded during a burst, with a client the
+ * burst's failing addresses sent and the account never used (bots cycle the tool's user agents; a returning
+ * user keeps theirs, and a person's new device is not the tool).
  */
 export const accountTakeover: Detector<T> = {
   definition: {
@@ -27,12 +28,17 @@ export const accountTakeover: Detector<T> = {
     const out: Finding[] = [];
     const stuffingIps = new Map<string, string>();
     const surgeEndpoints = new Set<string>();
+    // The stuffing tool's client strings: a bot that got in on its first try from a fresh address still sends them.
+    const surgeUas = new Set<string>();
     for (const f of findings) {
       if (!STUFFING.has(f.detector) || !f.actor.startsWith('ip|')) continue;
       const ep = String(f.evidence.endpoint);
       stuffingIps.set(f.actor.slice(3), ep);
       // A login that merely succeeded counts only during a burst: over a slow surge's hours, people log in from new places all the time.
-      if (f.detector === 'credential_stuffing_burst') surgeEndpoints.add(ep);
+      if (f.detector === 'credential_stuffing_burst') {
+        surgeEndpoints.add(ep);
+        for (const ua of window.actors.get(f.actor)?.uas ?? []) surgeUas.add(ua);
+      }
     }
     // Logins that succeeded during a surge from addresses never seen before, whose window starts with the login.
     const freshOk = new Map<string, string>();
@@ -41,7 +47,8 @@ export const accountTakeover: Detector<T> = {
       if (!ew) continue;
       for (const ip of ew.okIps) {
         if (stuffingIps.has(ip) || state.profiles[actorKey('ip', ip)] !== undefined) continue;
-        if (window.actors.get(actorKey('ip', ip))?.firstTpl === ew.key) freshOk.set(ip, ew.key);
+        const w = window.actors.get(actorKey('ip', ip));
+        if (w?.firstTpl === ew.key && [...w.uas].some((ua) => surgeUas.has(ua))) freshOk.set(ip, ew.key);
       }
     }
     for (const a of window.actors.values()) {
