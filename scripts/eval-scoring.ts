@@ -18,7 +18,8 @@ import type { RiskEventRow } from '../shared/emit/rows.ts';
 import { createMasker } from '../shared/sensitive/maskPath.ts';
 import { stripStage } from '../shared/normalize/normalizeRecord.ts';
 import { createScoringAnalysis } from '../shared/score/index.ts';
-import { toFlags } from '../eval/detect/score.ts';
+import { scoreDetection, sentAlertsInMemory, toFlags } from '../eval/detect/score.ts';
+import type { Label } from '../eval/detect/gen.ts';
 
 const dir = evalDir();
 const sample = join(dir, 'dev-sample');
@@ -103,6 +104,11 @@ async function main(): Promise<void> {
   console.log(`output in ${out}`);
   const res = execFileSync(process.execPath, [join(dir, 'score.mjs'), '--run', out, '--flags', flagsFile, '--json', join(out, 'score.json')], { encoding: 'utf8' });
   process.stdout.write(res);
+  // Which attack instances an on-call person hears of: alerts at the default threshold, campaigns folded as the engine does.
+  const labels = readFileSync(join(out, 'labels.ndjson'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Label).filter((l) => l.kind === 'attack' || l.kind === 'benign');
+  const cover = scoreDetection(labels, flags, sentAlertsInMemory(alerts, 'high'));
+  console.log(`alerted at the default threshold (high): ${cover.attackLabelsAlerted}/${cover.attackLabels} attack instances`);
+  for (const [k, x] of Object.entries(cover.perScenario)) console.log(`  ${k.padEnd(24)} alerted ${x.alerted}/${x.labels}${x.notAlerted.length ? ' (not: ' + x.notAlerted.join(' ') + ')' : ''}`);
 }
 
 await main();
