@@ -18,6 +18,8 @@ import type { RiskEventRow } from '../shared/emit/rows.ts';
 import { createMasker } from '../shared/sensitive/maskPath.ts';
 import { stripStage } from '../shared/normalize/normalizeRecord.ts';
 import { createScoringAnalysis } from '../shared/score/index.ts';
+import { scoreDetection, sentAlertsInMemory, toFlags } from '../eval/detect/score.ts';
+import type { Label } from '../eval/detect/gen.ts';
 
 const dir = evalDir();
 const sample = join(dir, 'dev-sample');
@@ -63,8 +65,6 @@ function timed<S>(a: Analysis<S>, acc: { ms: number; cpuMs: number }): Analysis<
   };
 }
 
-interface Flag { ip?: string; principalId?: string; start: string; end: string; scenario: string; score: number; detectors: string[] }
-
 /**
  * A principal id that is an email or a phone number is stored as its keyed token (no raw PII at rest); the
  * labels name it raw. Tokens of the labelled principals, made with the key loadEvents masks with, map back.
@@ -77,35 +77,6 @@ function labelledPrincipals(labelsFile: string): Map<string, string> {
     for (const p of (JSON.parse(l) as { actors?: { principals?: string[] } }).actors?.principals ?? []) byToken.set(masker.maskId(p), p);
   }
   return byToken;
-}
-
-/** One flag per actor incident: risk events of the same actor merged while gaps stay under an hour. */
-function toFlags(rows: RiskEventRow[], principals: ReadonlyMap<string, string>): Flag[] {
-  const byActor = new Map<string, RiskEventRow[]>();
-  for (const r of rows) {
-    if (r.actor_type !== 'ip' && r.actor_type !== 'principal') continue;
-    const k = `${r.actor_type}|${r.actor}`;
-    const l = byActor.get(k); if (l) l.push(r); else byActor.set(k, [r]);
-  }
-  const flags: Flag[] = [];
-  for (const [k, rs] of byActor) {
-    rs.sort((a, b) => a.window_start.localeCompare(b.window_start));
-    const [type, ...rest] = k.split('|'); const id = rest.join('|');
-    let cur: Flag | null = null, curEnd = 0;
-    for (const r of rs) {
-      const s = Date.parse(r.window_start), e = Date.parse(r.window_end);
-      if (cur && s - curEnd <= 3600_000) {
-        cur.end = r.window_end; curEnd = e;
-        if (r.score > cur.score) { cur.score = r.score; cur.scenario = r.scenario; }
-        for (const d of r.detectors) if (!cur.detectors.includes(d)) cur.detectors.push(d);
-        continue;
-      }
-      cur = { ...(type === 'ip' ? { ip: id } : { principalId: principals.get(id) ?? id }), start: r.window_start, end: r.window_end, scenario: r.scenario, score: r.score, detectors: [...r.detectors] };
-      curEnd = e;
-      flags.push(cur);
-    }
-  }
-  return flags;
 }
 
 async function main(): Promise<void> {
@@ -133,7 +104,9 @@ async function main(): Promise<void> {
   const rows = outputs.scoring.flatMap((o) => o.riskEvents ?? []);
   const alerts = outputs.scoring.flatMap((o) => o.alerts ?? []);
   const actors = outputs.scoring.flatMap((o) => o.actors ?? []);
-  const flags = toFlags(rows, labelledPrincipals(join(out, 'labels.ndjson')));
+  // Principals stored as their tokens are scored under the labelled (raw) ids they stand for.
+  const principals = labelledPrincipals(join(out, 'labels.ndjson'));
+  const flags = toFlags(rows).map((f) => (f.principalId !== undefined ? { ...f, principalId: principals.get(f.principalId) ?? f.principalId } : f));
   const flagsFile = join(out, 'flags.ndjson');
   writeFileSync(flagsFile, flags.map((f) => JSON.stringify(f)).join('\n') + '\n');
   writeFileSync(join(out, 'risk_events.ndjson'), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
@@ -147,6 +120,11 @@ async function main(): Promise<void> {
   console.log(`output in ${out}`);
   const res = execFileSync(process.execPath, [join(dir, 'score.mjs'), '--run', out, '--flags', flagsFile, '--json', join(out, 'score.json')], { encoding: 'utf8' });
   process.stdout.write(res);
+  // Which attack instances an on-call person hears of: alerts at the default threshold, campaigns folded as the engine does.
+  const labels = readFileSync(join(out, 'labels.ndjson'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Label).filter((l) => l.kind === 'attack' || l.kind === 'benign');
+  const cover = scoreDetection(labels, flags, sentAlertsInMemory(alerts, 'high'));
+  console.log(`alerted at the default threshold (high): ${cover.attackLabelsAlerted}/${cover.attackLabels} attack instances`);
+  for (const [k, x] of Object.entries(cover.perScenario)) console.log(`  ${k.padEnd(24)} alerted ${x.alerted}/${x.labels}${x.notAlerted.length ? ' (not: ' + x.notAlerted.join(' ') + ')' : ''}`);
 }
 
 await main();

@@ -146,6 +146,9 @@ export class ActorAcc extends RequestCounts implements ActorWindow {
   readonly samples: string[] = [];
   readonly seenIds: number[] = [];
   newIps = 0;
+  /** Sum and sum of squares of the gaps between consecutive requests (ms): the actor's cadence. */
+  gapSum = 0;
+  gapSq = 0;
   idReq = 0;
   idNew = 0;
   lastTpl: string | null = null;
@@ -187,6 +190,7 @@ export class ActorAcc extends RequestCounts implements ActorWindow {
   /** Adds a request; returns the actor's use of the request's endpoint (null when unmatched). */
   add(r: RequestFacts): TemplateUse | null {
     this.count(r);
+    if (this.n > 1) { const d = r.ts > this.last ? r.ts - this.last : 0; this.gapSum += d; this.gapSq += d * d; }
     this.last = r.ts;
     if (r.unauth) { this.unauthOk += r.ok; if (r.ok) this.unauthBytes += r.bytes; }
     if (this.n <= SAMPLE_MAX) this.samples.push(r.requestId);

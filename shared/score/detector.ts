@@ -10,6 +10,8 @@ export interface DetectorInput {
   state: Readonly<ScoringState>;
   resolver: EndpointResolver;
   reputation: IpReputation;
+  /** Findings of the detectors evaluated before this one in the same window (follow-on detectors read them). */
+  findings: readonly Finding[];
 }
 
 /**

@@ -16,6 +16,7 @@ import {
 import type { Finding, ScoringOptions } from './types.ts';
 import { buildWindow, newWindowCaches, splitActorKey, type WindowView } from './window.ts';
 import { isAutomationClass, isScriptedClass } from './uaClass.ts';
+import { isStateChanging } from './detectors/sequenceAnomaly.ts';
 import { subnetOf } from './cidr.ts';
 import { groupSeverity, linkedIdentities } from './linkedIdentities.ts';
 
@@ -94,8 +95,8 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
   function closeWindow(events: readonly AccessEvent[], state: ScoringState, ctx: WindowContext): AnalysisOutput {
     const now = ctx.windowEnd;
     const view = buildWindow(events, ctx.endpoints, state.profiles, ctx.windowStart, ctx.windowEnd, caches, ctx.paths);
-    const input: DetectorInput = { window: view, state, resolver: ctx.endpoints, reputation };
     const findings: Finding[] = [];
+    const input: DetectorInput = { window: view, state, resolver: ctx.endpoints, reputation, findings };
     for (const { d, t } of detectors) {
       for (const f of d.detect(input, t)) findings.push(f);
     }
@@ -225,7 +226,9 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
       acc.n += a.n; acc.e4 += a.e4; acc.e404 += a.e404; acc.e401 += a.e401; acc.e403 += a.e403; acc.unauth += a.unauth; acc.unauthOk += a.unauthOk;
       acc.unauthBytes += a.unauthBytes; acc.scripted += scripted; acc.auto += auto; acc.unmatched += a.unmatched; acc.idReq += a.idReq; acc.idNew += a.idNew; acc.ipNew += a.newIps;
       p.n += a.n; p.ls = a.last; p.hours[hour] += a.n;
+      if (a.n > 1) { acc.gN = (acc.gN ?? 0) + a.n - 1; acc.gS = (acc.gS ?? 0) + a.gapSum; acc.gQ = (acc.gQ ?? 0) + a.gapSq; }
       for (const u of a.tpls.values()) {
+        if (a.type === 'principal' && u.distinctIds > 0 && isStateChanging(u.method)) { acc.wIdReq = (acc.wIdReq ?? 0) + u.n; acc.wIdNew = (acc.wIdNew ?? 0) + u.newIds; }
         if (named.has(u.id)) continue;
         named.add(u.id);
         if (state.names[u.id] === undefined) state.names[u.id] = u.key;
@@ -265,7 +268,7 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
         for (const u of a.tpls.values()) {
           let s = epN.get(u.key);
           if (!s) { s = { n: 0, fail: 0, e4: 0, e404: 0, bytes: 0, idReq: 0, idNew: 0, prev: new Map() }; epN.set(u.key, s); }
-          s.n += u.n; s.fail += u.e401 + u.e403; s.e4 += u.e4; s.e404 += u.e404; s.bytes += u.bytes;
+          s.n += u.n; s.fail += view.endpoints.get(u.key)?.failIps.get(a.id) ?? 0; s.e4 += u.e4; s.e404 += u.e404; s.bytes += u.bytes;
         }
       } else if (clean) {
         const p = state.profiles[a.key];

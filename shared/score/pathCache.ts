@@ -29,6 +29,8 @@ export interface EndpointRef {
   /** Segment count of the template and the positions of its (non-greedy) id placeholders. */
   segments: number;
   idPos: number[];
+  /** POST or PUT: a submission, where 400/422 is a rejected one (see EndpointWindow.fail). */
+  submits: boolean;
   /** The window's aggregate for this endpoint, created by buildWindow on the first request. */
   ew: EndpointWindow | null;
 }
@@ -157,7 +159,7 @@ export class PathCache {
 
 function endpointRef({ key, kid }: { key: string; kid: string }, domain: string, method: string, template: string): EndpointRef {
   const { segments, positions } = idPattern(template);
-  return { key, kid, domain, method, template, segments, idPos: positions, ew: null };
+  return { key, kid, domain, method, template, segments, idPos: positions, submits: method === 'POST' || method === 'PUT', ew: null };
 }
 
 /** Segment count of a template and the positions of its id placeholders (`{id}`, not greedy `{proxy+}`). */

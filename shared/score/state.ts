@@ -37,6 +37,13 @@ export interface Accumulators {
   idReq: number;
   idNew: number;
   ipNew: number;
+  /** State-changing calls (not GET/HEAD/OPTIONS) on an id, and those on an id the actor never used (sequence anomaly). */
+  wIdReq?: number;
+  wIdNew?: number;
+  /** Gaps between consecutive requests: count, sum and sum of squares (ms), for the actor's cadence over hours. */
+  gN?: number;
+  gS?: number;
+  gQ?: number;
 }
 
 export interface Profile {
@@ -157,6 +164,8 @@ export function roundAcc(a: Accumulators): void {
   a.n = r3(a.n); a.e4 = r3(a.e4); a.e404 = r3(a.e404); a.e401 = r3(a.e401); a.e403 = r3(a.e403); a.unauth = r3(a.unauth);
   a.unauthOk = r3(a.unauthOk); a.unauthBytes = r3(a.unauthBytes); a.scripted = r3(a.scripted); a.auto = r3(a.auto);
   a.unmatched = r3(a.unmatched); a.idReq = r3(a.idReq); a.idNew = r3(a.idNew); a.ipNew = r3(a.ipNew);
+  if (a.wIdReq !== undefined) { a.wIdReq = r3(a.wIdReq); a.wIdNew = r3(a.wIdNew ?? 0); }
+  if (a.gN !== undefined) { a.gN = r3(a.gN); a.gS = Math.round(a.gS ?? 0); a.gQ = Math.round(a.gQ ?? 0); }
 }
 
 /** Decays accumulators to time `ts` (in place). */
@@ -165,6 +174,8 @@ export function decayAcc(a: Accumulators, ts: number, halfLife = ACC_HALF_LIFE_M
   const f = Math.pow(0.5, (ts - a.ts) / halfLife);
   a.n *= f; a.e4 *= f; a.e404 *= f; a.e401 *= f; a.e403 *= f; a.unauth *= f; a.unauthOk *= f; a.unauthBytes *= f; a.scripted *= f; a.auto *= f;
   a.unmatched *= f; a.idReq *= f; a.idNew *= f; a.ipNew *= f;
+  if (a.wIdReq !== undefined) { a.wIdReq *= f; a.wIdNew = (a.wIdNew ?? 0) * f; }
+  if (a.gN !== undefined) { a.gN *= f; a.gS = (a.gS ?? 0) * f; a.gQ = (a.gQ ?? 0) * f; }
   a.ts = ts;
 }
 

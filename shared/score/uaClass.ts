@@ -19,7 +19,9 @@ export type UaClass =
   | 'other';
 
 const SCANNER = /\b(zgrab|nuclei|sqlmap|nikto|nmap|masscan|dirbuster|gobuster|ffuf|feroxbuster|wfuzz|acunetix|nessus|openvas|burp|zap\/|wpscan|httpx - |jaeles|arachni|w3af|whatweb|censys|shodan|netsparker|qualys)/i;
-const SCRIPTING = /^(python-requests|python-urllib|python\/|aiohttp|curl\/|wget\/|libwww-perl|lwp-|go-http-client|httpie|powershell|winhttp|java\/\d|ruby|php\/|scrapy|mechanize|postmanruntime|insomnia)/i;
+const SCRIPTING = /^(python-requests|python-urllib|python-httpx|python\/|httpx\/|aiohttp|curl\/|wget\/|libwww-perl|lwp-|go-http-client|httpie|powershell|winhttp|java\/\d|ruby|php\/|scrapy|mechanize|postmanruntime|insomnia|node-fetch|axios\/|undici|got \(|node$|node\/|deno\/|bun\/)/i;
+/** Shells that wrap a browser-like prefix around their name (`Mozilla/5.0 (...) WindowsPowerShell/5.1`). */
+const SHELL = /\b(windowspowershell|powershell)\/\d/i;
 const HEADLESS = /(headlesschrome|phantomjs|puppeteer|playwright|selenium|webdriver|electron.*headless)/i;
 const MONITOR = /(pingdom|uptimerobot|statuscake|site24x7|datadog synthetics|newrelicpinger|checkly|better uptime|amazon-route53-health|elb-healthchecker|gomezagent|catchpoint)/i;
 const CRAWLER = /(googlebot|bingbot|duckduckbot|baiduspider|yandexbot|applebot|slackbot|facebookexternalhit|twitterbot|linkedinbot|discordbot|telegrambot|whatsapp|skypeuripreview|embedly|pinterestbot|redditbot)/i;
@@ -48,8 +50,10 @@ function classify(ua: string): UaClass {
   if (SCANNER.test(ua)) return 'scanner';
   if (HEADLESS.test(ua)) return 'headless';
   if (MONITOR.test(ua)) return 'monitor';
-  if (CRAWLER.test(ua) || SELF_DECLARED_BOT.test(ua)) return 'crawler';
-  if (SCRIPTING.test(ua)) return 'scripting_tool';
+  if (CRAWLER.test(ua)) return 'crawler';
+  // Before the self-declared-bot rule: HTTP libraries link their home page too (`node-fetch/1.0 (+https://...)`).
+  if (SCRIPTING.test(ua) || SHELL.test(ua)) return 'scripting_tool';
+  if (SELF_DECLARED_BOT.test(ua)) return 'crawler';
   if (MOBILE_APP.test(ua)) return 'mobile_app';
   const r = new UAParser(ua).getResult();
   if (r.browser.name && /headless/i.test(r.browser.name)) return 'headless';

@@ -86,6 +86,9 @@ export interface ActorWindow {
   seenIds: readonly number[];
   /** IPs not in the actor's profile ring (principals). */
   newIps: number;
+  /** Sum and sum of squares of the gaps between consecutive requests, ms (see cadenceCv). */
+  gapSum: number;
+  gapSq: number;
   idReq: number;
   idNew: number;
   lastTpl: string | null;
@@ -107,7 +110,7 @@ export interface EndpointWindow {
   e404: number;
   e5: number;
   bytes: number;
-  /** 401/403 answers, per IP (auth failures). */
+  /** Rejected requests per IP: 401/403, and 400/422 on POST/PUT (a refused submission). */
   fail: number;
   failIps: Map<string, number>;
   /** 429 answers per IP. */
@@ -254,7 +257,8 @@ export function buildWindow(
       ew.n++; ew.ok += r.ok; ew.e4 += r.e4; ew.bytes += r.bytes; ew.unauth += r.unauth;
       if (s === 404) ew.e404++;
       if (s >= 500) ew.e5++;
-      if (s === 401 || s === 403) { ew.fail++; ew.failIps.set(r.ip, (ew.failIps.get(r.ip) ?? 0) + 1); }
+      // Rejected: 401/403, and on a submission (POST/PUT) 400/422 too (OAuth answers a wrong password with 400).
+      if (s === 401 || s === 403 || ((s === 400 || s === 422) && ep.submits)) { ew.fail++; ew.failIps.set(r.ip, (ew.failIps.get(r.ip) ?? 0) + 1); }
       else if (s === 429) ew.throttledIps.set(r.ip, (ew.throttledIps.get(r.ip) ?? 0) + 1);
     }
 
@@ -281,4 +285,17 @@ export function topDomain(a: ActorWindow): string {
   let best = '', n = -1;
   for (const [d, c] of a.domains) if (c > n) { best = d; n = c; }
   return best;
+}
+
+/**
+ * Coefficient of variation of the gaps between an actor's requests in the window, plus the decayed gaps of its
+ * profile when given (`before`, the profile's accumulators; null below `minRequests`):
+ * near 0 for a loop with a fixed sleep, above 1 for a person's bursts and pauses.
+ */
+export function cadenceCv(a: ActorWindow, minRequests: number, before?: { gN?: number; gS?: number; gQ?: number }): number | null {
+  const k = a.n - 1 + (before?.gN ?? 0);
+  if (k < minRequests - 1) return null;
+  const mean = (a.gapSum + (before?.gS ?? 0)) / k;
+  if (mean <= 0) return 0;
+  return Math.sqrt(Math.max(0, (a.gapSq + (before?.gQ ?? 0)) / k - mean * mean)) / mean;
 }

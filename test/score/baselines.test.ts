@@ -48,7 +48,7 @@ describe('baselines resist poisoning', () => {
     mk('198.51.100.8', n); // a caller whose baseline matches its volume
     const events = [...windowOf('198.51.100.7', Math.round(n), ws), ...windowOf('198.51.100.8', Math.round(n), ws)];
     const view = buildWindow(events, resolver, state.profiles, ws, ws + 300_000);
-    const f = volumeSpike.detect({ window: view, state, resolver, reputation: createIpReputation() }, volumeSpike.definition.thresholds);
+    const f = volumeSpike.detect({ window: view, state, resolver, reputation: createIpReputation(), findings: [] }, volumeSpike.definition.thresholds);
     expect(f.map((x) => x.actor)).toEqual(['ip|198.51.100.7']);
     expect(f[0].evidence.kind).toBe('slow_ramp');
   });

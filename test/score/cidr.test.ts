@@ -40,7 +40,14 @@ describe('user agent classes', () => {
     expect(classifyUserAgent('Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/121.0 Safari/537.36')).toBe('headless');
     expect(classifyUserAgent('okhttp/4.12.0')).toBe('mobile_app');
     expect(classifyUserAgent('ExampleApp/5.3.6 (iPhone; iOS 17.6.1; Scale/3.00)')).toBe('mobile_app');
-    expect(classifyUserAgent('axios/1.6.8')).toBe('sdk');
+    // Language HTTP clients are scripting clients (behaviour decides whether that matters); SDKs stay SDKs.
+    expect(classifyUserAgent('axios/1.6.8')).toBe('scripting_tool');
+    expect(classifyUserAgent('node-fetch/1.0 (+https://github.com/bitinn/node-fetch)')).toBe('scripting_tool');
+    expect(classifyUserAgent('python-httpx/0.27.2')).toBe('scripting_tool');
+    expect(classifyUserAgent('Mozilla/5.0 (Windows NT; Windows NT 10.0; en-US) WindowsPowerShell/5.1.19041.4291')).toBe('scripting_tool');
+    expect(classifyUserAgent('Mozilla/5.0 (Windows NT 10.0; Microsoft Windows 10.0.19045; en-US) PowerShell/7.4.6')).toBe('scripting_tool');
+    expect(classifyUserAgent('aws-sdk-java/2.25.0')).toBe('sdk');
+    expect(classifyUserAgent('')).toBe('empty');
     expect(classifyUserAgent('Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36')).toBe('browser');
     expect(classifyUserAgent('Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)')).toBe('crawler');
     expect(classifyUserAgent('Mozilla/5.0 zgrab/0.x')).toBe('scanner');

@@ -40,7 +40,7 @@ describe('scoring analysis', () => {
     expect(a.alerts.map((x) => x.dedupKey)).toEqual(b.alerts.map((x) => x.dedupKey));
     const row = a.rows.find((r) => r.actor_type === 'principal')!;
     expect(row.scenario).toBe('bola_enumeration');
-    expect([row.score, row.severity]).toEqual([85, 'high']); // enumeration alone: weight 85, full confidence
+    expect([row.score, row.severity]).toEqual([90, 'critical']); // enumeration alone: weight 90, full confidence (a sequential walk)
     const ev = JSON.parse(row.evidence);
     // The evidence counts the ids the walk requested in that window, and says the endpoint had no baseline yet.
     const [ws, we] = [Date.parse(row.window_start), Date.parse(row.window_end)];
@@ -92,7 +92,7 @@ describe('scoring analysis', () => {
   });
 
   it('keeps state JSON-serialisable and gives the same result when persisted between windows', () => {
-    const { events, discovery } = load('credential_stuffing/attack_rotating_ips');
+    const { events, discovery } = load('credential_stuffing_burst/attack_rotating_ips');
     const direct = runInMemory(events, discovery, [createScoringAnalysis()]).outputs.scoring.flatMap((o) => o.riskEvents ?? []);
     // Same run, but the state goes through JSON after every window (as the engine persists it).
     const inner = createScoringAnalysis();

@@ -18,9 +18,12 @@ export const FEATURES: Array<{ name: string; minScale: number; f: (a: ActorWindo
   { name: 'new_endpoint_share', minScale: 0.1, f: newEndpointShare },
 ];
 
+/** Requests an actor's profile needs before its own hours and endpoints say what is unusual for it. */
+export const OWN_HISTORY_MIN_REQUESTS = 50;
+
 function unusualHour(a: ActorWindow): number {
   const p = a.prof;
-  if (!p || p.n < 50) return 0;
+  if (!p || p.n < OWN_HISTORY_MIN_REQUESTS) return 0;
   let max = 0;
   for (const h of p.hours) if (h > max) max = h;
   return max ? 1 - p.hours[utcHour(a.first)] / max : 0;
@@ -33,13 +36,13 @@ function utcHour(ms: number): number {
 
 function newEndpointShare(a: ActorWindow): number {
   const p = a.prof;
-  if (!p || p.n < 50) return 0;
+  if (!p || p.n < OWN_HISTORY_MIN_REQUESTS) return 0;
   let fresh = 0;
   for (const u of a.tpls.values()) if (p.tpl[u.id] === undefined) fresh += u.n;
   return fresh / a.n;
 }
 
-export const behaviourAnomaly: Detector<{ minRequests: number; minZ: number; minFeatures: number }> = {
+export const behaviourAnomaly: Detector<{ minRequests: number; minZ: number; minFeatures: number; minPopulation: number; zAtFullConfidence: number; maxAttributions: number }> = {
   definition: {
     id: 'behaviour_anomaly',
     role: 'amplifier',
@@ -48,12 +51,12 @@ export const behaviourAnomaly: Detector<{ minRequests: number; minZ: number; min
     owasp: 'n/a (context)',
     labels: { behaviour: 'anomaly', confidence: 'low' },
     weight: 25,
-    thresholds: { minRequests: 5, minZ: 4, minFeatures: 2 },
+    thresholds: { minRequests: 5, minZ: 4, minFeatures: 2, minPopulation: 20, zAtFullConfidence: 10, maxAttributions: 4 },
   },
   detect({ window }, t) {
     const pop: ActorWindow[] = [];
     for (const a of window.actors.values()) if (a.type !== 'api_key' && a.n >= t.minRequests) pop.push(a);
-    if (pop.length < 20) return [];
+    if (pop.length < t.minPopulation) return [];
     // Actor by actor (each actor's fields are read once), into one column per feature.
     const cols = FEATURES.map(() => new Float64Array(pop.length));
     for (let i = 0; i < pop.length; i++) for (let j = 0; j < FEATURES.length; j++) cols[j][i] = FEATURES[j].f(pop[i]);
@@ -69,7 +72,7 @@ export const behaviourAnomaly: Detector<{ minRequests: number; minZ: number; min
       attributions.sort((x, y) => y.z - x.z);
       out.push({
         detector: 'behaviour_anomaly', scenario: 'anomalous_behaviour', actor: pop[i].key, domain: pop[i].domain,
-        confidence: Math.min(1, attributions[0].z / 10), evidence: { attributions: attributions.slice(0, 4), population: pop.length },
+        confidence: Math.min(1, attributions[0].z / t.zAtFullConfidence), evidence: { attributions: attributions.slice(0, t.maxAttributions), population: pop.length },
       });
     }
     return out;

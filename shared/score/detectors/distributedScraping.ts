@@ -4,9 +4,10 @@ import { RING_IPS, type Profile } from '../state.ts';
 import type { Finding } from '../types.ts';
 import { actorKey, type ActorWindow } from '../window.ts';
 
-interface Candidate { a: ActorWindow; tpl: string; name: string; ips: number; evidence: Record<string, unknown> }
+/** Cluster members flagged in earlier windows that a finding names (evidence stays small). */
+const MAX_EARLIER_IN_EVIDENCE = 50;
 
-const RECENT_MS = 6 * 3600_000;
+interface Candidate { a: ActorWindow; tpl: string; name: string; ips: number; evidence: Record<string, unknown> }
 
 /** Top endpoint (by digest) of profile + window. */
 function topOf(tpl: Record<string, number>, extra: ActorWindow): { key: string; share: number; total: number } {
@@ -19,6 +20,7 @@ function topOf(tpl: Record<string, number>, extra: ActorWindow): { key: string; 
 
 export const distributedScraping: Detector<{
   minIpsPerPrincipal: number; minNewIpShare: number; minNewIdShare: number; minFocus: number; minCluster: number; maxOtherPrincipalsPerIp: number;
+  clusterMemoryMs: number; clusterConfidence: number; loneConfidence: number; addressConfidence: number;
 }> = {
   definition: {
     id: 'distributed_scraping',
@@ -27,8 +29,11 @@ export const distributedScraping: Detector<{
     scenario: 'low_and_slow_scraping',
     owasp: 'API6:2023 Unrestricted Access to Sensitive Business Flows',
     labels: { behaviour: 'http:scraping', mitre: 'T1119', confidence: 'medium' },
-    weight: 80,
-    thresholds: { minIpsPerPrincipal: 8, minNewIpShare: 0.5, minNewIdShare: 0.8, minFocus: 0.6, minCluster: 3, maxOtherPrincipalsPerIp: 2 },
+    weight: 85,
+    thresholds: {
+      minIpsPerPrincipal: 8, minNewIpShare: 0.5, minNewIdShare: 0.8, minFocus: 0.6, minCluster: 3, maxOtherPrincipalsPerIp: 2,
+      clusterMemoryMs: 6 * 3600_000, clusterConfidence: 1, loneConfidence: 0.5, addressConfidence: 0.95,
+    },
   },
   detect({ window, state }, t) {
     const out: Finding[] = [];
@@ -63,19 +68,19 @@ export const distributedScraping: Detector<{
       // Members flagged earlier for the same sweep still count towards the cluster.
       const earlier: string[] = [];
       const cl = state.clusters[tpl];
-      if (cl && cl.last >= window.start - RECENT_MS) {
+      if (cl && cl.last >= window.start - t.clusterMemoryMs) {
         const inGroup = new Set(group.map((c) => c.a.key));
         for (const k of cl.members) if (!inGroup.has(k)) earlier.push(k);
       }
       const size = group.length + earlier.length;
-      earlier.splice(50);
+      earlier.splice(MAX_EARLIER_IN_EVIDENCE);
       const clustered = size >= t.minCluster;
       const related = [...group.map((c) => c.a.key), ...earlier].slice(0, 20);
       for (const c of group) {
         if (clustered) flaggedPrincipals.add(c.a.key);
         out.push({
           detector: 'distributed_scraping', scenario: 'low_and_slow_scraping', actor: c.a.key, domain: c.name.split(' ')[0],
-          confidence: clustered ? 1 : 0.55,
+          confidence: clustered ? t.clusterConfidence : t.loneConfidence,
           evidence: { ...c.evidence, cluster: { endpoint: c.name, accounts: size, activeThisWindow: group.length } },
           related: related.filter((k) => k !== c.a.key),
         });
@@ -103,7 +108,7 @@ export const distributedScraping: Detector<{
       if (!members || others > t.maxOtherPrincipalsPerIp || others >= members) continue;
       out.push({
         detector: 'distributed_scraping', scenario: 'low_and_slow_scraping', actor: ik, domain: dom,
-        confidence: 0.9,
+        confidence: t.addressConfidence,
         evidence: { servedClusterAccounts: members, otherAccounts: others, requestsThisWindow: w?.n ?? 0, lifetimeRequests: (p?.n ?? 0) + (w?.n ?? 0) },
         related: [...prs].slice(0, 10).map((pr) => actorKey('principal', pr)),
       });

@@ -11,7 +11,12 @@ export function walkShare(nums: number[]): number {
   return steps / (nums.length - 1);
 }
 
-export const enumeration: Detector<{ minDistinctIds: number; minErrorShare: number; minNewIdShare: number; minErrorRatioVsEndpoint: number }> = {
+type T = {
+  minDistinctIds: number; minErrorShare: number; minNewIdShare: number; minErrorRatioVsEndpoint: number; minBaselineRequests: number;
+  baseConfidence: number; walkConfidence: number; highRefusedShare: number; highRefusedBoost: number;
+};
+
+export const enumeration: Detector<T> = {
   definition: {
     id: 'enumeration',
     role: 'primary',
@@ -19,8 +24,8 @@ export const enumeration: Detector<{ minDistinctIds: number; minErrorShare: numb
     scenario: 'bola_enumeration',
     owasp: 'API1:2023 Broken Object Level Authorization',
     labels: { behaviour: 'http:enumeration', mitre: 'T1087', confidence: 'high' },
-    weight: 85,
-    thresholds: { minDistinctIds: 30, minErrorShare: 0.3, minNewIdShare: 0.7, minErrorRatioVsEndpoint: 3 },
+    weight: 90,
+    thresholds: { minDistinctIds: 30, minErrorShare: 0.3, minNewIdShare: 0.7, minErrorRatioVsEndpoint: 3, minBaselineRequests: 200, baseConfidence: 0.85, walkConfidence: 0.15, highRefusedShare: 0.6, highRefusedBoost: 0.1 },
   },
   detect({ window, state }, t) {
     const out: Finding[] = [];
@@ -33,21 +38,21 @@ export const enumeration: Detector<{ minDistinctIds: number; minErrorShare: numb
         const newShare = u.newIds / u.n;
         if (errShare < t.minErrorShare || newShare < t.minNewIdShare) continue;
         const base = state.endpoints[u.key];
-        const baseErr = base && base.tot >= 200 ? base.e4 / base.tot : null;
+        const baseErr = base && base.tot >= t.minBaselineRequests ? base.e4 / base.tot : null;
         if (baseErr !== null && errShare < t.minErrorRatioVsEndpoint * baseErr) continue;
         const walk = walkShare(u.nums);
-        out.push(finding(a.key, u, errShare, newShare, walk, baseErr));
+        out.push(finding(a.key, u, errShare, newShare, walk, baseErr, t));
       }
     }
     return out;
   },
 };
 
-function finding(actor: string, u: TemplateUse, errShare: number, newShare: number, walk: number, baseErr: number | null): Finding {
+function finding(actor: string, u: TemplateUse, errShare: number, newShare: number, walk: number, baseErr: number | null, t: T): Finding {
   const nums = u.nums.length ? { first: u.nums[0], last: u.nums[u.nums.length - 1], sequentialStepShare: r3(walk) } : undefined;
   return {
     detector: 'enumeration', scenario: 'bola_enumeration', actor, domain: u.domain,
-    confidence: Math.min(1, 0.7 + 0.3 * walk + (errShare > 0.6 ? 0.1 : 0)),
+    confidence: Math.min(1, t.baseConfidence + t.walkConfidence * walk + (errShare > t.highRefusedShare ? t.highRefusedBoost : 0)),
     evidence: {
       endpoint: u.key, requests: u.n, distinctIds: u.distinctIds, newIdShare: r3(newShare),
       status: { ok: u.ok, '401': u.e401, '403': u.e403, '404': u.e404 }, refusedShare: r3(errShare), idRange: nums,

@@ -1,5 +1,8 @@
 import type { Detector } from '../detector.ts';
-import { credentialStuffing } from './credentialStuffing.ts';
+import { credentialStuffingBurst } from './credentialStuffingBurst.ts';
+import { credentialStuffingSlow } from './credentialStuffingSlow.ts';
+import { bruteForce } from './bruteForce.ts';
+import { accountTakeover } from './accountTakeover.ts';
 import { enumeration } from './enumeration.ts';
 import { distributedScraping } from './distributedScraping.ts';
 import { sequenceAnomaly } from './sequenceAnomaly.ts';
@@ -10,13 +13,16 @@ import { unauthBulkDownload } from './unauthBulkDownload.ts';
 import { ipReputationDetector } from './ipReputation.ts';
 import { behaviourAnomaly } from './behaviourAnomaly.ts';
 
-/** Every detector, in evaluation order. Adding one = a file here + its golden folder. */
+/**
+ * Every detector, in evaluation order (account_takeover reads the stuffing findings before it). Adding one =
+ * a file here + its golden folder.
+ */
 export const DETECTORS: ReadonlyArray<Detector<any>> = [
-  credentialStuffing, enumeration, distributedScraping, sequenceAnomaly, scriptedUserAgent, volumeSpike, forcedBrowsing,
+  credentialStuffingBurst, credentialStuffingSlow, bruteForce, accountTakeover, enumeration, distributedScraping, sequenceAnomaly, scriptedUserAgent, volumeSpike, forcedBrowsing,
   unauthBulkDownload, ipReputationDetector, behaviourAnomaly,
 ];
 
 export {
-  credentialStuffing, enumeration, distributedScraping, sequenceAnomaly, scriptedUserAgent, volumeSpike, forcedBrowsing,
+  credentialStuffingBurst, credentialStuffingSlow, bruteForce, accountTakeover, enumeration, distributedScraping, sequenceAnomaly, scriptedUserAgent, volumeSpike, forcedBrowsing,
   unauthBulkDownload, ipReputationDetector, behaviourAnomaly,
 };

@@ -1,9 +1,9 @@
 import type { Detector } from '../detector.ts';
 import type { Finding } from '../types.ts';
 
-const CONF: Record<string, number> = { deny: 1, tor: 0.8, proxy: 0.6, datacenter: 0.35 };
+type T = { denyConfidence: number; torConfidence: number; proxyConfidence: number; datacenterConfidence: number };
 
-export const ipReputationDetector: Detector<Record<string, number>> = {
+export const ipReputationDetector: Detector<T> = {
   definition: {
     id: 'ip_reputation',
     role: 'amplifier',
@@ -12,15 +12,16 @@ export const ipReputationDetector: Detector<Record<string, number>> = {
     owasp: 'n/a (context)',
     labels: { behaviour: 'ip:reputation', confidence: 'low' },
     weight: 30,
-    thresholds: {},
+    thresholds: { denyConfidence: 1, torConfidence: 0.8, proxyConfidence: 0.6, datacenterConfidence: 0.35 },
   },
-  detect({ window, reputation }) {
+  detect({ window, reputation }, t) {
+    const conf: Record<string, number> = { deny: t.denyConfidence, tor: t.torConfidence, proxy: t.proxyConfidence, datacenter: t.datacenterConfidence };
     const out: Finding[] = [];
     for (const a of window.actors.values()) {
       if (a.type !== 'ip') continue;
       const label = reputation.labelOf(a.id);
-      if (!label || CONF[label] === undefined) continue;
-      out.push({ detector: 'ip_reputation', scenario: 'anomalous_behaviour', actor: a.key, domain: a.domain, confidence: CONF[label], evidence: { list: label } });
+      if (!label || conf[label] === undefined) continue;
+      out.push({ detector: 'ip_reputation', scenario: 'anomalous_behaviour', actor: a.key, domain: a.domain, confidence: conf[label], evidence: { list: label } });
     }
     return out;
   },

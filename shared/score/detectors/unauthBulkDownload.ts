@@ -3,7 +3,12 @@ import { r3 } from '../detector.ts';
 import { accWithWindow } from '../state.ts';
 import type { Finding } from '../types.ts';
 
-export const unauthBulkDownload: Detector<{ minRequests: number; minBytes: number; minUnauthShare: number; minDistinctIds: number; minBytesRatioVsEndpoint: number }> = {
+type T = {
+  minRequests: number; minBytes: number; minUnauthShare: number; minDistinctIds: number; minBytesRatioVsEndpoint: number; largeAnswerBytes: number;
+  minUnauthPerEndpoint: number; minBaselineRequests: number; authEndpointShare: number; baseConfidence: number; authEndpointBoost: number; heavyMultiple: number; heavyBoost: number;
+};
+
+export const unauthBulkDownload: Detector<T> = {
   definition: {
     id: 'unauth_bulk_download',
     role: 'primary',
@@ -11,8 +16,11 @@ export const unauthBulkDownload: Detector<{ minRequests: number; minBytes: numbe
     scenario: 'unauth_bulk_download',
     owasp: 'API1:2023 Broken Object Level Authorization / API3:2023 Broken Object Property Level Authorization',
     labels: { behaviour: 'http:exfiltration', mitre: 'T1530', confidence: 'medium' },
-    weight: 85,
-    thresholds: { minRequests: 50, minBytes: 50_000_000, minUnauthShare: 0.9, minDistinctIds: 5, minBytesRatioVsEndpoint: 5 },
+    weight: 90,
+    thresholds: {
+      minRequests: 20, minBytes: 20_000_000, minUnauthShare: 0.9, minDistinctIds: 5, minBytesRatioVsEndpoint: 5, largeAnswerBytes: 1_000_000,
+      minUnauthPerEndpoint: 2, minBaselineRequests: 50, authEndpointShare: 0.5, baseConfidence: 0.85, authEndpointBoost: 0.15, heavyMultiple: 4, heavyBoost: 0.1,
+    },
   },
   detect({ window, state, resolver }, t) {
     const out: Finding[] = [];
@@ -23,21 +31,20 @@ export const unauthBulkDownload: Detector<{ minRequests: number; minBytes: numbe
       let best = null as null | { key: string; ids: number; bytes: number; n: number; ratio: number; authShare: number; samples: readonly string[] };
       let objects = a.unmatchedPaths.size;
       for (const u of a.tpls.values()) {
-        if (u.unauth < 2) continue;
+        if (u.unauth < t.minUnauthPerEndpoint) continue;
         objects += Math.max(u.distinctIds, 1);
         const base = state.endpoints[u.key];
-        const meanBase = base && base.tot > 50 ? base.bytes / base.tot : null;
+        const meanBase = base && base.tot > t.minBaselineRequests ? base.bytes / base.tot : null;
         const ratio = meanBase ? u.bytes / u.n / meanBase : Infinity;
         const info = resolver.endpointInfo(u.domain, u.method, u.template);
         const authShare = info && info.requestCount ? info.authRequests / info.requestCount : 0;
         if (!best || u.bytes > best.bytes) best = { key: u.key, ids: u.distinctIds, bytes: u.bytes, n: u.n, ratio, authShare, samples: u.samples };
       }
       if (!best || objects < t.minDistinctIds) continue;
-      if (best.ratio < t.minBytesRatioVsEndpoint && best.bytes / best.n < 1_000_000) continue;
-      if (!best) continue;
+      if (best.ratio < t.minBytesRatioVsEndpoint && best.bytes / best.n < t.largeAnswerBytes) continue;
       out.push({
         detector: 'unauth_bulk_download', scenario: 'unauth_bulk_download', actor: a.key, domain: best.key.split(' ')[0],
-        confidence: Math.min(1, 0.75 + (best.authShare >= 0.5 ? 0.25 : 0) + (acc.unauthBytes > 4 * t.minBytes ? 0.15 : 0)),
+        confidence: Math.min(1, t.baseConfidence + (best.authShare >= t.authEndpointShare ? t.authEndpointBoost : 0) + (acc.unauthBytes > t.heavyMultiple * t.minBytes ? t.heavyBoost : 0)),
         evidence: {
           endpoint: best.key, requestsThisWindow: best.n, distinctObjects: objects, bytesThisWindow: best.bytes,
           recentUnauthenticatedDownloads: Math.round(acc.unauthOk), recentBytes: Math.round(acc.unauthBytes),

@@ -9,7 +9,7 @@ const ACC_WINDOWS = ACC_HALF_LIFE_MS / 300_000 / Math.LN2;
 
 export const volumeSpike: Detector<{
   minRequests: number; populationMultiple: number; selfMultiple: number; minThrottledShare: number; extremeMultiple: number; max5xxShare: number; minSelfWindows: number;
-  rampMultiple: number; rampMinWindows: number; rampMinRequests: number;
+  rampMultiple: number; rampMinWindows: number; rampMinRequests: number; minJobDistinctShare: number; populationQuantile: number; rampConfidence: number;
 }> = {
   definition: {
     id: 'volume_spike',
@@ -18,18 +18,21 @@ export const volumeSpike: Detector<{
     scenario: 'traffic_spike',
     owasp: 'API4:2023 Unrestricted Resource Consumption',
     labels: { behaviour: 'http:dos', mitre: 'T1498', confidence: 'high' },
-    weight: 85,
-    thresholds: { minRequests: 300, populationMultiple: 10, selfMultiple: 8, minThrottledShare: 0.1, extremeMultiple: 50, max5xxShare: 0.2, minSelfWindows: 6, rampMultiple: 3, rampMinWindows: 2016, rampMinRequests: 30 },
+    weight: 90,
+    thresholds: { minRequests: 300, populationMultiple: 10, selfMultiple: 8, minThrottledShare: 0.1, extremeMultiple: 50, max5xxShare: 0.2, minSelfWindows: 6, rampMultiple: 3, rampMinWindows: 2016, rampMinRequests: 30, minJobDistinctShare: 0.7, populationQuantile: 0.99, rampConfidence: 0.9 },
   },
   detect({ window, state }, t) {
     const out: Finding[] = [];
-    const p99 = Math.max(1, histQuantile(state.population.ipHist, 0.99));
+    const p99 = Math.max(1, histQuantile(state.population.ipHist, t.populationQuantile));
     for (const a of window.actors.values()) {
       if (a.type === 'api_key') continue;
       const ramp = slowRamp(a, state.profiles[a.key], window.end, t);
       if (ramp) { out.push(ramp); continue; }
       if (a.n < t.minRequests || a.n < t.populationMultiple * p99) continue;
       if (a.e5 / a.n > t.max5xxShare) continue;
+      // An identified client (account or API key) fetching mostly distinct objects is a job paging through data
+      // (a nightly export meeting its throttle), not a flood, which repeats the same few requests.
+      if ((a.type === 'principal' || a.keys.size > 0 || a.prs.size > 0) && distinctShare(a) >= t.minJobDistinctShare) continue;
       const p = state.profiles[a.key];
       const own = p && p.rateN >= t.minSelfWindows ? p.rate : null;
       if (own !== null && a.n < t.selfMultiple * own) continue;
@@ -56,16 +59,23 @@ function slowRamp(
   a: Parameters<typeof accWithWindow>[1] & { key: string; domain: string; samples: readonly string[] },
   p: Parameters<typeof accWithWindow>[0],
   end: number,
-  t: { rampMultiple: number; rampMinWindows: number; rampMinRequests: number },
+  t: { rampMultiple: number; rampMinWindows: number; rampMinRequests: number; rampConfidence: number },
 ): Finding | null {
   if (!p || p.rateN < t.rampMinWindows || a.n < t.rampMinRequests || a.n < t.rampMultiple * p.rate) return null;
   const recent = accWithWindow(p, a, 0, end).n / ACC_WINDOWS;
   if (recent < t.rampMultiple * p.rate) return null;
   return {
-    detector: 'volume_spike', scenario: 'traffic_spike', actor: a.key, domain: a.domain, confidence: 0.75,
+    detector: 'volume_spike', scenario: 'traffic_spike', actor: a.key, domain: a.domain, confidence: t.rampConfidence,
     evidence: {
       kind: 'slow_ramp', requests: a.n, recentPerWindow: r3(recent), baseline: { ownRatePerWindow: r3(p.rate), learnedOverWindows: p.rateN, maxDailyGrowth: '0.5%' },
       samples: a.samples,
     },
   };
+}
+
+/** Share of an actor's requests that named an object it had not asked for earlier in the window. */
+function distinctShare(a: { n: number; tpls: ReadonlyMap<string, { distinctIds: number }> }): number {
+  let d = 0;
+  for (const u of a.tpls.values()) d += u.distinctIds;
+  return d / a.n;
 }

@@ -1,8 +1,8 @@
 /**
  * Golden fixtures for the scoring detectors (crowdsec-hub style): each case folder holds `input.ndjson`
  * (compact access events), `templates.json` (the API's endpoints) and `expected.json` (the actors that must be
- * flagged, with their scenario, and the findings the case's detector must emit). This module reads and writes
- * that format and turns it into engine input; `generate.ts` produces the cases from seeded generators.
+ * flagged, with their scenario, and the findings the case's detector must emit), written by hand from
+ * `labels.json` (the generator's ground truth: who is who). `generate.ts` writes inputs and labels only.
  */
 import type { AccessEvent } from '../../../shared/normalize/types.ts';
 import type { EndpointResolver } from '../../../shared/engine/types.ts';
@@ -10,19 +10,42 @@ import type { EndpointResolver } from '../../../shared/engine/types.ts';
 /** One compact event line: t = ms since the fixture epoch. */
 export interface CompactEvent { t: number; ip: string; m: string; p: string; s: number; ua: string; pr?: string; k?: string; b?: number }
 export interface TemplateDef { domain: string; method: string; template: string }
+/** Ground truth written by generate.ts: the case's actors (`<type>|<id>`) by role (attackers, look-alikes). */
+export interface Labels {
+  description: string;
+  groups: Record<string, string[]>;
+}
+
+/** An actor (`ip|1.2.3.4`) or a label group of them (`group:bots`). */
+export type ActorRef = string;
+
+/**
+ * What a person expects of a case, written by hand from its labels (never generated): exactly these actors
+ * are flagged (in any window), each with the scenario; the benign groups named are in the input and none
+ * of their actors is flagged.
+ */
 export interface Expected {
   detector: string;
   description: string;
-  /** Exactly these actors (`<type>|<id>`) are flagged (any window), with this scenario. Empty for benign cases. */
-  flagged: Array<{ actor: string; scenario: string }>;
-  /** The case's detector must emit a finding for each of these actors (may be more than flagged: amplifiers). */
-  findings?: string[];
+  flagged: Array<{ actors: ActorRef; scenario: string }>;
+  /** Look-alike groups that must be present and stay clean. */
+  clean?: string[];
+  /** The case's detector must emit a finding for each of these (may be more than flagged: amplifiers). */
+  findings?: ActorRef[];
   /** Features the case's (unsupervised) detector must name among its attributions for these actors. */
-  attributions?: Record<string, string[]>;
+  attributions?: Array<{ actors: ActorRef; features: string[] }>;
   /** The case's detector only amplifies: its findings alone flag nobody, whatever the flag line. */
   amplifier?: boolean;
   /** Flagged actors the case's amplifier must strengthen: among their detectors, with a higher score than without it. */
-  amplified?: string[];
+  amplified?: ActorRef[];
+}
+
+/** The actors an ActorRef stands for. */
+export function resolveActors(ref: ActorRef, labels: Labels): string[] {
+  if (!ref.startsWith('group:')) return [ref];
+  const g = labels.groups[ref.slice(6)];
+  if (!g) throw new Error(`expected.json names group ${ref}, which labels.json does not have`);
+  return g;
 }
 
 export const FIXTURE_EPOCH = Date.UTC(2026, 0, 5, 0, 0, 0);
