@@ -28,10 +28,19 @@ export async function summarizeLake(dir: string): Promise<string> {
   out.push(`Open defects: ${defects.length}`);
   for (const d of defects.slice(0, DEFECTS_SHOWN)) out.push(`  [${v(d.severity).toUpperCase()}] ${v(d.owasp)} ${v(d.title)} - ${v(d.method)} ${v(d.domain_name)}${v(d.template)}`);
   out.push(...more(Math.min(defects.length, DEFECTS_SHOWN), defects.length, 'defects'));
-  const risky = await q(`SELECT actor_type, actor, max(score) AS score, arg_max(scenario, score) AS scenario, list_distinct(flatten(list(detectors))) AS detectors, min(window_start) AS first, max(window_end) AS last FROM risk_events GROUP BY actor_type, actor ORDER BY score DESC, actor LIMIT ${CALLERS_SHOWN}`);
+  // One line per scenario on an API (a campaign of 540 stuffing addresses is one line, with its count), its
+  // highest-scoring caller named: ten copies of one campaign would hide every other attacker.
+  const risky = await q(`WITH a AS (SELECT actor_type, actor, max(score) AS score, arg_max(scenario, score) AS scenario, arg_max(domain_name, score) AS domain_name, list_distinct(flatten(list(detectors))) AS detectors, min(window_start) AS first, max(window_end) AS last FROM risk_events GROUP BY actor_type, actor),
+    g AS (SELECT *, count(*) OVER (PARTITION BY scenario, domain_name) AS actors, row_number() OVER (PARTITION BY scenario, domain_name ORDER BY score DESC, CASE actor_type WHEN 'principal' THEN 0 WHEN 'api_key' THEN 1 WHEN 'ip' THEN 2 ELSE 3 END, actor) AS rn FROM a)
+    SELECT * FROM g WHERE rn = 1 ORDER BY score DESC, actors DESC, scenario, domain_name LIMIT ${CALLERS_SHOWN}`);
   const [rc] = await q(`SELECT count(DISTINCT actor_type || ':' || actor) AS n FROM risk_events`);
   out.push(`Risky callers: ${rc.n}`);
-  for (const r of risky) out.push(`  ${String(r.score).padStart(3)} ${v(r.actor_type)}:${v(r.actor)}  ${v(r.scenario)}  (${v((r.detectors as string[]).join(', '))}; ${v(String(r.first).slice(11, 16))}-${v(String(r.last).slice(11, 16))} UTC)`);
-  out.push(...more(risky.length, Number(rc.n), 'risky callers'));
+  let shown = 0;
+  for (const r of risky) {
+    shown += Number(r.actors);
+    const others = Number(r.actors) - 1;
+    out.push(`  ${String(r.score).padStart(3)} ${v(r.actor_type)}:${v(r.actor)}  ${v(r.scenario)}  (${v((r.detectors as string[]).join(', '))}; ${v(String(r.first).slice(11, 16))}-${v(String(r.last).slice(11, 16))} UTC)${others > 0 ? ` with ${others} more caller${others > 1 ? 's' : ''} in this ${v(r.scenario)} on ${v(r.domain_name)}` : ''}`);
+  }
+  out.push(...more(shown, Number(rc.n), 'risky callers'));
   return out.join('\n');
 }

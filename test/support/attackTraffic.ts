@@ -17,8 +17,8 @@ function line(ts: number, o: Record<string, string>): string {
  * which is where alerts used to get lost, and a few lines that are not access logs:
  * - an anonymous caller fetches four statements at 09:40 (unauthenticated file download, high), before the
  *   simulator's bulk download at 10:10 makes the same defect critical;
- * - an anonymous file sweep from a hosting provider's address at 10:38 that scores medium in its first window
- *   and high after (an incident that opens below the alert threshold and escalates above it);
+ * - an anonymous file sweep from a hosting provider's address at 10:38 (an incident of its own, beside the
+ *   simulator's bulk download);
  * - three malformed lines, which are quarantined.
  */
 export function attackTraffic(seed = 11): string[] {
