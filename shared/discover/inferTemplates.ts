@@ -74,6 +74,8 @@ export const INFERENCE_TUNING = {
   /** Words ending in a number of two or more digits: how many words, and what share of them, make values. */
   minNumberedWords: 4,
   numberedShare: 0.25,
+  /** Congruent values: at most this share of the words may hold a child name no other word has. */
+  distinctiveShare: 0.25,
   /** Words with subtrees needed before shared names alone make them values. */
   minCongruentWords: 6,
 };
@@ -403,7 +405,12 @@ function wordsAreValues(words: ChildStat[], m: number, mixed: StrongProfile | nu
   // answer at any volume.
   // A few words sharing a child are as often parallel collections (`/food/{ingredients,menuItems}/search`): with
   // fewer than `minCongruentWords`, only subtrees that are nearly the same (`/{json,xml}/races/...`) make values.
-  if (st.inner >= T.minCongruentWords && (st.top1 >= T.congruentShare * st.inner || st.top2 >= Math.max(3, T.congruentShare * st.inner2))) { why = 'congruent'; return st.inner >= T.stickyWords ? 2 : 1; }
+  // Depth 1: the values' children are the same few names, and (unlike parallel collections such as
+  // `/food/{ingredients,products}/search`, each with endpoints of its own) hardly any word has a name of its own.
+  // Depth 2: the children are values again, each word's own, and the grandchildren are shared.
+  const d1 = st.inner >= T.minCongruentWords && st.top1 >= T.congruentShare * st.inner && st.distinctive <= T.distinctiveShare * st.inner;
+  const d2 = st.inner2 >= T.minCongruentWords && st.top2 >= Math.max(3, T.congruentShare * st.inner2) && st.distinctive > T.distinctiveShare * st.inner;
+  if (d1 || d2) { why = d1 ? 'congruent' : 'congruent2'; return st.inner >= T.stickyWords ? 2 : 1; }
   if (st.inner >= 2 && st.inner === nW && st.sharedNames >= T.minSharedNames && st.sharedShare >= T.namesCongruence) { why = 'near-identical'; return 1; }
   if (inner >= 3 && inner >= 0.6 * nW && rare * 2 >= nW && alikeSubtrees(words)) { why = 'alikeSubtrees'; return 1; }
   const novelty = nW / edges;
@@ -470,6 +477,8 @@ interface SharedStructure {
   shared2: Set<string>;
   /** Words whose children are mostly identifiers (collections: REST names). */
   collections: number;
+  /** Words with children that have a child name none of the other words has. */
+  distinctive: number;
 }
 
 /**
@@ -522,7 +531,10 @@ function sharedStructure(words: readonly ChildStat[], index: TrieIndex): SharedS
   const shared1 = new Set<string>(), shared2 = new Set<string>();
   for (const [k, c] of f1) if (c >= 2) shared1.add(k);
   for (const [k, c] of f2) if (c >= 2) shared2.add(k);
-  return { inner, inner2, top1, top2, sharedShare: names ? shared / names : 0, sharedNames, common1, common2, shared1, shared2, collections };
+  // Words with a child name no other word has: endpoints of their own (values hold what the others hold).
+  let distinctive = 0;
+  for (const kids of d1) for (const k of kids) if (f1.get(k) === 1) { distinctive++; break; }
+  return { inner, inner2, top1, top2, sharedShare: names ? shared / names : 0, sharedNames, common1, common2, shared1, shared2, collections, distinctive };
 }
 
 /** The word's children (or grandchildren through word children) include a name another word at the position has too. */
