@@ -74,6 +74,8 @@ export const INFERENCE_TUNING = {
   /** Words ending in a number of two or more digits: how many words, and what share of them, make values. */
   minNumberedWords: 4,
   numberedShare: 0.25,
+  /** Share of camelCase or snake_case words that makes a position's words route names. */
+  codeNamedShare: 0.3,
   /** Congruent values: at most this share of the words may hold a child name no other word has. */
   distinctiveShare: 0.25,
   /** Words with subtrees needed before shared names alone make them values. */
@@ -101,6 +103,8 @@ const PARAM = '{}';
 /** Debugging aid: APISCOPE_TRACE_INFER=<substring of a position> prints why its words were judged values. */
 const TRACE = process.env.APISCOPE_TRACE_INFER;
 let why = '';
+/** camelCase (`visualizeTaste`) or snake_case (`current_releases`), optionally with a format suffix. */
+const CODE_NAME = /^(?:[a-z]+(?:[A-Z][a-z0-9]+)+|[a-z]+(?:_[a-z0-9]+)+)(?:\.[a-z]{2,4})?$/;
 /** A word that ends in a number of two or more digits (not a version). */
 const NUMBERED = /^(?![vV]\d)[A-Za-z][A-Za-z._-]*?[A-Za-z][-_.]?\d{2,6}$/;
 /** Lower-case words, possibly joined by `-` or `_`: how endpoint names are spelled. */
@@ -394,6 +398,11 @@ function wordsAreValues(words: ChildStat[], m: number, mixed: StrongProfile | nu
   const inner = nW - leaves;
   if (nW >= T.maxLiteralChildren) { why = 'cardinality'; return 2; }
   if (inner >= 2 && collections * 2 >= inner) return 0;
+  // Words spelled as code identifiers (`visualizeTaste`, `current_releases`) are route names: where they are
+  // a good share, shapes alone (leaves, identical subtrees) say nothing about values.
+  let coded = 0;
+  for (const w of words) if (CODE_NAME.test(w.seg)) coded++;
+  const codeNamed = coded >= T.codeNamedShare * nW;
   // Names seldom end in a number (`oauth2`, `avatar2` have one digit); user names and slugs often do
   // (`Zoey48`, `round-fold-17`). A good share of such words among several is a sample of values.
   let numbered = 0;
@@ -411,7 +420,7 @@ function wordsAreValues(words: ChildStat[], m: number, mixed: StrongProfile | nu
   const d1 = st.inner >= T.minCongruentWords && st.top1 >= T.congruentShare * st.inner && st.distinctive <= T.distinctiveShare * st.inner;
   const d2 = st.inner2 >= T.minCongruentWords && st.top2 >= Math.max(3, T.congruentShare * st.inner2) && st.distinctive > T.distinctiveShare * st.inner;
   if (d1 || d2) { why = d1 ? 'congruent' : 'congruent2'; return st.inner >= T.stickyWords ? 2 : 1; }
-  if (st.inner >= 2 && st.inner === nW && st.sharedNames >= T.minSharedNames && st.sharedShare >= T.namesCongruence) { why = 'near-identical'; return 1; }
+  if (!codeNamed && st.inner >= 2 && st.inner === nW && st.sharedNames >= T.minSharedNames && st.sharedShare >= T.namesCongruence) { why = 'near-identical'; return 1; }
   if (inner >= 3 && inner >= 0.6 * nW && rare * 2 >= nW && alikeSubtrees(words)) { why = 'alikeSubtrees'; return 1; }
   const novelty = nW / edges;
   // Names recur: the most used one shows up under many parents. Values seldom repeat across parents.
@@ -421,7 +430,7 @@ function wordsAreValues(words: ChildStat[], m: number, mixed: StrongProfile | nu
   }
   if (m >= 3) return 0;
   // Many leaf words under one parent: a sample of values (`/users/{username}`), whatever their traffic.
-  if (m === 1 && nW >= T.minWordsLeafy && leaves / nW >= T.leafShare) { why = 'leafy'; return nW >= T.stickyWords * 2 ? 2 : 1; }
+  if (!codeNamed && m === 1 && nW >= T.minWordsLeafy && leaves / nW >= T.leafShare) { why = 'leafy'; return nW >= T.stickyWords * 2 ? 2 : 1; }
   const rareShare = rare / nW;
   if (rareShare < T.rareShare) return 0;
   const sure = (n: number) => (n >= T.stickyWords && rareShare >= 0.8 && hits >= 10 * nW / 4 ? 2 : 1);
