@@ -100,6 +100,7 @@ interface ChildStat {
 }
 
 const PARAM = '{}';
+const EMPTY: ReadonlySet<string> = new Set();
 /** Debugging aid: APISCOPE_TRACE_INFER=<substring of a position> prints why its words were judged values. */
 const TRACE = process.env.APISCOPE_TRACE_INFER;
 let why = '';
@@ -323,8 +324,9 @@ function classify(stats: readonly ChildStat[], m: number, key: string, pass: Pas
     if (s.param || pinned(s.seg)) continue;
     const holds = congruent && !s.strong && !s.leaf && holdsCommon(s, st!, index);
     // A word that recurs under a good share of the merged parents is a name (issues under each repo), unless the
-    // position's words are values alike and it is one of them (a repository name many owners use).
-    if (m >= 4 && s.nodes.length >= 3 && s.nodes.length >= T.literalRecurrence * m && !holds) continue;
+    // position's words are values whose children are the same names and it is one of them (a repository name
+    // many owners use, with issues and pulls below it like the others).
+    if (m >= 4 && s.nodes.length >= 3 && s.nodes.length >= T.literalRecurrence * m && !(holds && st!.common1.size > 0 && holdsCommon(s, { ...st!, shared2: EMPTY }, index))) continue;
     if (congruent && !s.strong && !s.leaf && !holds) continue;
     // Beside identifiers, a word requested far more than any identifier is an endpoint (`/invoices/upcoming`).
     if (mixed && !forced && isHeavy(s, mixed) && !(s.shape === 'code' && mixed.live >= 4)) continue;
@@ -418,7 +420,9 @@ function wordsAreValues(words: ChildStat[], m: number, mixed: StrongProfile | nu
   // `/food/{ingredients,products}/search`, each with endpoints of its own) hardly any word has a name of its own.
   // Depth 2: the children are values again, each word's own, and the grandchildren are shared.
   const d1 = st.inner >= T.minCongruentWords && st.top1 >= T.congruentShare * st.inner && st.distinctive <= T.distinctiveShare * st.inner;
-  const d2 = st.inner2 >= T.minCongruentWords && st.top2 >= Math.max(3, T.congruentShare * st.inner2) && st.distinctive > T.distinctiveShare * st.inner;
+  // (At a merged position the words under many parents are names, and shared grandchildren there are their
+  // values' subtrees: depth 2 speaks only where the words are not spread over many parents.)
+  const d2 = m < 3 && st.inner2 >= T.minCongruentWords && st.top2 >= Math.max(3, T.congruentShare * st.inner2) && st.distinctive > T.distinctiveShare * st.inner;
   if (d1 || d2) { why = d1 ? 'congruent' : 'congruent2'; return st.inner >= T.stickyWords ? 2 : 1; }
   if (!codeNamed && st.inner >= 2 && st.inner === nW && st.sharedNames >= T.minSharedNames && st.sharedShare >= T.namesCongruence) { why = 'near-identical'; return 1; }
   if (inner >= 3 && inner >= 0.6 * nW && rare * 2 >= nW && alikeSubtrees(words)) { why = 'alikeSubtrees'; return 1; }
@@ -482,8 +486,8 @@ interface SharedStructure {
   common1: Set<string>;
   common2: Set<string>;
   /** Names under at least two of the words, at depth 1 and 2. */
-  shared1: Set<string>;
-  shared2: Set<string>;
+  shared1: ReadonlySet<string>;
+  shared2: ReadonlySet<string>;
   /** Words whose children are mostly identifiers (collections: REST names). */
   collections: number;
   /** Words with children that have a child name none of the other words has. */
