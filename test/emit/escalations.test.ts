@@ -11,12 +11,14 @@ import { templateResolver, toEvents, type CompactEvent, type TemplateDef } from 
 
 describe('escalations alert again, once per severity, under a key of their own', () => {
   it('a risk incident that opens at medium and reaches high: a second alert, risk:<incident>:high, saying from what', () => {
-    // The scoring golden case of an anonymous file sweep: medium in its first windows, high after.
+    // The scoring golden case of an anonymous file sweep, with the detector's confidence set to start low and
+    // to rise once the sweep turns heavy: medium in its first windows, high after.
     const dir = new URL('../score/golden/unauth_bulk_download/attack_anonymous_file_sweep/', import.meta.url).pathname;
     const events = toEvents(readFileSync(`${dir}input.ndjson`, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as CompactEvent));
     const resolver = templateResolver(JSON.parse(readFileSync(`${dir}templates.json`, 'utf8')) as TemplateDef[]);
     const discovery: DiscoveryAnalysis<null> = { name: 'discovery', initialState: () => null, closeWindow: () => ({}), resolver: () => resolver };
-    const alerts = runInMemory(events, discovery, [createScoringAnalysis()]).outputs.scoring.flatMap((o) => o.alerts ?? []);
+    const scoring = createScoringAnalysis({ detectors: { unauth_bulk_download: { baseConfidence: 0.6, heavyBoost: 0.3, heavyMultiple: 8 } } });
+    const alerts = runInMemory(events, discovery, [scoring]).outputs.scoring.flatMap((o) => o.alerts ?? []);
     expect(alerts.map((a) => [a.body.actor, a.severity, a.escalatedFrom ?? null])).toEqual([['95.216.66.93', 'medium', null], ['95.216.66.93', 'high', 'medium']]);
     const [open, escalation] = alerts;
     expect(escalation.dedupKey).toBe(`${open.dedupKey}:high`);
