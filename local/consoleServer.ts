@@ -93,7 +93,8 @@ export function createConsoleServer(opts: ConsoleServerOptions): Server {
       query[k] = v;
     }
     const path = url.pathname.slice('/api'.length) || '/';
-    const answer = await opts.api.handleLocalApiRequest(method, path, query, body, opts.principal);
+    const ifMatch = req.headers['if-match'];
+    const answer = await opts.api.handleLocalApiRequest(method, path, query, body, opts.principal, ifMatch === undefined ? undefined : { 'if-match': ifMatch });
     sendJson(res, answer.status, answer.body);
   }
 
