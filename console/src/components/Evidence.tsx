@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { num, shown, words } from '../format.ts';
+import { bytes, num, shown, words } from '../format.ts';
 import { T } from './ui.tsx';
 
 type J = unknown;
@@ -8,7 +8,7 @@ const SHARE = /(share|ratio|rate|fraction)$/i;
 
 function prim(key: string, v: J): ComponentChildren {
   if (v === null || v === undefined || v === '') return <span class="muted">none</span>;
-  if (typeof v === 'number') return SHARE.test(key) && v >= 0 && v <= 1 ? `${(v * 100).toFixed(v < 0.1 ? 1 : 0)}%` : num(v);
+  if (typeof v === 'number') return SHARE.test(key) && v >= 0 && v <= 1 ? `${(v * 100).toFixed(v < 0.1 ? 1 : 0)}%` : /bytes$/i.test(key) ? <span title={`${num(v)} bytes`}>{bytes(v)}</span> : num(v);
   if (typeof v === 'boolean') return v ? 'yes' : 'no';
   if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(v)) return `${v.slice(0, 10)} ${v.slice(11, 19)} UTC`;
   return <span class="mono"><T v={v} /></span>;
@@ -57,5 +57,17 @@ function List({ k, items, depth }: { k: string; items: J[]; depth: number }) {
       </div>
     );
   }
-  return <ol class="ev-list">{items.map((x, i) => <li key={i}><Evidence value={x} depth={depth + 1} /></li>)}</ol>;
+  // Records too rich for a table (earlier generations of a defect, nested samples): one click away each.
+  return (
+    <ol class="ev-list">
+      {items.map((x, i) => (
+        <li key={i}>
+          <details>
+            <summary>{words(shown(k)) || 'Entry'} {i + 1}{x && typeof x === 'object' && 'at' in x ? ` · ${prim('at', (x as Record<string, J>).at) as string}` : ''}</summary>
+            <Evidence value={x} depth={depth + 1} />
+          </details>
+        </li>
+      ))}
+    </ol>
+  );
 }

@@ -89,21 +89,24 @@ export interface Loaded<T> {
   reload: () => void;
 }
 
-/** Runs `load` when `deps` change; the newest call wins (a slow older answer never overwrites a newer one). */
+/**
+ * Runs `load` when `deps` change; the newest call wins (a slow older answer never overwrites a newer one).
+ * New deps clear what was shown (another actor's page must not linger while this one loads); `reload` keeps it.
+ */
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
   const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: true });
   const seq = useRef(0);
-  const run = useCallback(() => {
+  const run = useCallback((keep?: boolean) => {
     const n = ++seq.current;
-    setState((s) => ({ ...s, loading: true, error: undefined }));
+    setState((s) => (keep === true ? { ...s, loading: true, error: undefined } : { loading: true }));
     load().then(
       (data) => { if (n === seq.current) setState({ data, loading: false }); },
       (error) => { if (n === seq.current) setState({ error, loading: false }); },
     );
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, deps);
-  useEffect(run, [run]);
-  return { ...state, reload: run };
+  useEffect(() => run(), [run]);
+  return { ...state, reload: () => run(true) };
 }
 
 /** Shows loading, error (with retry) or the content once the data is there. */
