@@ -102,3 +102,10 @@ export async function buildConsole(opts: { outDir?: string } = {}): Promise<Cons
   }
   return assets;
 }
+
+// `node --import tsx console/build.ts OUT_DIR`: the CDK asset's local bundling and `npm run build:console`.
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const out = process.argv[2];
+  if (!out) throw new Error('console/build.ts: give the output folder, e.g. node --import tsx console/build.ts console/dist');
+  await buildConsole({ outDir: out });
+}
