@@ -63,7 +63,7 @@ export function ChartView(p: ChartProps) {
         datasets: p.series.map((s) => ({
           label: s.label,
           data: s.data,
-          ...(p.type === 'line' ? { pointRadius: 3, pointHoverRadius: 5, tension: 0.25, pointBackgroundColor: s.color } : {}),
+          ...(p.type === 'line' ? { pointRadius: 3, pointHoverRadius: 5, tension: 0, pointBackgroundColor: s.color } : {}),
           backgroundColor: p.type === 'line' && typeof s.color === 'string' ? `${s.color}1f` : s.color,
           borderColor: doughnut ? '#fff' : s.color,
           borderWidth: doughnut ? 2 : p.type === 'line' ? 2 : 0,

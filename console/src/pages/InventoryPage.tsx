@@ -44,19 +44,19 @@ function Inventory({ all, f, set }: { all: Endpoint[]; f: Record<'q' | 'domain' 
     (!f.files || e.is_file_asset));
   const columns: Column<Endpoint>[] = [
     { key: 'method', label: 'Method', render: (e) => <Method m={e.method} />, sort: (e) => e.method, width: '84px' },
-    { key: 'template', label: 'Endpoint', width: '34%', render: (e) => <span class="ep"><a class="mono" href={endpointHref(e)} onClick={(ev) => ev.stopPropagation()}><T v={e.template} /></a><small><T v={e.domain_name} /></small></span>, sort: (e) => `${e.template} ${e.domain_name}` },
+    { key: 'template', label: 'Endpoint', render: (e) => <span class="ep"><a class="mono" href={endpointHref(e)} onClick={(ev) => ev.stopPropagation()}><T v={e.template} /></a><small><T v={e.domain_name} /></small></span>, sort: (e) => `${e.template} ${e.domain_name}` },
     { key: 'requests', label: 'Requests', align: 'right', render: (e) => num(e.request_count), sort: (e) => e.request_count },
     { key: 'callers', label: 'Callers', align: 'right', render: (e) => num(e.distinct_callers), sort: (e) => e.distinct_callers },
     { key: 'errors', label: '4xx / 5xx', align: 'right', render: (e) => <span class={e.status_5xx / Math.max(e.request_count, 1) > 0.02 ? 'bad' : ''}>{pct(e.status_4xx, e.request_count)} / {pct(e.status_5xx, e.request_count)}</span>, sort: (e) => (e.status_4xx + e.status_5xx) / Math.max(e.request_count, 1) },
     {
-      key: 'auth', label: 'Authenticated', render: (e) => (
+      key: 'auth', label: 'Auth', render: (e) => (
         <span class="auth-cell">
           <ShareBar label="Authenticated vs anonymous requests" parts={[{ label: 'Authenticated', value: e.auth_requests, color: '#0d9488' }, { label: 'Anonymous', value: e.unauth_requests, color: '#f97316' }]} />
           <small>{pct(e.auth_requests, e.auth_requests + e.unauth_requests)}</small>
         </span>
       ), sort: (e) => e.auth_requests / Math.max(e.auth_requests + e.unauth_requests, 1),
     },
-    { key: 'sensitive', label: 'Sensitive data', render: (e) => <>{e.is_file_asset && <span class="chip chip-file">files</span>}<Chips items={e.sensitive_types} tone="sens" empty={e.is_file_asset ? '' : '–'} /></>, sort: (e) => (e.sensitive_types?.length ?? 0) + (e.is_file_asset ? 1 : 0) },
+    { key: 'sensitive', label: 'Sensitive', render: (e) => <>{e.is_file_asset && <span class="chip chip-file">files</span>}<Chips items={e.sensitive_types} tone="sens" empty={e.is_file_asset ? '' : '–'} /></>, sort: (e) => (e.sensitive_types?.length ?? 0) + (e.is_file_asset ? 1 : 0) },
     { key: 'spec', label: 'Spec', render: (e) => <Pill kind="spec" s={e.spec_status} />, sort: (e) => e.spec_status },
     { key: 'last', label: 'Last seen (UTC)', render: (e) => <span class="nowrap">{e.last_seen.slice(5, 10)} {hhmm(e.last_seen)}</span>, sort: (e) => e.last_seen },
   ];
