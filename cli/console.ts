@@ -1,12 +1,15 @@
 import { CliError, UsageError } from './cliError.ts';
 import { checkLakeDir } from './checkPaths.ts';
 import { visible } from '../shared/report/visibleText.ts';
+import type { DefectTicketer } from '../shared/api/findingsApi.ts';
 
 export interface ConsoleCommandOptions {
   data: string;
   port?: string;
   host?: string;
   as?: string;
+  /** A ticket connector for "Create ticket" (programmatic: the command has no flag for one yet). */
+  tickets?: DefectTicketer;
 }
 
 /** What `apiscope console` started: the URL it prints, and `close` (tests; the command itself runs until Ctrl-C). */
@@ -35,7 +38,7 @@ export async function startConsole(o: ConsoleCommandOptions): Promise<RunningCon
     import('../console/build.ts'), import('../local/consoleServer.ts'), import('../local/localApi.ts'),
   ]);
   const assets = await buildConsole();
-  const server = createConsoleServer({ api: createLocalApi(o.data, { as: o.as }), assets, principal: localPrincipal(o.as) });
+  const server = createConsoleServer({ api: createLocalApi(o.data, { as: o.as, tickets: o.tickets }), assets, principal: localPrincipal(o.as), ticketsConfigured: !!o.tickets });
   try {
     const { url } = await listenConsole(server, port, host);
     return { url, close: () => new Promise((r) => server.close(() => r())) };

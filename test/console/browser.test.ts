@@ -4,6 +4,12 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startConsole, type RunningConsole } from '../../cli/console.ts';
+import { FileTriageStore } from '../../local/fileTriageStore.ts';
+import { ticketClient } from '../../shared/tickets/connector.ts';
+import { JIRA } from '../../shared/tickets/connectors/jira.ts';
+import { fetchSend } from '../../shared/tickets/http.ts';
+import { TicketService } from '../../shared/tickets/ticketService.ts';
+import { jiraServer } from '../tickets/contractServers.ts';
 import { replayedSample } from './lake.ts';
 
 /**
@@ -20,6 +26,9 @@ if (!CHROMIUM && process.env.CI) throw new Error('Debian package "chromium" is r
 describe.skipIf(!CHROMIUM)('console in headless Chromium', () => {
   let sample: Awaited<ReturnType<typeof replayedSample>>;
   let running: RunningConsole;
+  /** The same lake with a Jira connector (a contract server on this machine). */
+  let withTickets: RunningConsole;
+  let jira: Awaited<ReturnType<typeof jiraServer>>;
   let ctx: BrowserContext;
   let page: Page;
   let shots: string;
@@ -29,6 +38,10 @@ describe.skipIf(!CHROMIUM)('console in headless Chromium', () => {
   beforeAll(async () => {
     sample = await replayedSample('console-browser-');
     running = await startConsole({ data: sample.lake, port: '0', as: 'dana@bank.example' });
+    const creds = { email: 'apiscope-bot@bank.example', apiToken: 'ATATT3xFfGF0-test' };
+    jira = await jiraServer(creds);
+    const tickets = new TicketService({ client: ticketClient(JIRA, { baseUrl: jira.url, project: 'SEC', issueType: 'Bug', closeStatus: 'resolved' }, creds, fetchSend()), triage: new FileTriageStore(sample.lake), minSeverity: 'high', onResolve: 'close' });
+    withTickets = await startConsole({ data: sample.lake, port: '0', as: 'erin@bank.example', tickets });
     shots = process.env.APISCOPE_SCREENSHOTS ? DOCS : join(sample.dir, 'shots');
     mkdirSync(shots, { recursive: true });
     ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'console-chromium-')), {
@@ -40,7 +53,8 @@ describe.skipIf(!CHROMIUM)('console in headless Chromium', () => {
     page = await ctx.newPage();
     const origin = new URL(running.url).origin;
     // Nothing leaves the console's origin (no fonts, no CDNs), nothing breaks the CSP, no script error.
-    page.on('request', (r) => { if (!r.url().startsWith(origin) && !r.url().startsWith('data:')) problems.push(`request to ${r.url()}`); });
+    const ticketsOrigin = new URL(withTickets.url).origin;
+    page.on('request', (r) => { if (![origin, ticketsOrigin, 'data:'].some((o) => r.url().startsWith(o))) problems.push(`request to ${r.url()}`); });
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     page.on('console', (m) => { if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) problems.push(`console error: ${m.text()}`); });
     page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
@@ -50,6 +64,8 @@ describe.skipIf(!CHROMIUM)('console in headless Chromium', () => {
   afterAll(async () => {
     await ctx?.close();
     await running?.close();
+    await withTickets?.close();
+    await jira?.close();
     sample?.remove();
   });
 
@@ -205,6 +221,27 @@ describe.skipIf(!CHROMIUM)('console in headless Chromium', () => {
     expect(ua).toMatch(/^<script>alert\(\d\)<\/script>\\x1b\[31m\\x0aFAKE ALERT$/);
     expect(await page.locator('main').innerText()).toContain('/v1/{v1_id}/\\x1b[2J');
     expect(await page.locator('main script, main img, main [onerror]').count()).toBe(0);
+  });
+
+  it('Create ticket: with a connector the button opens the ticket, the page links it and the history records it; without one it is disabled', async () => {
+    await open('#/defects/1ea10b2652d028f7');
+    await page.getByRole('heading', { name: 'Ticket' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Create ticket' }).isDisabled()).toBe(true);
+
+    await page.goto(`${withTickets.url}#/defects/1ea10b2652d028f7`);
+    const button = page.getByRole('button', { name: 'Create ticket' });
+    await button.waitFor();
+    expect(await button.isDisabled()).toBe(false);
+    await button.click();
+    const link = page.getByRole('link', { name: 'SEC-1' });
+    await link.waitFor();
+    expect(await link.getAttribute('href')).toBe(`${jira.url}/browse/SEC-1`);
+    expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
+    expect(jira.issues.size).toBe(1);
+    expect(jira.violations).toEqual([]);
+    await expect.poll(async () => (await page.getByRole('list', { name: 'Triage history' }).locator('li').first().innerText()).split('\n')[1]).toBe('erin@bank.example set ticket to jira:SEC-1 (open)');
+    await page.reload();
+    await page.getByRole('link', { name: 'SEC-1' }).waitFor();
   });
 
   it('made no request off its origin, broke no CSP rule, raised no script error and no dialog', () => {
