@@ -1,7 +1,6 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startConsole, type RunningConsole } from '../../cli/console.ts';
 import { FileTriageStore } from '../../local/fileTriageStore.ts';
@@ -10,6 +9,7 @@ import { JIRA } from '../../shared/tickets/connectors/jira.ts';
 import { fetchSend } from '../../shared/tickets/http.ts';
 import { TicketService } from '../../shared/tickets/ticketService.ts';
 import { jiraServer } from '../tickets/contractServers.ts';
+import { CHROMIUM, launchChromium } from './chromium.ts';
 import { replayedSample } from './lake.ts';
 
 /**
@@ -18,10 +18,7 @@ import { replayedSample } from './lake.ts';
  * APISCOPE_SCREENSHOTS=1 writes the screenshots to docs/console/ (they are committed); otherwise they go to
  * a temporary folder and are only checked.
  */
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 const DOCS = join(import.meta.dirname, '..', '..', 'docs', 'console');
-
-if (!CHROMIUM && process.env.CI) throw new Error('Debian package "chromium" is required in CI (apt-get install chromium); .ci/run installs it');
 
 describe.skipIf(!CHROMIUM)('console in headless Chromium', () => {
   let sample: Awaited<ReturnType<typeof replayedSample>>;
@@ -44,12 +41,7 @@ describe.skipIf(!CHROMIUM)('console in headless Chromium', () => {
     withTickets = await startConsole({ data: sample.lake, port: '0', as: 'erin@bank.example', tickets });
     shots = process.env.APISCOPE_SCREENSHOTS ? DOCS : join(sample.dir, 'shots');
     mkdirSync(shots, { recursive: true });
-    ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'console-chromium-')), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1440, height: 900 },
-    });
+    ctx = await launchChromium();
     page = await ctx.newPage();
     const origin = new URL(running.url).origin;
     // Nothing leaves the console's origin (no fonts, no CDNs), nothing breaks the CSP, no script error.
