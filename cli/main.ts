@@ -14,6 +14,9 @@ Usage:
                                                 API inventory only: DIR/paths.ndjson and DIR/openapi/<domain>.json
   apiscope report --data DIR --out FILE.html [--day YYYY-MM-DD]
                                                 the daily HTML report (the same one the scheduled function writes)
+  apiscope console --data DIR [--port N] [--host 127.0.0.1] [--as NAME]
+                                                the web console over a findings lake: inventory, defects and
+                                                their triage, risky callers (http://127.0.0.1:8080/ by default)
   apiscope format [rest|http]                   print the recommended access-log format for a stage
 
 Input files: NDJSON access-log records, CloudWatch Logs exports ("<ISO time> <message>" lines) or raw
@@ -29,6 +32,7 @@ const COMMANDS: Record<string, { options: Options; positionals?: number }> = {
   query: { options: { data: str, format: str }, positionals: 1 },
   discover: { options: { input: str, out: str, spec: str, overrides: str, 'field-mapping': str } },
   report: { options: { data: str, out: str, day: str } },
+  console: { options: { data: str, port: str, host: str, as: str } },
   format: { options: {}, positionals: 1 },
 };
 
@@ -112,6 +116,11 @@ async function run(cmd: string, argv: string[]): Promise<number> {
       const r = await writeReport(data, out, day);
       console.log(`Report for ${r.day}: ${r.riskyActors} risky callers, ${r.openDefects} open defects -> ${out}`);
       return 0;
+    }
+    case 'console': {
+      const data = need(values, 'data', 'DIR (a findings lake: the --out folder of apiscope replay)');
+      const { consoleCommand } = await import('./console.ts');
+      return consoleCommand({ data, port: opt(values, 'port'), host: opt(values, 'host'), as: opt(values, 'as') });
     }
     case 'format': {
       const kind = positionals[0] ?? 'rest';

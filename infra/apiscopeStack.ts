@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import type { ApiscopeConfig } from './config.ts';
 import { Alerts } from './constructs/alerts.ts';
 import { Backups } from './constructs/backups.ts';
+import { ConsoleSite } from './constructs/console.ts';
 import { AnalysisFunctions } from './constructs/analysisFunctions.ts';
 import { type CodeLocation, hasEntry } from './constructs/apiscopeFunction.ts';
 import { DailyReport } from './constructs/dailyReport.ts';
@@ -40,6 +41,8 @@ export class ApiscopeStack extends Stack {
   readonly ticketing?: Ticketing;
   /** Deployed when functions/api/index.ts exists. */
   readonly findingsApi?: FindingsApi;
+  /** Deployed with `console.enabled` (it calls the findings API, so only with it). */
+  readonly console?: ConsoleSite;
   /** Optional functions left out because their entry file does not exist yet. */
   readonly skippedFunctions: string[] = [];
 
@@ -91,6 +94,9 @@ export class ApiscopeStack extends Stack {
       new CfnOutput(this, 'FindingsApiReaderPolicyArn', { value: this.findingsApi.readerPolicy.managedPolicyArn });
       new CfnOutput(this, 'FindingsApiTriagerPolicyArn', { value: this.findingsApi.triagerPolicy.managedPolicyArn });
     } else this.skippedFunctions.push('api');
+    if (config.console?.enabled && this.findingsApi) {
+      this.console = new ConsoleSite(this, 'Console', { config: config.console, api: this.findingsApi, retentionDays: config.retentionDays, ticketsConfigured: !!this.ticketing, projectRoot: props.code.projectRoot });
+    } else if (config.console?.enabled) this.skippedFunctions.push('console');
 
     new CfnOutput(this, 'StreamName', { value: this.ingest.stream.streamName });
     new CfnOutput(this, 'FindingsBucket', { value: this.lake.bucket.bucketName });

@@ -24,6 +24,35 @@ const logGroupName = z
   .string()
   .regex(/^[.\-_/#A-Za-z0-9]{1,512}$/, 'must be a CloudWatch Logs group name, e.g. API-Gateway-Execution-Logs_abc123/prod or /aws/apigateway/orders-access');
 
+/** An https origin with a path (where Cognito may send the browser back after sign-in). */
+const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an https URL, e.g. https://console.bank.example/' });
+
+export const consoleConfigSchema = z
+  .object({
+    enabled: z.boolean('must be true or false').default(false),
+    /** `required`: every user sets up an authenticator app at first sign-in; `optional`: each user chooses. */
+    mfa: z.enum(['required', 'optional'], 'must be required or optional').default('required'),
+    /**
+     * More places the console is served from (a custom domain in front of the distribution): sign-in may
+     * return there and the API accepts calls from their origins. The distribution's own URL is always allowed.
+     */
+    callbackUrls: z.array(httpsUrl).max(10, 'at most 10 URLs').default([]),
+    /** Prefix of the Cognito hosted sign-in domain (<prefix>.auth.<region>.amazoncognito.com); globally unique. */
+    domainPrefix: z
+      .string()
+      .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'must be 1-63 lowercase letters, digits and hyphens, e.g. bank-apiscope')
+      .refine((s) => !/aws|amazon|cognito/.test(s), 'must not contain aws, amazon or cognito (Cognito refuses them)')
+      .optional(),
+    /** Cognito threat protection (compromised credentials, adaptive authentication): needs the Plus feature plan. */
+    threatProtection: z.boolean('must be true or false').default(true),
+    /** AWS WAF web ACL (scope CLOUDFRONT, created in us-east-1) to attach to the distribution. */
+    webAclArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]+\/[0-9a-f-]{36}$/, 'must be a global (CLOUDFRONT) WAFv2 web ACL ARN in us-east-1')
+      .optional(),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     /** Kinesis shards: 1 shard takes 1 MB/s or 1000 records/s of CloudWatch Logs payloads. */
@@ -84,6 +113,8 @@ export const configSchema = z
      * a ticket, resolved ones close it. Its credentials go into the secret the stack creates (TicketsSecretArn).
      */
     tickets: ticketsConfigSchema.optional(),
+    /** The web console: S3 + CloudFront, Cognito sign-in, calls to the findings API with the signed-in user's IAM credentials. */
+    console: consoleConfigSchema.optional(),
     /** SSM SecureString parameter holding the key for hashing sensitive values (create it before deploying). */
     hashKeyParameterName: z
       .string()

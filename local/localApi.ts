@@ -14,9 +14,10 @@ export interface LocalApiAnswer {
 export interface LocalApi {
   /**
    * One request to the findings API as the HTTP API serves it, `path` relative to the API root (`/defects/abc`;
-   * a console mounts it under `/api`). `query` as parsed from the URL, `body` the raw text of a PATCH or POST.
+   * a console mounts it under `/api`). `query` as parsed from the URL, `body` the raw text of a PATCH or POST,
+   * `headers` those the API reads (`If-Match`).
    */
-  handleLocalApiRequest(method: string, path: string, query: Record<string, string>, body: string | null, principal?: string): Promise<LocalApiAnswer>;
+  handleLocalApiRequest(method: string, path: string, query: Record<string, string>, body: string | null, principal?: string, headers?: Record<string, string | undefined>): Promise<LocalApiAnswer>;
 }
 
 /** Who changes triage locally: `--as NAME`, else the OS user, marked as local (`local:alice`). */
@@ -40,7 +41,7 @@ const ROUTES = API_ROUTES.map((r) => ({
 export function createLocalApi(lakeDir: string, opts: { tickets?: DefectTicketer; as?: string } = {}): LocalApi {
   const triage = new FileTriageStore(lakeDir);
   return {
-    async handleLocalApiRequest(method, path, query, body, principal) {
+    async handleLocalApiRequest(method, path, query, body, principal, headers) {
       const m = method.toUpperCase();
       const candidates = ROUTES.filter((r) => r.re.test(path));
       const route = candidates.find((r) => r.method === m);
@@ -50,7 +51,7 @@ export function createLocalApi(lakeDir: string, opts: { tickets?: DefectTicketer
       try {
         const r = await handleFindingsRequest(
           {
-            method: m as HttpMethod, resource: route.path, query, body,
+            method: m as HttpMethod, resource: route.path, query, body, headers,
             pathParameters: Object.fromEntries(route.names.map((n, i) => [n, values[i]])),
             principal: principal ?? localPrincipal(opts.as),
           },

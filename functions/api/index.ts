@@ -10,6 +10,7 @@ import type { HttpMethod } from '../../shared/api/routes.ts';
 import { runAthenaQuery } from '../../adapters/athenaQueryRunner.ts';
 import { DynamoTriageStore } from '../../adapters/dynamoTriageStore.ts';
 import { ticketServiceFromEnv } from '../tickets/fromEnv.ts';
+import { callerOf } from './caller.ts';
 
 const logger = new Logger({ serviceName: 'apiscope', persistentKeys: { fn: 'api' } });
 const athena = new AthenaClient({});
@@ -42,11 +43,11 @@ export const handler = middy(async (event: APIGatewayProxyEventV2WithIAMAuthoriz
       query: event.queryStringParameters,
       body,
       headers: event.headers,
-      principal: event.requestContext.authorizer?.iam?.userArn ?? undefined,
+      principal: callerOf(event.requestContext.authorizer?.iam),
     },
     await depsOf(),
   );
   if (r.statusCode >= 400) logger.info('rejected', { routeKey: event.routeKey, status: r.statusCode });
-  else if (event.routeKey.startsWith('PATCH') || event.routeKey.startsWith('POST')) logger.info('changed', { routeKey: event.routeKey, by: event.requestContext.authorizer?.iam?.userArn });
+  else if (event.routeKey.startsWith('PATCH') || event.routeKey.startsWith('POST')) logger.info('changed', { routeKey: event.routeKey, by: callerOf(event.requestContext.authorizer?.iam) });
   return { ...r, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } };
 }).use(injectLambdaContext(logger));

@@ -132,4 +132,29 @@ export const READ_HANDLERS: Record<string, RouteHandler> = {
     const sql = `SELECT ${columnsOf(lakeTable('endpoint_changes'))} FROM endpoint_changes${where(conds)} ORDER BY detected_at DESC, domain_name, template, method, field`;
     return { body: await page(c, c.deps.run, sql, a.limit) };
   },
+
+  'GET /traffic': async (c) => {
+    const a = parseQuery(['from', 'to', 'domain'], c.query);
+    return { body: { items: await c.deps.run(trafficSql(a)) } };
+  },
 };
+
+const TRAFFIC_COUNTS = ['request_count', 'status_2xx', 'status_3xx', 'status_4xx', 'status_5xx', 'unauth_requests'] as const;
+const dayShift = (iso: string, days: number) => new Date(Date.parse(iso.slice(0, 10)) + days * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * Requests per snapshot interval: endpoint snapshots carry counts since first seen, so each snapshot's count
+ * minus the endpoint's previous one is what it served in between (never below 0, should a count restart).
+ * `at` is the snapshot time, the end of the interval (hourly; a replay's last one may be partial). The day
+ * before `from` is read too, so the first snapshot in range has its predecessor; `dt` prunes the rest.
+ */
+function trafficSql(a: { from?: string; to?: string; domain?: string }): string {
+  const lagOf = (col: string) => `greatest(${col} - coalesce(lag(${col}) OVER (PARTITION BY domain_name, method, template ORDER BY snapshot_at), 0), 0) AS ${col}`;
+  const inner = [a.from && `dt >= ${lit(dayShift(a.from, -1))}`, a.to && `dt <= ${lit(dayShift(a.to, 1))}`, a.domain && `domain_name = ${lit(a.domain)}`];
+  const outer = [a.from && `snapshot_at > ${lit(a.from)}`, a.to && `snapshot_at <= ${lit(a.to)}`];
+  return `SELECT snapshot_at AS at, ${TRAFFIC_COUNTS.map((col) => `sum(${col}) AS ${col === 'request_count' ? 'requests' : col}`).join(', ')} FROM (
+      SELECT snapshot_at, ${TRAFFIC_COUNTS.map(lagOf).join(', ')} FROM (
+        SELECT snapshot_at, domain_name, method, template, ${TRAFFIC_COUNTS.map((col) => `max(${col}) AS ${col}`).join(', ')}
+        FROM endpoints${where(inner)} GROUP BY snapshot_at, domain_name, method, template) s) d${where(outer)}
+    GROUP BY snapshot_at ORDER BY snapshot_at LIMIT 2000`;
+}

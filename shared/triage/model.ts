@@ -1,29 +1,16 @@
 import { z } from 'zod';
+import { MAX_NOTE, MAX_OWNER, TRANSITIONS, TRIAGE_STATUSES, type TriageStatus } from './transitions.ts';
+
+export { MAX_NOTE, MAX_OWNER, TRANSITIONS, TRIAGE_STATUSES, type TriageStatus };
 
 /**
  * Triage of a finding by people: where it stands, who owns it, why. Separate from the pipeline's defect
  * lifecycle (open / resolved / reopened), which says what the traffic shows; triage says what the team decided.
+ * The statuses and their allowed moves are in transitions.ts.
  */
-export const TRIAGE_STATUSES = ['open', 'acknowledged', 'in_progress', 'accepted_risk', 'false_positive', 'fixed'] as const;
-export type TriageStatus = (typeof TRIAGE_STATUSES)[number];
-
 /** What can be triaged: a defect (`defect_id`) or a caller risk incident (`incident_id`). */
 export const TRIAGE_KINDS = ['defect', 'incident'] as const;
 export type TriageKind = (typeof TRIAGE_KINDS)[number];
-
-/**
- * Allowed moves. A decision that closes a finding (accepted risk, false positive) is undone only by reopening
- * it, so the history shows someone took it back; a fixed finding can be reopened (by a person, or by the
- * pipeline when it is seen again) or taken back into work.
- */
-export const TRANSITIONS: Readonly<Record<TriageStatus, readonly TriageStatus[]>> = {
-  open: ['acknowledged', 'in_progress', 'accepted_risk', 'false_positive', 'fixed'],
-  acknowledged: ['open', 'in_progress', 'accepted_risk', 'false_positive', 'fixed'],
-  in_progress: ['open', 'acknowledged', 'accepted_risk', 'false_positive', 'fixed'],
-  accepted_risk: ['open', 'in_progress'],
-  false_positive: ['open'],
-  fixed: ['open', 'in_progress'],
-};
 
 /** Statuses whose findings the pipeline must not alert on (they show as such in answers). */
 export const SILENCED_STATUSES: readonly TriageStatus[] = ['accepted_risk', 'false_positive'];
@@ -70,8 +57,6 @@ export interface TriageRecord {
 }
 
 export const MAX_HISTORY = 200;
-export const MAX_NOTE = 2000;
-export const MAX_OWNER = 128;
 
 /** Ids of defects and incidents: letters, digits and `_:.-`, starting with a letter or digit (no `..` file names). */
 export const TRIAGE_ID = /^[A-Za-z0-9][A-Za-z0-9_:.-]{0,127}$/;
