@@ -6,6 +6,7 @@ import type { Finding } from '../types.ts';
 type T = {
   minRequests: number; minBytes: number; minUnauthShare: number; minDistinctIds: number; minBytesRatioVsEndpoint: number; largeAnswerBytes: number;
   minUnauthPerEndpoint: number; minBaselineRequests: number; authEndpointShare: number; baseConfidence: number; authEndpointBoost: number; heavyMultiple: number; heavyBoost: number;
+  accompliceMinDownloads: number; accompliceMinObjects: number; accompliceBytesShare: number;
 };
 
 export const unauthBulkDownload: Detector<T> = {
@@ -20,6 +21,9 @@ export const unauthBulkDownload: Detector<T> = {
     thresholds: {
       minRequests: 20, minBytes: 20_000_000, minUnauthShare: 0.9, minDistinctIds: 5, minBytesRatioVsEndpoint: 5, largeAnswerBytes: 1_000_000,
       minUnauthPerEndpoint: 2, minBaselineRequests: 50, authEndpointShare: 0.5, baseConfidence: 0.85, authEndpointBoost: 0.15, heavyMultiple: 4, heavyBoost: 0.1,
+      // A sweep spread over a few addresses, each under the thresholds: the others that fetched distinct objects
+      // from the same endpoint in the window, anonymously, with the same client and answers of like size.
+      accompliceMinDownloads: 3, accompliceMinObjects: 3, accompliceBytesShare: 0.25,
     },
   },
   detect({ window, state, resolver }, t) {
@@ -52,6 +56,34 @@ export const unauthBulkDownload: Detector<T> = {
           samples: best.samples,
         },
       });
+    }
+    // Accomplices of each flagged sweep: same endpoint, same window, same client string, anonymous 2xx of
+    // distinct objects with answers of like size. A preview bot or a person fetching a file or two is neither.
+    const anchors = new Map<string, { actor: string; uas: ReadonlySet<string>; bytesPerRequest: number }>();
+    for (const f of out) {
+      const a = window.actors.get(f.actor)!;
+      const key = String(f.evidence.endpoint);
+      const u = a.tpls.get(key);
+      if (u && !anchors.has(key)) anchors.set(key, { actor: f.actor, uas: a.uas, bytesPerRequest: u.bytes / Math.max(1, u.n) });
+    }
+    if (anchors.size === 0) return out;
+    const flagged = new Set(out.map((f) => f.actor));
+    for (const a of window.actors.values()) {
+      if (a.type !== 'ip' || flagged.has(a.key) || a.unauthOk < t.accompliceMinDownloads || a.unauth / a.n < t.minUnauthShare) continue;
+      for (const [key, anchor] of anchors) {
+        const u = a.tpls.get(key);
+        if (!u || u.unauth < t.accompliceMinDownloads || Math.max(u.distinctIds, 1) < t.accompliceMinObjects) continue;
+        if (u.bytes / u.n < t.accompliceBytesShare * anchor.bytesPerRequest) continue;
+        let sameClient = false;
+        for (const ua of a.uas) if (anchor.uas.has(ua)) { sameClient = true; break; }
+        if (!sameClient) continue;
+        out.push({
+          detector: 'unauth_bulk_download', scenario: 'unauth_bulk_download', actor: a.key, domain: key.split(' ')[0], confidence: t.baseConfidence,
+          evidence: { endpoint: key, accompliceOf: anchor.actor, requestsThisWindow: u.n, distinctObjects: Math.max(u.distinctIds, 1), bytesThisWindow: u.bytes, samples: u.samples },
+        });
+        flagged.add(a.key);
+        break;
+      }
     }
     return out;
   },

@@ -378,6 +378,18 @@ const cases: Case[] = [];
   cases.push({ detector: 'unauth_bulk_download', name: 'benign_link_preview_bot', description: 'Link-preview fetchers unfurl pasted URLs: a few anonymous GETs each.', events: g.sorted(), groups: { previewers: [...new Set(g.out.filter((e) => /facebookexternalhit/.test(e.ua)).map((e) => `ip|${e.ip}`))] } });
 }
 
+{
+  // One sweep spread over three hosting addresses with one tool: one address takes most files, the other two stay
+  // far under the per-address thresholds. Link previewers fetch a file now and then in the same hours.
+  const g = new Gen(84);
+  normalUsers(g, 40, 4);
+  for (let i = 0; i < 200; i++) g.ev({ t: g.int(0, 4 * HOUR), ip: g.home(), m: 'GET', p: `/v1/files/${g.int(1e6, 9e6)}/content`, s: 200, ua: APP_UA[0], pr: `user-${g.int(0, 39)}`, b: g.int(20_000, 200_000) });
+  const ips = ['95.216.66.93', '95.216.70.14', '135.181.42.7'];
+  let t = 2 * HOUR;
+  for (let i = 0; i < 160; i++) { t += g.int(3000, 8000); const ip = i % 10 < 8 ? ips[0] : ips[1 + (i % 2)]; g.ev({ t, ip, m: 'GET', p: `/v1/files/${g.int(1e6, 9e6)}/content`, s: g.rnd() < 0.93 ? 200 : 404, ua: 'python-requests/2.31.0', b: g.int(300_000, 2_500_000) }); }
+  for (let i = 0; i < 12; i++) g.ev({ t: 2 * HOUR + g.int(0, 20 * 60_000), ip: `31.13.${g.int(1, 250)}.${g.int(1, 250)}`, m: 'GET', p: `/v1/files/${g.int(1e6, 9e6)}/content`, s: 200, ua: 'facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)', b: g.int(300_000, 2_500_000) });
+  cases.push({ detector: 'unauth_bulk_download', name: 'attack_spread_sweep', description: 'One anonymous sweep over three addresses with one tool, two of them far under the per-address thresholds; link previewers fetch single files meanwhile.', events: g.sorted(), groups: { downloaders: ips.map((ip) => `ip|${ip}`), previewers: [...new Set(g.out.filter((e) => /facebookexternalhit/.test(e.ua)).map((e) => `ip|${e.ip}`))] } });
+}
 
 // ---------------------------------------------------------------- brute_force
 {
