@@ -82,6 +82,9 @@ export function createAnalysisHandler(
   const processor = new BatchProcessor(EventType.KinesisDataStreams);
   const base = async (event: KinesisStreamEvent, context: Context): Promise<KinesisStreamBatchResponse> => {
     const { engine, masker, intern, metricsSink, d } = await init();
+    // Alerts queued by earlier invocations go out first, before anything that can fail this one: an S3 outage
+    // fails ingest (and Lambda retries the batch), but must not hold back alerts that only need SNS.
+    await engine.deliverQueuedAlerts();
     if (!event.Records?.length) return { batchItemFailures: [] };
     const shardId = event.Records[0].eventID.split(':')[0] || 'shard';
     const failures: KinesisStreamBatchResponse['batchItemFailures'] = [];
@@ -103,7 +106,7 @@ export function createAnalysisHandler(
       if (collector.rejected.length) logger.debug('rejected', { rejected: collector.rejectionsByReason() });
       for (const f in collector.truncated) metricsSink.count('FieldsTruncated', collector.truncated[f], f);
     }
-    const closed = await engine.closeReady();
+    const closed = await engine.closeReady({ drainFirst: false });
     metrics.addMetric('RecordsIn', MetricUnit.Count, records);
     logger.debug('batch', { records, events, late, windowsClosed: closed });
     return { batchItemFailures: failures };

@@ -45,6 +45,12 @@ export interface DefectRow {
   fix: string;
   /** JSON string: what fired, masked samples, counts, baseline. */
   evidence: string;
+  /**
+   * Triage status of the defect as the pipeline knew it when it wrote the row (read per invocation, at most a
+   * minute old); absent when it runs without a triage store. The API joins the live state at read time, but
+   * Athena cannot read DynamoDB: a query that leaves out false positives needs the status in the row.
+   */
+  triage_status?: string;
 }
 
 export interface RiskEventRow {
@@ -62,6 +68,8 @@ export interface RiskEventRow {
   related_actors: string[];
   /** The incident this window belongs to (`risk:<incident_id>` in its alert); ua_fingerprint rows have none. */
   incident_id?: string;
+  /** Triage status of the incident when the row was written (as defects' `triage_status`). */
+  triage_status?: string;
 }
 
 export interface ActorRow {
@@ -89,7 +97,11 @@ export interface Alert {
   dedupKey: string;
   subject: string;
   severity: Severity;
-  kind: 'defect' | 'risk';
+  /**
+   * `defect_resolved` is the notice that a defect resolved (for ticket systems and those who opt in), not a
+   * finding: it is sent whatever its severity (see planAlerts).
+   */
+  kind: 'defect' | 'risk' | 'defect_resolved';
   body: Record<string, unknown>;
   /** Event time of the finding that raised it. */
   ts: number;

@@ -74,6 +74,13 @@ export function createPipeline(discovery: DiscoveryAnalysis<any>, others: readon
       for (const a of others) append(out, timed(a.name, () => a.closeWindow(events, stateOf(state, a), after)));
       return out;
     },
+    defectSeenSince(state: PipelineState, id: string, since: number) {
+      for (const a of others) {
+        const row = a.defectSeenSince?.(stateOf(state, a), id, since);
+        if (row) return row;
+      }
+      return undefined;
+    },
     finish(state: PipelineState, ctx: WindowContext): AnalysisOutput {
       const out: AnalysisOutput = {};
       const endpoints = discovery.resolver(stateOf(state, discovery));

@@ -67,6 +67,11 @@ export interface Analysis<S> {
   closeWindow(events: readonly AccessEvent[], state: S, ctx: WindowContext): AnalysisOutput;
   /** Called when the stream ends (replay) so that open incidents are written out. Optional. */
   finish?(state: S, ctx: WindowContext): AnalysisOutput;
+  /**
+   * The current row of defect `id` if the analysis has seen it after `since` (event time), else undefined.
+   * Read-only; the engine asks it about defects triaged as fixed, after each window, to find regressions.
+   */
+  defectSeenSince?(state: S, id: string, since: number): DefectRow | undefined;
 }
 
 /** Discovery also answers "which endpoint is this path?" for the other analyses. */
