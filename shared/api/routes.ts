@@ -28,6 +28,7 @@ export const API_ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/actors/{actorType}/{actor}', query: [...RANGE] },
   { method: 'GET', path: '/file-assets', query: [...RANGE, 'domain', 'templatePrefix', ...PAGE] },
   { method: 'GET', path: '/endpoint-changes', query: [...RANGE, 'change', 'domain', 'templatePrefix', ...PAGE] },
+  { method: 'GET', path: '/openapi/{domain}', query: [] },
 ];
 
 export const routeKey = (r: { method: string; path: string }) => `${r.method} ${r.path}`;

@@ -19,7 +19,7 @@ export interface Pipeline extends Analysis<PipelineState> {
   resolver(state: PipelineState): EndpointResolver;
 }
 
-const TABLE_OUTPUTS = ['endpoints', 'defects', 'riskEvents', 'actors', 'alerts'] as const;
+const TABLE_OUTPUTS = ['endpoints', 'defects', 'riskEvents', 'actors', 'fileAssets', 'endpointChanges', 'alerts', 'documents'] as const;
 
 function append(into: AnalysisOutput, out: AnalysisOutput): void {
   for (const k of TABLE_OUTPUTS) {

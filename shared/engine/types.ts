@@ -1,5 +1,5 @@
 import type { AccessEvent } from '../normalize/types.ts';
-import type { Alert, ActorRow, DefectRow, EndpointRow, RiskEventRow } from '../emit/rows.ts';
+import type { Alert, ActorRow, DefectRow, EndpointChangeRow, EndpointRow, FileAssetRow, RiskEventRow } from '../emit/rows.ts';
 import type { WindowPaths } from './windowPaths.ts';
 
 /**
@@ -54,7 +54,18 @@ export interface AnalysisOutput {
   defects?: DefectRow[];
   riskEvents?: RiskEventRow[];
   actors?: ActorRow[];
+  fileAssets?: FileAssetRow[];
+  endpointChanges?: EndpointChangeRow[];
   alerts?: Alert[];
+  /** Documents that replace their previous version whole (discovery's daily OpenAPI export per domain). */
+  documents?: LakeDocument[];
+}
+
+/** A JSON document the engine writes as it is, outside the tables, when the window that made it commits. */
+export interface LakeDocument {
+  /** Object key in the findings bucket (shared/engine/lakeLayout.ts names them). */
+  key: string;
+  body: Record<string, unknown>;
 }
 
 /**

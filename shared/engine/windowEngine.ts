@@ -408,6 +408,8 @@ export class WindowEngine {
     if (plan.folded) this.ports.metrics.count('AlertsFoldedIntoCampaign', plan.folded);
     if (plan.belowThreshold) this.ports.metrics.count('AlertsBelowThreshold', plan.belowThreshold);
     if (plan.silenced) this.ports.metrics.count('AlertsSilenced', plan.silenced);
+    // Whole documents, replaced each time (a retried or replayed window writes the same): not kept in the state.
+    for (const d of out.documents ?? []) await this.ports.blobs.put(d.key, encodeJson(d.body), 'application/json');
     const queued = await this.outbox.enqueue(plan.deliver);
     // Only once the regression alerts are queued: a failure in between retries the window, which plans them again.
     await this.triage.reopen(regressions.ids);
@@ -433,6 +435,8 @@ export class WindowEngine {
     add('defects', out.defects);
     add('risk_events', out.riskEvents);
     add('actors', out.actors);
+    add('file_assets', out.fileAssets);
+    add('endpoint_changes', out.endpointChanges);
   }
 
   /**
