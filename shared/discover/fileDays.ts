@@ -3,8 +3,13 @@ import { KMV_K, kmvAddHash, kmvEstimate, topAdd } from './sketches.ts';
 import type { EndpointStats, FileDay } from './types.ts';
 
 const DAY = 86_400_000;
-/** Downloaders kept per file endpoint and day (space-saving: the heaviest are never lost). */
+/** Downloaders a file_assets row names per endpoint and day. */
 export const FILE_TOP_N = 10;
+/**
+ * Downloaders counted per endpoint and day (space-saving: the heaviest are never lost). More than are named, so
+ * that the counts named are close: a newcomer inherits the smallest count counted, which is far below the top.
+ */
+const FILE_TRACKED = 4 * FILE_TOP_N;
 
 export const newFileDay = (day: number, ts: number): FileDay => ({
   day, requests: 0, downloads: 0, unauth: 0, bytes: 0, principals: {}, ips: {}, principalSketch: [], ipSketch: [], kinds: [], first: ts, last: ts,
@@ -22,10 +27,10 @@ export function countFileRequest(t: FileDay, ts: number, status: number, bytes: 
   t.downloads++;
   t.bytes += bytes;
   if (principal !== null) {
-    topAdd(t.principals, principal, FILE_TOP_N);
+    topAdd(t.principals, principal, FILE_TRACKED);
     kmvAddHash(t.principalSketch, principalHash);
   } else t.unauth++;
-  topAdd(t.ips, ip, FILE_TOP_N);
+  topAdd(t.ips, ip, FILE_TRACKED);
   kmvAddHash(t.ipSketch, ipHash);
 }
 
@@ -35,8 +40,8 @@ export function mergeFileDay(t: FileDay, s: FileDay): void {
   t.downloads += s.downloads;
   t.unauth += s.unauth;
   t.bytes += s.bytes;
-  for (const k in s.principals) topAdd(t.principals, k, FILE_TOP_N, s.principals[k]);
-  for (const k in s.ips) topAdd(t.ips, k, FILE_TOP_N, s.ips[k]);
+  for (const k in s.principals) topAdd(t.principals, k, FILE_TRACKED, s.principals[k]);
+  for (const k in s.ips) topAdd(t.ips, k, FILE_TRACKED, s.ips[k]);
   for (const h of s.principalSketch) kmvAddHash(t.principalSketch, h, KMV_K);
   for (const h of s.ipSketch) kmvAddHash(t.ipSketch, h, KMV_K);
   for (const k of s.kinds) if (!t.kinds.includes(k)) t.kinds.push(k);
@@ -45,8 +50,8 @@ export function mergeFileDay(t: FileDay, s: FileDay): void {
 }
 
 const iso = (ts: number) => new Date(ts).toISOString();
-/** Top-N counts heaviest first (ties by name), so rows are the same however the counts were reached. */
-const ranked = (top: Record<string, number>) => Object.fromEntries(Object.entries(top).sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1)));
+/** The FILE_TOP_N heaviest, heaviest first (ties by name), so rows are the same however the counts were reached. */
+const ranked = (top: Record<string, number>) => Object.fromEntries(Object.entries(top).sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1)).slice(0, FILE_TOP_N));
 
 /** The file_assets row of an endpoint's day. */
 export function fileAssetRow(ep: EndpointStats, t: FileDay, snapshotAt: string): FileAssetRow {

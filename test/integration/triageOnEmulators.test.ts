@@ -91,6 +91,17 @@ describe('triage honoured by the analyze function on the emulators', () => {
     expect(new Set(defects.filter((x) => x.defect_id !== FIXED && x.defect_id !== FALSE_POSITIVE).map((x) => x.triage_status))).toEqual(new Set(['open']));
   });
 
+  it('writes discovery\'s tables to S3 (compacted like the others) and the OpenAPI export of each domain under openapi/', async () => {
+    expect(rowsOf(base, 'file_assets').map((r) => [r.template, r.day])).toEqual([['/v1/statements/{statementFile}', '2026-11-23']]);
+    expect(rowsOf(base, 'endpoint_changes').filter((r) => r.change === 'added').length).toBe(new Set(rowsOf(base, 'endpoints').map((r) => `${r.method} ${r.template}`)).size);
+    const domains = [...new Set(rowsOf(base, 'endpoints').map((r) => r.domain_name as string))].sort();
+    expect(domains).toContain(API);
+    expect(await base.blobs.list('openapi/')).toEqual(domains.map((d) => `openapi/${d}.json`));
+    const doc = JSON.parse(Buffer.from((await base.blobs.get(`openapi/${API}.json`))!).toString('utf8'));
+    expect(doc).toMatchObject({ openapi: '3.1.0', servers: [{ url: `https://${API}` }] });
+    expect(Object.keys(doc.paths)).toContain('/v1/statements/{statementFile}');
+  });
+
   it('sends each resolution to the topic once, as the ticket function reads it', () => {
     for (const run of [base, triaged]) {
       const notices = run.delivered.filter((d) => d.attributes.kind === 'defect_resolved');

@@ -70,8 +70,11 @@ export async function runPipelineOnEmulators(emu: Emulators, lines: readonly str
     topic.restore();
   }
   const kv = new DynamoKeyValueStore(clean.dynamodb, names.table);
+  const blobs = new S3BlobStore(clean.s3, names.bucket);
   return {
-    lake: await lakeRows(new S3BlobStore(clean.s3, names.bucket)),
+    lake: await lakeRows(blobs),
+    /** The findings bucket, read without faults. */
+    blobs,
     delivered: topic.delivered,
     keys: topic.keys(),
     /** Alerts still queued in the outbox. */
