@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { FileBlobStore } from '../local/fileBlobStore.ts';
 import { MemoryKeyValueStore } from '../local/memoryKeyValueStore.ts';
+import { FileTriageStore } from '../local/fileTriageStore.ts';
+import { storeTriage } from '../shared/engine/storeTriage.ts';
 import { JsonlAlertSink } from '../local/jsonlAlertSink.ts';
 import { CountingMetrics } from '../local/countingMetrics.ts';
 import { createLocalHandler } from '../local/localHandlers.ts';
@@ -68,7 +70,7 @@ export async function runReplay(a: ReplayArgs): Promise<{ metrics: Record<string
   let stats;
   try {
     const handler = createLocalHandler(
-      { kv: new MemoryKeyValueStore(), blobs: new FileBlobStore(staged.dir), alerts, metrics },
+      { kv: new MemoryKeyValueStore(), blobs: new FileBlobStore(staged.dir), alerts, metrics, triage: storeTriage(new FileTriageStore(staged.dir)) },
       { hashKey: a.hashKey ?? process.env.APISCOPE_HASH_KEY, engine: { minShards: a.shards }, inputs, fieldMapping },
     );
     log(`Replaying ${a.input} over ${a.shards} shard(s)...`);

@@ -65,7 +65,7 @@ export class ApiscopeStack extends Stack {
           : undefined,
     });
     this.backups = new Backups(this, 'Backups', { retentionDays: config.backupRetentionDays, table: this.state.table, bucket: this.lake.bucket });
-    this.alerts = new Alerts(this, 'Alerts', { alertEmail: config.alertEmail, opsEmail: config.opsEmail });
+    this.alerts = new Alerts(this, 'Alerts', { alertEmail: config.alertEmail, alertEmailResolutions: config.alertEmailResolutions, opsEmail: config.opsEmail });
     this.analysis = new AnalysisFunctions(this, 'Analysis', {
       config,
       code: props.code,

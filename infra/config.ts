@@ -63,6 +63,11 @@ export const configSchema = z
     createDemoApi: z.boolean().default(false),
     /** E-mail address subscribed to the alert topic (confirm the subscription mail after deploy). */
     alertEmail: z.email('must be an e-mail address, e.g. secops@bank.example').optional(),
+    /**
+     * The alert e-mail also gets `defect_resolved` notices (a defect the traffic no longer shows). Off by default:
+     * they are for ticket systems, and a SOC inbox wants what needs doing.
+     */
+    alertEmailResolutions: z.boolean('must be true or false').default(false),
     /** E-mail address subscribed to the operations topic (pipeline-health alarms). */
     opsEmail: z.email('must be an e-mail address, e.g. oncall@bank.example').optional(),
     /** Alerts below this severity are recorded in the lake but not published. */

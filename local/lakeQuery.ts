@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { TABLES, type ColumnType, type TableSchema } from '../shared/emit/tableSchemas.ts';
+import { TABLES, type ColumnType } from '../shared/emit/tableSchemas.ts';
 
 /** Glue/Athena column types as DuckDB types, for the local views and the query tests. */
 export const DUCK_TYPE: Record<ColumnType, string> = {
@@ -12,6 +12,7 @@ export const DUCK_TYPE: Record<ColumnType, string> = {
   'array<string>': 'VARCHAR[]',
   'array<int>': 'INTEGER[]',
   'map<string,string>': 'MAP(VARCHAR, VARCHAR)',
+  'map<string,bigint>': 'MAP(VARCHAR, BIGINT)',
 };
 
 /**
@@ -44,15 +45,12 @@ function hasFiles(dir: string): boolean {
   return false;
 }
 
-/**
- * Opens DuckDB with one view per findings table over `dataDir`, named and typed like the Glue tables, plus
- * `extraTables` (tables a reader knows before the pipeline writes them, e.g. the API's pending tables).
- */
-export async function openLake(dataDir: string, extraTables: readonly TableSchema[] = []): Promise<{ con: DuckDBConnection; close(): void }> {
+/** Opens DuckDB with one view per findings table over `dataDir`, named and typed like the Glue tables. */
+export async function openLake(dataDir: string): Promise<{ con: DuckDBConnection; close(): void }> {
   const db = await DuckDBInstance.create(':memory:', { threads: '2', autoinstall_known_extensions: 'false', autoload_known_extensions: 'true' });
   const con = await db.connect();
   for (const s of ATHENA_SHIMS) await con.run(s);
-  for (const t of [...TABLES, ...extraTables.filter((x) => !TABLES.some((t) => t.name === x.name))]) {
+  for (const t of TABLES) {
     const cols = t.columns.map((c) => `"${c.name}" ${DUCK_TYPE[c.type]}`);
     const dir = join(dataDir, t.prefix);
     if (hasFiles(dir)) {

@@ -1,8 +1,8 @@
 import { userInfo } from 'node:os';
 import { handleFindingsRequest, type DefectTicketer } from '../shared/api/findingsApi.ts';
-import { PENDING_TABLES } from '../shared/api/pendingTables.ts';
 import { API_ROUTES, type HttpMethod } from '../shared/api/routes.ts';
 import { FileTriageStore } from './fileTriageStore.ts';
+import { FileBlobStore } from './fileBlobStore.ts';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { openLake } from './lakeQuery.ts';
 
@@ -40,6 +40,7 @@ const ROUTES = API_ROUTES.map((r) => ({
  */
 export function createLocalApi(lakeDir: string, opts: { tickets?: DefectTicketer; as?: string } = {}): LocalApi {
   const triage = new FileTriageStore(lakeDir);
+  const documents = new FileBlobStore(lakeDir);
   return {
     async handleLocalApiRequest(method, path, query, body, principal, headers) {
       const m = method.toUpperCase();
@@ -47,7 +48,7 @@ export function createLocalApi(lakeDir: string, opts: { tickets?: DefectTicketer
       const route = candidates.find((r) => r.method === m);
       if (!route) return candidates.length ? { status: 405, body: { message: `${m} is not allowed on ${path}; it takes ${candidates.map((r) => r.method).join(', ')}` } } : { status: 404, body: { message: `no route ${m} ${path}` } };
       const values = route.re.exec(path)!.slice(1);
-      const lake = await openLake(lakeDir, PENDING_TABLES);
+      const lake = await openLake(lakeDir);
       try {
         const r = await handleFindingsRequest(
           {
@@ -59,6 +60,7 @@ export function createLocalApi(lakeDir: string, opts: { tickets?: DefectTicketer
             run: (sql) => runTyped(lake.con, sql),
             triage,
             tickets: opts.tickets,
+            documents,
           },
         );
         return { status: r.statusCode, body: JSON.parse(r.body) };

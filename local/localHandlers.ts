@@ -1,7 +1,7 @@
 import { createAnalysisHandler, type AnalysisHandler } from '../functions/shared/createAnalysisHandler.ts';
 import { buildAnalyses, type AnalysisInputs } from '../functions/shared/buildAnalyses.ts';
 import type { EngineOptions } from '../shared/engine/windowEngine.ts';
-import type { AlertPublisher, BlobStore, KeyValueStore, MetricsSink } from '../shared/engine/ports.ts';
+import type { AlertPublisher, BlobStore, KeyValueStore, MetricsSink, TriagePort } from '../shared/engine/ports.ts';
 import type { Pipeline } from '../shared/engine/pipeline.ts';
 import type { FieldMapping } from '../shared/normalize/fieldMapping.ts';
 
@@ -10,6 +10,8 @@ export interface LocalPorts {
   blobs: BlobStore;
   alerts: AlertPublisher;
   metrics: MetricsSink;
+  /** Triage the alerts honour: locally the lake folder's (storeTriage over a FileTriageStore); none: untriaged. */
+  triage?: TriagePort;
 }
 
 export interface LocalHandler extends AnalysisHandler {

@@ -3,18 +3,21 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyEventV2WithIAMAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ENV } from '../../shared/config/env.ts';
 import { handleFindingsRequest, type ApiDeps } from '../../shared/api/findingsApi.ts';
 import type { HttpMethod } from '../../shared/api/routes.ts';
 import { runAthenaQuery } from '../../adapters/athenaQueryRunner.ts';
 import { DynamoTriageStore } from '../../adapters/dynamoTriageStore.ts';
+import { S3BlobStore } from '../../adapters/s3BlobStore.ts';
 import { ticketServiceFromEnv } from '../tickets/fromEnv.ts';
 import { callerOf } from './caller.ts';
 
 const logger = new Logger({ serviceName: 'apiscope', persistentKeys: { fn: 'api' } });
 const athena = new AthenaClient({});
 const dynamodb = new DynamoDBClient({});
+const s3 = new S3Client({});
 let deps: ApiDeps | undefined;
 
 async function depsOf(): Promise<ApiDeps> {
@@ -23,7 +26,9 @@ async function depsOf(): Promise<ApiDeps> {
   const triage = new DynamoTriageStore(dynamodb, process.env[ENV.table]!);
   // The connector's credentials are read once per container, on the first request that needs them.
   const tickets = await ticketServiceFromEnv(triage, logger);
-  deps = { run: (sql) => runAthenaQuery(athena, sql, { workGroup, database }), triage, tickets };
+  // The OpenAPI exports discovery writes to the lake bucket (openapi/<domain>.json; the role may read only those).
+  const documents = new S3BlobStore(s3, process.env[ENV.bucket]!);
+  deps = { run: (sql) => runAthenaQuery(athena, sql, { workGroup, database }), triage, tickets, documents };
   return deps;
 }
 

@@ -83,6 +83,15 @@ export function createAnalysisHandler(
   const base = async (event: KinesisStreamEvent, context: Context): Promise<KinesisStreamBatchResponse> => {
     const { engine, masker, intern, metricsSink, d } = await init();
     if (!event.Records?.length) return { batchItemFailures: [] };
+    // Alerts queued by earlier invocations go out first, before anything that can fail this one: an S3 outage
+    // fails ingest (and Lambda retries the batch), but must not hold back alerts that only need SNS. Best effort:
+    // a failure here fails nothing (the closes drain again), so this container keeps any alert it has leased and
+    // confirms it later, instead of a retry on a new container waiting out the lease.
+    const drained = await engine.deliverQueuedAlerts().then(() => true, (e: unknown) => {
+      logger.warn('alert outbox drain failed before ingest; the closes drain again', { error: String(e) });
+      metricsSink.count('AlertDrainFailed', 1);
+      return false;
+    });
     const shardId = event.Records[0].eventID.split(':')[0] || 'shard';
     const failures: KinesisStreamBatchResponse['batchItemFailures'] = [];
     let records = 0, events = 0, late = 0;
@@ -103,7 +112,7 @@ export function createAnalysisHandler(
       if (collector.rejected.length) logger.debug('rejected', { rejected: collector.rejectionsByReason() });
       for (const f in collector.truncated) metricsSink.count('FieldsTruncated', collector.truncated[f], f);
     }
-    const closed = await engine.closeReady();
+    const closed = await engine.closeReady({ drainFirst: !drained });
     metrics.addMetric('RecordsIn', MetricUnit.Count, records);
     logger.debug('batch', { records, events, late, windowsClosed: closed });
     return { batchItemFailures: failures };

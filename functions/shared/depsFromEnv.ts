@@ -2,6 +2,8 @@ import { createClients } from '../../adapters/awsClients.ts';
 import { DynamoKeyValueStore } from '../../adapters/dynamoKeyValueStore.ts';
 import { S3BlobStore } from '../../adapters/s3BlobStore.ts';
 import { SnsAlertPublisher } from '../../adapters/snsAlertPublisher.ts';
+import { DynamoTriageStore } from '../../adapters/dynamoTriageStore.ts';
+import { storeTriage } from '../../shared/engine/storeTriage.ts';
 import { loadText } from '../../adapters/loadText.ts';
 import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
 import { resolveHashKey } from '../../shared/config/hashKey.ts';
@@ -33,6 +35,8 @@ export async function depsFromEnv(opts: { quarantine?: boolean } = {}): Promise<
       kv: new DynamoKeyValueStore(clients.dynamodb, config.table),
       blobs: new S3BlobStore(clients.s3, config.bucket),
       alerts: config.alertTopicArn ? new SnsAlertPublisher(clients.sns, config.alertTopicArn) : noAlerts,
+      // The triage items live in the state table (TRIAGE#defect, TRIAGE#incident), read about once a minute.
+      triage: storeTriage(new DynamoTriageStore(clients.dynamodb, config.table)),
     },
   };
 }

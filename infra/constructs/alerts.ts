@@ -5,9 +5,14 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 
+/** Alert-topic message kinds (`kind` attribute) that are notices, not findings: e-mail gets them only on opt-in. */
+export const NOTICE_KINDS = ['defect_resolved'] as const;
+
 export interface AlertsProps {
   /** Subscribed to the security alert topic. */
   readonly alertEmail?: string;
+  /** The alert e-mail gets `defect_resolved` notices too (default: findings only). */
+  readonly alertEmailResolutions?: boolean;
   /** Subscribed to the operations topic (pipeline health alarms). */
   readonly opsEmail?: string;
 }
@@ -37,7 +42,11 @@ export class Alerts extends Construct {
       masterKey: this.alertKey,
       enforceSSL: true,
     });
-    if (props.alertEmail) this.alertTopic.addSubscription(new subs.EmailSubscription(props.alertEmail));
+    if (props.alertEmail) {
+      // Resolution notices share the topic (the ticket function needs both, in order); people opt in to them.
+      const filterPolicy = props.alertEmailResolutions ? undefined : { kind: sns.SubscriptionFilter.stringFilter({ denylist: [...NOTICE_KINDS] }) };
+      this.alertTopic.addSubscription(new subs.EmailSubscription(props.alertEmail, { filterPolicy }));
+    }
 
     this.opsKey = new kms.Key(this, 'OpsKey', { description: 'apiscope: encrypts pipeline-health alarms at rest in SNS', enableKeyRotation: true });
     // CloudWatch alarms publish to an encrypted topic only if CloudWatch may use its key and publish to it.

@@ -11,6 +11,7 @@ import { ENV } from '../../shared/config/env.ts';
 import type { TableName } from '../../shared/emit/rows.ts';
 import type { Pipeline } from '../../shared/engine/pipeline.ts';
 import { COMPACTED_TABLES } from '../../shared/engine/compactDay.ts';
+import { OPENAPI_PREFIX } from '../../shared/engine/lakeLayout.ts';
 import type { ApiscopeConfig } from '../config.ts';
 import type { Alerts } from './alerts.ts';
 import type { FindingsLake } from './findingsLake.ts';
@@ -34,6 +35,8 @@ export interface AnalysisFunctionSpec {
   readonly writes: readonly TableName[];
   /** Of those, the tables whose hourly objects it folds into one per day (list, read and delete there). */
   readonly compacts: readonly TableName[];
+  /** Prefixes of whole documents it writes (discovery's daily OpenAPI exports), put only. */
+  readonly documents: readonly string[];
   /** Publishes to the security alert topic. */
   readonly publishesAlerts: boolean;
   /** Configured inputs it reads (s3:GetObject on exactly that object). */
@@ -46,8 +49,9 @@ export const ANALYSIS_FUNCTIONS: readonly AnalysisFunctionSpec[] = [
     description: 'apiscope analyze: builds the API inventory, finds security defects and scores callers from access logs',
     // One pipeline per window: discovery, then defects and scoring against discovery's view of the same window.
     statePrefix: 'pipeline',
-    writes: ['endpoints', 'defects', 'risk_events', 'actors', 'quarantine'],
+    writes: ['endpoints', 'defects', 'risk_events', 'actors', 'file_assets', 'endpoint_changes', 'quarantine'],
     compacts: COMPACTED_TABLES,
+    documents: [OPENAPI_PREFIX],
     publishesAlerts: true,
     reads: ['rulesUri', 'specUri', 'reputationUri', 'overridesUri'],
   },
@@ -158,6 +162,7 @@ export class AnalysisFunctions extends Construct {
     state.grantItemReadWrite(role);
     for (const table of spec.writes) lake.grantWriteTable(role, table);
     lake.grantCompactTables(role, spec.compacts);
+    for (const prefix of spec.documents) lake.grantWriteDocuments(role, prefix);
     lake.grantAnalysisState(role, spec.statePrefix);
     if (spec.publishesAlerts) alerts.grantPublishAlert(role);
     role.addToPrincipalPolicy(

@@ -10,6 +10,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ENV } from '../../shared/config/env.ts';
 import { API_ROUTES, type RouteSpec } from '../../shared/api/routes.ts';
+import { OPENAPI_PREFIX } from '../../shared/engine/lakeLayout.ts';
 import type { ApiscopeConfig } from '../config.ts';
 import { acknowledgeWildcard } from './acknowledgeWildcard.ts';
 import { ApiscopeFunction, type CodeLocation } from './apiscopeFunction.ts';
@@ -77,10 +78,13 @@ export class FindingsApi extends Construct {
         [ENV.athenaWorkGroup]: lake.workGroup.ref,
         [ENV.glueDatabase]: lake.databaseName,
         [ENV.table]: props.state.table.tableName,
+        // GET /openapi/{domain} reads discovery's exports from the lake bucket.
+        [ENV.bucket]: lake.bucket.bucketName,
         ...(props.ticketing ? { [ENV.tickets]: JSON.stringify(props.config.tickets), [ENV.ticketsSecretArn]: props.ticketing.secret.secretArn } : {}),
       },
     });
     lake.grantQuery(this.function.role);
+    lake.grantReadDocuments(this.function.role, OPENAPI_PREFIX);
     grantTriageItems(props.state, this.function.role);
     props.ticketing?.secret.grantRead(this.function.role);
 

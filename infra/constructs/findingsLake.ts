@@ -268,6 +268,27 @@ export class FindingsLake extends Construct {
   }
 
   /**
+   * Lets `role` write the whole documents under `prefix` (`openapi/<domain>.json`): s3:PutObject there and the
+   * key actions of an SSE-KMS put. No read, list or delete.
+   */
+  grantWriteDocuments(role: iam.Role, prefix: string): void {
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.bucket.arnForObjects(`${prefix}/*`)] }));
+    this.grantKey(role);
+    this.acknowledgePrefix(role, prefix, `Documents are ${prefix}/<domain>.json, one per API domain seen, known only at run time; the wildcard is limited to the ${prefix} prefix.`);
+  }
+
+  /**
+   * Lets `role` read the documents under `prefix`: s3:GetObject there, s3:ListBucket for that prefix only (so a
+   * missing document is a 404, not S3's 403) and kms:Decrypt.
+   */
+  grantReadDocuments(role: iam.Role, prefix: string): void {
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [this.bucket.arnForObjects(`${prefix}/*`)] }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn], conditions: { StringLike: { 's3:prefix': [`${prefix}/*`] } } }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [this.key.keyArn] }));
+    this.acknowledgePrefix(role, prefix, `Reads ${prefix}/<domain>.json for the domain a caller asks for; read-only, limited to the ${prefix} prefix.`);
+  }
+
+  /**
    * Lets `role` fold a day's hourly objects of these tables into one (shared/engine/compactDay.ts): list, read
    * and delete under each table prefix, in addition to `grantWriteTable`'s put.
    */

@@ -16,6 +16,16 @@ export interface FindingsQuery {
 const day = (offsetDays: number) =>
   offsetDays === 0 ? `date_format(current_date, '%Y-%m-%d')` : `date_format(current_date - interval '${offsetDays}' day, '%Y-%m-%d')`;
 
+/**
+ * The file_assets rows of the last 30 days, one per endpoint and day (a day written twice, as where a replay
+ * stopped and again at its end, counts as its latest row).
+ */
+const FILE_DAYS_30 = `SELECT * FROM (
+  SELECT *, row_number() OVER (PARTITION BY domain_name, method, template, day ORDER BY snapshot_at DESC) AS rn
+  FROM file_assets
+  WHERE dt >= ${day(30)}
+) WHERE rn = 1`;
+
 export const FINDINGS_QUERIES: readonly FindingsQuery[] = [
   {
     id: 'NewEndpointsThisWeek',
@@ -92,32 +102,47 @@ FROM snapshots
 ORDER BY snapshot_at DESC, requests DESC`,
   },
   {
+    id: 'FileDownloads30Days',
+    name: 'apiscope: file downloads, 30 days',
+    description: 'Endpoints serving files over the last 30 days: downloads, anonymous downloads, bytes, busiest day and distinct downloaders (file_assets).',
+    tables: ['file_assets'],
+    sql: `WITH days AS (${FILE_DAYS_30})
+SELECT domain_name, method, template,
+       sum(downloads) AS downloads,
+       sum(unauth_downloads) AS unauth_downloads,
+       sum(bytes_total) AS bytes_total,
+       count(*) AS days_with_requests,
+       max(downloads) AS busiest_day_downloads,
+       max(distinct_principals) AS max_daily_principals,
+       max(distinct_ips) AS max_daily_ips,
+       array_distinct(flatten(array_agg(file_types))) AS file_types,
+       array_distinct(flatten(array_agg(sensitive_types))) AS sensitive_types,
+       min(day) AS first_day,
+       max(day) AS last_day
+FROM days
+GROUP BY domain_name, method, template
+ORDER BY unauth_downloads DESC, downloads DESC`,
+  },
+  {
     id: 'FileDownloadsByCaller30Days',
     name: 'apiscope: file downloads by caller, 30 days',
-    description: 'Callers whose typical endpoints serve files, over the last 30 days, with their request volume and risk.',
-    tables: ['actors', 'endpoints'],
-    sql: `WITH file_endpoints AS (
-  SELECT DISTINCT template, file_types
-  FROM endpoints
-  WHERE dt >= ${day(30)} AND is_file_asset
-),
+    description: 'The heaviest downloaders of files over the last 30 days (each day\'s top principals and IPs per file endpoint, file_assets), with the endpoints they took files from.',
+    tables: ['file_assets'],
+    sql: `WITH days AS (${FILE_DAYS_30}),
 callers AS (
-  SELECT actor_type, actor,
-         max_by(typical_templates, snapshot_at) AS templates,
-         max(requests) AS requests,
-         max(risk_score) AS risk_score
-  FROM actors
-  WHERE dt >= ${day(30)}
-  GROUP BY actor_type, actor
+  SELECT 'principal' AS caller_type, p.caller, d.top_principals[p.caller] AS downloads, d.template, d.day
+  FROM days d CROSS JOIN UNNEST(map_keys(d.top_principals)) AS p(caller)
+  UNION ALL
+  SELECT 'ip' AS caller_type, i.caller, d.top_ips[i.caller] AS downloads, d.template, d.day
+  FROM days d CROSS JOIN UNNEST(map_keys(d.top_ips)) AS i(caller)
 )
-SELECT c.actor_type, c.actor, c.requests, c.risk_score,
-       array_agg(DISTINCT f.template) AS file_endpoints,
-       array_distinct(flatten(array_agg(f.file_types))) AS file_types
-FROM callers c
-CROSS JOIN UNNEST(c.templates) AS t(template)
-JOIN file_endpoints f ON f.template = t.template
-GROUP BY c.actor_type, c.actor, c.requests, c.risk_score
-ORDER BY c.requests DESC
+SELECT caller_type, caller,
+       sum(downloads) AS downloads,
+       count(DISTINCT day) AS days,
+       array_agg(DISTINCT template) AS file_endpoints
+FROM callers
+GROUP BY caller_type, caller
+ORDER BY downloads DESC, caller_type, caller
 LIMIT 100`,
   },
 ];

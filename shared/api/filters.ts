@@ -11,7 +11,7 @@ export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const
 export const SPEC_STATUSES = ['in_spec', 'shadow', 'deprecated', 'orphan', 'no_spec'] as const;
 export const DEFECT_STATUSES = ['open', 'resolved', 'reopened'] as const;
 export const ACTOR_TYPES = ['ip', 'principal', 'api_key', 'ua_fingerprint'] as const;
-export const CHANGE_KINDS = ['added', 'removed', 'changed'] as const;
+export const CHANGE_KINDS = ['added', 'removed', 'merge', 'split', 'rename'] as const;
 
 const oneOf = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values, `must be one of ${values.join(', ')}`);
 

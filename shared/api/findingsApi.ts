@@ -43,6 +43,8 @@ export interface ApiDeps {
   triage: TriageStore;
   /** Absent when no ticket connector is configured: POST .../ticket answers 503 saying so. */
   tickets?: DefectTicketer;
+  /** The lake's documents (discovery's OpenAPI exports, `openapi/<domain>.json`): S3 in AWS, the lake folder locally. */
+  documents?: { get(key: string): Promise<Uint8Array | null> };
   /** The UTC day `/risk-events` defaults to (tests pin it). */
   today?: string;
   now?: () => Date;

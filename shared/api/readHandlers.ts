@@ -4,14 +4,18 @@ import { triageOf } from '../triage/service.ts';
 import type { TriageStore } from '../triage/store.ts';
 import { decodeCursor, encodeCursor, queryBinding } from './cursor.ts';
 import { ApiError, badRequest } from './errors.ts';
-import { ACTOR_TYPES, parseQuery, templateStartsWith, timeRange } from './filters.ts';
+import { ACTOR_TYPES, fields, parseQuery, templateStartsWith, timeRange } from './filters.ts';
+import { openApiKey } from '../engine/lakeLayout.ts';
 import type { RouteContext, RouteHandler, Runner } from './findingsApi.ts';
-import { PENDING_TABLES } from './pendingTables.ts';
 import { columnsOf, inList, lit, SEVERITY_RANK_SQL, where } from './sql.ts';
 import { z } from 'zod';
 
-/** A lake table's schema: TABLES first, the API's own definition while the pipeline does not write it yet. */
-export const lakeTable = (name: string): TableSchema => TABLES.find((t) => t.name === name) ?? PENDING_TABLES.find((t) => t.name === name)!;
+/** A lake table's schema, as the Glue tables and the local views have it. */
+export const lakeTable = (name: string): TableSchema => {
+  const t = TABLES.find((x) => x.name === name);
+  if (!t) throw new Error(`lakeTable: no findings table "${name}"; the tables are ${TABLES.map((x) => x.name).join(', ')}`);
+  return t;
+};
 
 const DEFECT_ID = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_:.-]{0,127}$/);
 export function defectIdOf(c: RouteContext): string {
@@ -122,20 +126,30 @@ export const READ_HANDLERS: Record<string, RouteHandler> = {
   'GET /file-assets': async (c) => {
     const a = parseQuery(['from', 'to', 'domain', 'templatePrefix', 'limit', 'nextToken'], c.query);
     const conds = [a.domain && `domain_name = ${lit(a.domain)}`, templateStartsWith(a.templatePrefix)];
-    const sql = `SELECT ${columnsOf(lakeTable('file_assets'))} FROM (SELECT *, row_number() OVER (PARTITION BY domain_name, method, template ORDER BY snapshot_at DESC) AS rn FROM file_assets${where(timeRange(a, 'first_seen', 'last_seen'))}) f WHERE rn = 1${where(conds, 'AND')} ORDER BY unauth_downloads DESC, downloads DESC, domain_name, template, method`;
+    // One row per file endpoint and day; a day written twice (a replay that stopped in it and went on) counts as its latest.
+    const sql = `SELECT ${columnsOf(lakeTable('file_assets'))} FROM (SELECT *, row_number() OVER (PARTITION BY domain_name, method, template, day ORDER BY snapshot_at DESC) AS rn FROM file_assets${where(timeRange(a, 'first_seen', 'last_seen'))}) f WHERE rn = 1${where(conds, 'AND')} ORDER BY day DESC, unauth_downloads DESC, downloads DESC, domain_name, template, method`;
     return { body: await page(c, c.deps.run, sql, a.limit) };
   },
 
   'GET /endpoint-changes': async (c) => {
     const a = parseQuery(['from', 'to', 'change', 'domain', 'templatePrefix', 'limit', 'nextToken'], c.query);
-    const conds = [...timeRange(a, 'detected_at'), a.change && `change = ${lit(a.change)}`, a.domain && `domain_name = ${lit(a.domain)}`, templateStartsWith(a.templatePrefix)];
-    const sql = `SELECT ${columnsOf(lakeTable('endpoint_changes'))} FROM endpoint_changes${where(conds)} ORDER BY detected_at DESC, domain_name, template, method, field`;
+    const conds = [...timeRange(a, 'changed_at'), a.change && `change = ${lit(a.change)}`, a.domain && `domain_name = ${lit(a.domain)}`, templateStartsWith(a.templatePrefix)];
+    const sql = `SELECT ${columnsOf(lakeTable('endpoint_changes'))} FROM endpoint_changes${where(conds)} ORDER BY changed_at DESC, domain_name, template, method, change`;
     return { body: await page(c, c.deps.run, sql, a.limit) };
   },
 
   'GET /traffic': async (c) => {
     const a = parseQuery(['from', 'to', 'domain'], c.query);
     return { body: { items: await c.deps.run(trafficSql(a)) } };
+  },
+
+  'GET /openapi/{domain}': async (c) => {
+    const domain = fields.domain.safeParse(c.path.domain);
+    if (!domain.success || domain.data === undefined) throw badRequest('domain: must be a host name, e.g. api.bank.example');
+    if (!c.deps.documents) throw new ApiError(503, 'no document store is configured for this API: the OpenAPI exports cannot be read');
+    const body = await c.deps.documents.get(openApiKey(domain.data));
+    if (!body) throw new ApiError(404, `no OpenAPI export for ${domain.data}: discovery writes one per domain it has seen, at the end of each UTC day`);
+    return { body: JSON.parse(Buffer.from(body).toString('utf8')) as unknown };
   },
 };
 

@@ -29,6 +29,7 @@ export const API_ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/file-assets', query: [...RANGE, 'domain', 'templatePrefix', ...PAGE] },
   { method: 'GET', path: '/endpoint-changes', query: [...RANGE, 'change', 'domain', 'templatePrefix', ...PAGE] },
   { method: 'GET', path: '/traffic', query: [...RANGE, 'domain'] },
+  { method: 'GET', path: '/openapi/{domain}', query: [] },
 ];
 
 export const routeKey = (r: { method: string; path: string }) => `${r.method} ${r.path}`;

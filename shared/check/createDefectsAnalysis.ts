@@ -11,6 +11,7 @@ import { fromImportedInventory, parseSpec } from './spec/parseSpec.ts';
 import { BUILTIN_CHECKS } from './checks/index.ts';
 import { applyFindings, pendingUpdates, severityAtLeast, toRow, type FindingText, type LifecycleState, type Transition } from './lifecycle.ts';
 import { buildAlert } from './buildAlert.ts';
+import { defectResolvedAlert } from '../emit/defectResolved.ts';
 import { isAuthenticated, LONG_DIGITS } from './util.ts';
 
 export interface DefectsOptions {
@@ -73,12 +74,13 @@ export function createDefectsAnalysis(opts: DefectsOptions = {}): Analysis<Defec
   const lifecycleOpts = { resolveAfterMs: opts.resolveAfterMs ?? 86_400_000, updateEveryMs: opts.updateEveryMs ?? 3_600_000, maxDefects: 10_000, maxHistory: 3 };
   const minAlert = opts.minAlertSeverity ?? 'high';
 
-  const emit = (ts: Transition[]): AnalysisOutput => {
+  const emit = (ts: Transition[], windowEnd: number): AnalysisOutput => {
     const defects: DefectRow[] = ts.map((t) => toRow(t.record));
     // One alert per lifecycle generation when it opens or reopens at the alert level, or first escalates to it;
-    // then one more for each higher severity it escalates to.
+    // then one more for each higher severity it escalates to. A resolution is a notice of its own.
     const alerts: Alert[] = [];
     for (const { record: d, change } of ts) {
+      if (change === 'resolved') { alerts.push(defectResolvedAlert(d, windowEnd)); continue; }
       if ((change !== 'opened' && change !== 'reopened' && change !== 'escalated') || !severityAtLeast(d.severity, minAlert)) continue;
       const before = d.alertedGeneration === d.generation ? (d.alertedSeverity ?? minAlert) : undefined;
       if (before !== undefined && SEVERITY_ORDER[d.severity] <= SEVERITY_ORDER[before]) continue;
@@ -104,10 +106,14 @@ export function createDefectsAnalysis(opts: DefectsOptions = {}): Analysis<Defec
         }
       }
       if (rules.length) findings.push(...evaluateRules(view, state.rules, rules));
-      return emit(applyFindings(state.lifecycle, findings, textOf, ctx.windowEnd, lifecycleOpts));
+      return emit(applyFindings(state.lifecycle, findings, textOf, ctx.windowEnd, lifecycleOpts), ctx.windowEnd);
     },
     finish(state: DefectsState, ctx: WindowContext): AnalysisOutput {
-      return emit(pendingUpdates(state.lifecycle, ctx.windowEnd));
+      return emit(pendingUpdates(state.lifecycle, ctx.windowEnd), ctx.windowEnd);
+    },
+    defectSeenSince(state: DefectsState, id: string, since: number): DefectRow | undefined {
+      const d = state.lifecycle.defects[id];
+      return d !== undefined && d.lastSeen > since ? toRow(d) : undefined;
     },
   };
 }

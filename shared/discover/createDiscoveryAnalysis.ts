@@ -1,6 +1,7 @@
 import type { AccessEvent } from '../normalize/types.ts';
-import type { EndpointRow } from '../emit/rows.ts';
-import { DEFAULT_WINDOW_MS, type AnalysisOutput, type DiscoveryAnalysis, type EndpointInfo, type EndpointResolver, type WindowContext } from '../engine/types.ts';
+import type { EndpointChangeRow, EndpointRow, FileAssetRow } from '../emit/rows.ts';
+import { DEFAULT_WINDOW_MS, type AnalysisOutput, type DiscoveryAnalysis, type EndpointInfo, type EndpointResolver, type LakeDocument, type WindowContext } from '../engine/types.ts';
+import { openApiKey } from '../engine/lakeLayout.ts';
 import { windowPathsOf, type WindowPaths } from '../engine/windowPaths.ts';
 import { parseMaskToken } from '../sensitive/maskPath.ts';
 import { inferTemplates, loadTree, storeTree, templateKeyOf, type DecisionNode } from './inferTemplates.ts';
@@ -10,10 +11,13 @@ import type { ImportedSpec } from './parseOpenApiSpec.ts';
 import { PathCache } from './pathCache.ts';
 import { insertPath, newTrieNode, recountPath, splitPath, type TrieNode } from './pathTrie.ts';
 import { TrieIndex } from './trieIndex.ts';
-import { hash32, histQuantile, kmvAddHash, kmvEstimate, sizeBucket, topAdd } from './sketches.ts';
+import { hash32, histQuantile, kmvAddHash, kmvEstimate, sizeBucket } from './sketches.ts';
 import { nameTemplate, paramNames, paramPositions } from './templateNames.ts';
-import { MAX_CHANGES, type DiscoveryState, type DomainState, type EndpointStats, type TemplateChange } from './types.ts';
+import { MAX_CHANGES, type DiscoveryState, type DomainState, type EndpointStats, type FileDay, type TemplateChange } from './types.ts';
 import { FILE_ASSET_EXTENSIONS, shapeToParamType, valueShape } from './valueShape.ts';
+import { countFileRequest, fileAssetRow, mergeFileDay, newFileDay } from './fileDays.ts';
+import { addedRow, movedRow, removedRow } from './changeRows.ts';
+import { exportOpenApi } from './exportOpenApi.ts';
 
 export interface DiscoveryOptions {
   /** Imported OpenAPI/Swagger description: its operations are verified templates. */
@@ -25,7 +29,6 @@ export interface DiscoveryOptions {
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
 const FILE_DAYS = 30;
-const TOP_N = 10;
 /** Responses at least this large (median) on GET make an endpoint a file asset even without an extension. */
 const LARGE_DOWNLOAD = 512 * 1024;
 const MAX_CACHE = 200_000;
@@ -92,6 +95,8 @@ interface Runtime {
   window: number;
   /** The last window's path numbers and the template each resolved to (see EndpointResolver.templatesOf). */
   last: { paths: WindowPaths; templates: Array<string | null> } | null;
+  /** Inventory changes made since the analysis last returned (endpoint_changes rows it owes). */
+  changes: EndpointChangeRow[];
 }
 
 /**
@@ -116,7 +121,7 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
 
   const rt = (state: DiscoveryState): Runtime => {
     let r = runtimes.get(state);
-    if (!r) { r = { domains: new Map(), names: new Map(), positions: new Map(), byDomain: null, window: 0, last: null }; runtimes.set(state, r); }
+    if (!r) { r = { domains: new Map(), names: new Map(), positions: new Map(), byDomain: null, window: 0, last: null, changes: [] }; runtimes.set(state, r); }
     return r;
   };
 
@@ -299,7 +304,12 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
       if (ep.source !== 'inferred' || ep.samples.length === 0) continue;
       const res = resolve(state, r, domainName, ep.method, ep.samples[0]);
       if (res?.key === key) continue;
-      if (!res) { delete state.endpoints[key]; keys.delete(key); continue; } // only probes answered 403/404: not an endpoint
+      if (!res) { // only probes answered 403/404: not an endpoint
+        delete state.endpoints[key];
+        keys.delete(key);
+        r.changes.push(removedRow(domainName, ep.method, ep.template, at));
+        continue;
+      }
       const target = state.endpoints[res.key];
       let mv = moves.get(res.key);
       if (!mv) { mv = { method: ep.method, to: res.template, from: [], toExisted: !!target, split: false }; moves.set(res.key, mv); }
@@ -315,7 +325,9 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
       const fromParams = Math.max(...mv.from.map((t) => positionsOf(r, t).length));
       const toParams = positionsOf(r, mv.to).length;
       const kind: TemplateChange['kind'] = mv.split ? 'split' : mv.from.length > 1 || mv.toExisted || toParams > fromParams ? 'merge' : 'rename';
-      state.changes.push({ at, kind, domainName, method: mv.method, from: mv.from, to: mv.to, reason: 'inference' });
+      const change: TemplateChange = { at, kind, domainName, method: mv.method, from: mv.from, to: mv.to, reason: 'inference' };
+      state.changes.push(change);
+      r.changes.push(movedRow(change));
     }
     if (state.changes.length > MAX_CHANGES) state.changes.splice(0, state.changes.length - MAX_CHANGES);
   };
@@ -350,6 +362,10 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
         if (dayEnd > state.hour + HOUR) rows.push(...snapshot(state, dayEnd - HOUR, dayEnd));
       }
       state.hour = hourNow;
+      const day = Math.floor(ctx.windowStart / DAY);
+      const daily: DayOutputs = { fileAssets: [], documents: [] };
+      // Likewise the file_assets rows and OpenAPI exports of a day that ended in a quiet stream.
+      if (state.fileDay !== undefined && state.fileDay < day && (state.fileRowsDay ?? -1) < state.fileDay) dayOutputs(state, state.fileDay, new Date((state.fileDay + 1) * DAY).toISOString(), daily);
 
       // Pass 1: learn structure (route templates, trie), note domains whose tree cannot resolve a new path.
       // What it finds is kept for pass 2: the event's domain (`doms[i]`: no second look at the name), its cached
@@ -456,6 +472,7 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
             if (keys.size >= MAX_ENDPOINTS_PER_DOMAIN) { state.droppedEndpoints = (state.droppedEndpoints ?? 0) + 1; continue; }
             ep = state.endpoints[res.key] = newEndpoint(ev, res);
             keys.add(res.key);
+            r.changes.push(addedRow(ev.domainName, ev.method, res.template, ev.ts));
           }
           res.ep = ep;
         }
@@ -472,15 +489,22 @@ export function createDiscoveryAnalysis(opts: DiscoveryOptions = {}): DiscoveryA
         inferPending(state, r, ctx.windowStart);
         rows.push(...snapshot(state, hourNow, hourNow + HOUR));
         state.emittedHour = hourNow;
+        if (ctx.windowEnd % DAY === 0) dayOutputs(state, day, new Date(ctx.windowEnd).toISOString(), daily);
       }
-      return rows.length ? { endpoints: rows } : {};
+      state.fileDay = day;
+      return outputs(rows, daily, r);
     },
 
     finish(state: DiscoveryState, ctx: WindowContext): AnalysisOutput {
       const r = rt(state);
       inferPending(state, r, ctx.windowStart);
       const at = new Date(ctx.windowEnd).toISOString();
-      return { endpoints: Object.values(state.endpoints).map((ep) => endpointRow(ep, at, state)) };
+      const rows = Object.values(state.endpoints).map((ep) => endpointRow(ep, at, state));
+      rows.push(...orphanRows(state, at));
+      // The day the stream stopped in, as of now; not marked written, so a later run going on in it writes the whole day.
+      const daily: DayOutputs = { fileAssets: [], documents: [] };
+      if (state.fileDay !== undefined) dayOutputs(state, state.fileDay, at, daily, false);
+      return outputs(rows, daily, r);
     },
 
     resolver(state: DiscoveryState): EndpointResolver {
@@ -537,30 +561,39 @@ function record(ep: EndpointStats, ev: AccessEvent, res: Resolved): void {
   if (sc >= 0 && sc <= 4) ep.status[sc]++;
   const principal = ev.principalId ?? ev.apiKeyId;
   if (principal) ep.auth++; else ep.unauth++;
-  kmvAddHash(ep.callers, principal ? hash32(principal, PRINCIPAL_SEED) : hash32(ev.ip, IP_SEED));
+  const callerHash = principal ? hash32(principal, PRINCIPAL_SEED) : hash32(ev.ip, IP_SEED);
+  kmvAddHash(ep.callers, callerHash);
   const shapes = res.shapes;
   for (let i = 0; i < shapes.length && i < ep.paramShapes.length; i++) {
     const ps = ep.paramShapes[i];
     ps[shapes[i]] = (ps[shapes[i]] ?? 0) + 1;
   }
-  for (const k of res.sensitive) if (!ep.sensitive.includes(k)) ep.sensitive.push(k);
+  const isFile = res.fileExt !== null || (ev.method === 'GET' && ev.responseLength >= LARGE_DOWNLOAD && ev.status < 300);
+  // A file endpoint's day of downloads (its file_assets row): the sensitive kinds below are noted there too.
+  let fileDay: FileDay | null = null;
+  if (isFile || ep.file) {
+    const f = (ep.file ??= { types: [], days: {}, today: undefined });
+    if (res.fileExt && !f.types.includes(res.fileExt)) f.types.push(res.fileExt);
+    const day = Math.floor(ev.ts / DAY);
+    f.days[day] = (f.days[day] ?? 0) + 1;
+    for (const k in f.days) if (+k <= day - FILE_DAYS) delete f.days[k];
+    fileDay = f.today !== undefined && f.today.day === day ? f.today : (f.today = newFileDay(day, ev.ts));
+    countFileRequest(fileDay, ev.ts, ev.status, ev.responseLength, principal, callerHash, ev.ip, principal ? hash32(ev.ip, IP_SEED) : callerHash);
+  }
+  for (const k of res.sensitive) {
+    if (!ep.sensitive.includes(k)) ep.sensitive.push(k);
+    if (fileDay !== null && !fileDay.kinds.includes(k)) fileDay.kinds.push(k);
+  }
   if (ev.query && ev.query.includes('=*')) {
-    for (const m of ev.query.matchAll(/=\*([a-z_0-9]+):/g)) if (!ep.sensitive.includes(m[1])) ep.sensitive.push(m[1]);
+    for (const m of ev.query.matchAll(/=\*([a-z_0-9]+):/g)) {
+      if (!ep.sensitive.includes(m[1])) ep.sensitive.push(m[1]);
+      if (fileDay !== null && !fileDay.kinds.includes(m[1])) fileDay.kinds.push(m[1]);
+    }
   }
   const b = sizeBucket(ev.responseLength);
   ep.respHist[b] = (ep.respHist[b] ?? 0) + 1;
   if (ev.responseLength > ep.respMax) ep.respMax = ev.responseLength;
   if (ep.samples.length < 3 && !ep.samples.includes(ev.path)) ep.samples.push(ev.path);
-  const isFile = res.fileExt !== null || (ev.method === 'GET' && ev.responseLength >= LARGE_DOWNLOAD && ev.status < 300);
-  if (isFile || ep.file) {
-    const f = (ep.file ??= { types: [], days: {}, principals: {}, ips: {} });
-    if (res.fileExt && !f.types.includes(res.fileExt)) f.types.push(res.fileExt);
-    const day = Math.floor(ev.ts / DAY);
-    f.days[day] = (f.days[day] ?? 0) + 1;
-    for (const k in f.days) if (+k <= day - FILE_DAYS) delete f.days[k];
-    if (ev.principalId) topAdd(f.principals, ev.principalId, TOP_N);
-    topAdd(f.ips, ev.ip, TOP_N);
-  }
 }
 
 function mergeInto(t: EndpointStats, s: EndpointStats): void {
@@ -578,11 +611,13 @@ function mergeInto(t: EndpointStats, s: EndpointStats): void {
   for (const p of s.samples) if (t.samples.length < 3 && !t.samples.includes(p)) t.samples.push(p);
   t.aliases = [...new Set([...(t.aliases ?? []), s.template, ...(s.aliases ?? [])])].slice(-10);
   if (s.file) {
-    const f = (t.file ??= { types: [], days: {}, principals: {}, ips: {} });
+    const f = (t.file ??= { types: [], days: {}, today: undefined });
     for (const x of s.file.types) if (!f.types.includes(x)) f.types.push(x);
     for (const k in s.file.days) f.days[k] = (f.days[k] ?? 0) + s.file.days[k];
-    for (const k in s.file.principals) topAdd(f.principals, k, TOP_N, s.file.principals[k]);
-    for (const k in s.file.ips) topAdd(f.ips, k, TOP_N, s.file.ips[k]);
+    const day = s.file.today;
+    // An older day of the merged endpoint was written already; only the day being counted carries over.
+    if (day && (!f.today || f.today.day < day.day)) f.today = JSON.parse(JSON.stringify(day)) as FileDay;
+    else if (day && f.today!.day === day.day) mergeFileDay(f.today!, day);
   }
 }
 
@@ -598,7 +633,60 @@ function snapshot(state: DiscoveryState, from: number, to: number): EndpointRow[
     const ep = state.endpoints[key];
     if (all || (ep.lastSeen >= from && ep.lastSeen < to)) rows.push(endpointRow(ep, at, state));
   }
+  if (all) rows.push(...orphanRows(state, at));
   return rows;
+}
+
+/**
+ * Operations of the imported spec that no request has called, as endpoint rows with `spec_status = orphan`
+ * (no first or last request), one per domain the spec describes. Written with every complete inventory (day
+ * end, end of a replay), so the latest snapshot of an endpoint says whether it is still unused.
+ */
+function orphanRows(state: DiscoveryState, at: string): EndpointRow[] {
+  if (!state.spec) return [];
+  const seen = Object.keys(state.domains).filter((d) => specCovers(state, d));
+  const domains = seen.length ? seen.sort() : [...(state.specHosts ?? [])];
+  const rows: EndpointRow[] = [];
+  for (const op of state.spec) {
+    if (op.calls > 0) continue;
+    for (const domain_name of domains) {
+      rows.push({
+        domain_name, method: op.method, template: op.template, first_seen: null, last_seen: null, request_count: 0, snapshot_at: at,
+        status_2xx: 0, status_3xx: 0, status_4xx: 0, status_5xx: 0, auth_requests: 0, unauth_requests: 0, distinct_callers: 0, sensitive_types: [],
+        param_types: Object.fromEntries(paramNames(op.template).map((n) => [n, 'unknown'])), is_file_asset: false, file_types: [], resp_bytes_p50: 0, resp_bytes_max: 0,
+        spec_status: 'orphan', source: 'verified',
+      });
+    }
+  }
+  return rows;
+}
+
+/** What a day's end adds to the output: the file_assets rows of the day and the OpenAPI export of each domain. */
+interface DayOutputs { fileAssets: FileAssetRow[]; documents: LakeDocument[] }
+
+/**
+ * The outputs of day `day` (index since epoch) as of `snapshotAt`: a row per file endpoint counted that day,
+ * and each domain's OpenAPI 3.1 document (`openapi/<domain>.json`, replaced daily). `written` records the day as
+ * done, so a quiet stream's next window does not write it again.
+ */
+function dayOutputs(state: DiscoveryState, day: number, snapshotAt: string, into: DayOutputs, written = true): void {
+  for (const key in state.endpoints) {
+    const ep = state.endpoints[key];
+    const t = ep.file?.today;
+    if (t !== undefined && t.day === day && isFileAsset(ep)) into.fileAssets.push(fileAssetRow(ep, t, snapshotAt));
+  }
+  for (const d of Object.keys(state.domains).sort()) into.documents.push({ key: openApiKey(d), body: exportOpenApi(state, d) });
+  if (written) state.fileRowsDay = day;
+}
+
+/** A window's (or the end's) output: only the kinds it has, and the inventory changes made meanwhile. */
+function outputs(endpoints: EndpointRow[], daily: DayOutputs, r: Runtime): AnalysisOutput {
+  const out: AnalysisOutput = {};
+  if (endpoints.length) out.endpoints = endpoints;
+  if (daily.fileAssets.length) out.fileAssets = daily.fileAssets;
+  if (daily.documents.length) out.documents = daily.documents;
+  if (r.changes.length) { out.endpointChanges = r.changes; r.changes = []; }
+  return out;
 }
 
 /**

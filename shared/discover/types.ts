@@ -20,6 +20,9 @@ export interface DiscoveryState {
   lastTs: number;
   /** Requests not inventoried because their domain reached the endpoint bound. */
   droppedEndpoints?: number;
+  /** The UTC day (index since epoch) of the last window closed, and the last day whose file_assets rows were written. */
+  fileDay?: number;
+  fileRowsDay?: number;
 }
 
 export interface DomainState {
@@ -72,9 +75,28 @@ export interface FileAsset {
   types: string[];
   /** Requests per UTC day (day index since epoch), last 30 days. */
   days: Record<string, number>;
-  /** Bounded top-N principals and IPs that downloaded it. */
+  /** The day being counted for its file_assets row (written when the day is over). */
+  today?: FileDay;
+}
+
+/** One UTC day of a file endpoint: what its file_assets row says. Bounded: top-N and sketches of fixed size. */
+export interface FileDay {
+  /** Day index since epoch. */
+  day: number;
+  requests: number;
+  /** Requests answered 2xx, those without principal or API key, and their response bytes. */
+  downloads: number;
+  unauth: number;
+  bytes: number;
+  /** Top-N downloaders (space-saving counts) and KMV sketches of all of them. */
   principals: Record<string, number>;
   ips: Record<string, number>;
+  principalSketch: number[];
+  ipSketch: number[];
+  /** Sensitive data kinds seen in the day's requests. */
+  kinds: string[];
+  first: number;
+  last: number;
 }
 
 export interface TemplateChange {

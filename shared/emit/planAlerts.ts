@@ -24,6 +24,8 @@ export interface AlertPlan {
   folded: number;
   /** Alerts below the threshold (campaign members included). */
   belowThreshold: number;
+  /** Alerts (campaign members included) that `silenced` held back: their findings are triaged not to alert. */
+  silenced: number;
 }
 
 /**
@@ -31,16 +33,23 @@ export interface AlertPlan {
  * while the campaign goes on (less than an hour of event time between its alerts) its members fold into it,
  * except that a member at or above the threshold and above what the campaign has sent so far sends the
  * campaign again, as an escalation. So a campaign whose first window was below the threshold still alerts
- * when it turns critical. Pure and deterministic: a re-closed or replayed window plans the same alerts and
- * leaves `book` the same.
+ * when it turns critical. Resolution notices (`defect_resolved`) go out whatever their severity: they close
+ * tickets, which can exist for a defect of any severity (opened on demand), and e-mail subscribers get them only
+ * if they opt in (infra/constructs/alerts.ts).
+ *
+ * `silenced` names alerts whose finding is triaged not to alert (false positive, accepted risk): they are left
+ * out of what is delivered, and a campaign alert names only its other members. The campaign book is kept as if
+ * none were silenced, so it never depends on triage: pure and deterministic, a re-closed or replayed window
+ * (replay plans without triage) plans the same alerts and leaves `book` the same.
  */
-export function planAlerts(alerts: readonly Alert[], book: CampaignBook, windowStart: number, windowEnd: number, min: Severity): AlertPlan {
+export function planAlerts(alerts: readonly Alert[], book: CampaignBook, windowStart: number, windowEnd: number, min: Severity, silenced?: (a: Alert) => boolean): AlertPlan {
   for (const k of Object.keys(book)) if (windowStart - book[k].lastTs > CAMPAIGN_COOLDOWN_MS) delete book[k];
-  const plan: AlertPlan = { deliver: [], folded: 0, belowThreshold: 0 };
+  const plan: AlertPlan = { deliver: [], folded: 0, belowThreshold: 0, silenced: 0 };
   if (!alerts.length) return plan;
   const { single, campaigns } = groupCampaigns(alerts, new Set(Object.keys(book)));
   for (const a of single) {
-    if (severityAtLeast(a.severity, min)) plan.deliver.push(a);
+    if (silenced?.(a)) plan.silenced++;
+    else if (a.kind === 'defect_resolved' || severityAtLeast(a.severity, min)) plan.deliver.push(a);
     else plan.belowThreshold++;
   }
   for (const c of campaigns) {
@@ -49,9 +58,15 @@ export function planAlerts(alerts: readonly Alert[], book: CampaignBook, windowS
     const rec = known ?? (book[c.key] = { start: windowStart, lastTs: windowEnd, top: severity });
     if (!severityAtLeast(severity, min)) plan.belowThreshold += c.alerts.length;
     else if (rec.sent === undefined || SEVERITY_ORDER[severity] > SEVERITY_ORDER[rec.sent]) {
-      // The first campaign alert of a campaign that was below the threshold until now says what it stood at.
-      const from = rec.sent ?? (known ? rec.top : undefined);
-      plan.deliver.push(campaignAlert(c, windowStart, windowEnd, { start: rec.start, ...(from && from !== severity ? { escalatedFrom: from } : {}) }));
+      const shown = silenced ? { ...c, alerts: c.alerts.filter((a) => !silenced(a)) } : c;
+      plan.silenced += c.alerts.length - shown.alerts.length;
+      // What the members left say: an escalation only a silenced member made is no escalation of theirs.
+      const top = shown.alerts.length ? campaignSeverity(shown) : null;
+      if (top !== null && severityAtLeast(top, min) && (rec.sent === undefined || SEVERITY_ORDER[top] > SEVERITY_ORDER[rec.sent])) {
+        // The first campaign alert of a campaign that was below the threshold until now says what it stood at.
+        const from = rec.sent ?? (known ? rec.top : undefined);
+        plan.deliver.push(campaignAlert(shown, windowStart, windowEnd, { start: rec.start, ...(from && from !== top ? { escalatedFrom: from } : {}) }));
+      } else plan.folded += shown.alerts.length;
       rec.sent = severity;
     } else plan.folded += c.alerts.length;
     rec.lastTs = windowEnd;

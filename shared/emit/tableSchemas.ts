@@ -4,7 +4,7 @@
  * Types are Hive/Athena types; `dt` (DATE-like string yyyy-MM-dd, UTC) is the only partition column: rows carry
  * their own ISO-8601 times for anything finer.
  */
-export type ColumnType = 'string' | 'bigint' | 'double' | 'boolean' | 'array<string>' | 'array<int>' | 'map<string,string>';
+export type ColumnType = 'string' | 'bigint' | 'double' | 'boolean' | 'array<string>' | 'array<int>' | 'map<string,string>' | 'map<string,bigint>';
 
 export interface TableSchema {
   name: string;
@@ -63,6 +63,7 @@ export const TABLES: TableSchema[] = [
       { name: 'title', type: 'string', comment: '' },
       { name: 'fix', type: 'string', comment: 'plain-language remediation' },
       { name: 'evidence', type: 'string', comment: 'JSON: masked samples, counts, baseline' },
+      { name: 'triage_status', type: 'string', comment: 'triage status when the row was written (open, acknowledged, in_progress, accepted_risk, false_positive, fixed); null without triage' },
     ],
   },
   {
@@ -82,6 +83,7 @@ export const TABLES: TableSchema[] = [
       { name: 'evidence', type: 'string', comment: 'JSON: per detector, requests/counts and baseline' },
       { name: 'related_actors', type: 'array<string>', comment: 'actors correlated in the same incident' },
       { name: 'incident_id', type: 'string', comment: 'the incident this window belongs to (the id in its alert, risk:<incident_id>); what triage of incidents is keyed by' },
+      { name: 'triage_status', type: 'string', comment: 'triage status of the incident when the row was written; null without triage' },
     ],
   },
   {
@@ -100,6 +102,47 @@ export const TABLES: TableSchema[] = [
       { name: 'ips', type: 'array<string>', comment: '' },
       { name: 'user_agents', type: 'array<string>', comment: '' },
       { name: 'snapshot_at', type: 'string', comment: '' },
+    ],
+  },
+  {
+    name: 'file_assets',
+    prefix: 'file_assets',
+    description: 'File endpoints: one row per endpoint serving files and UTC day, with downloads and who took them.',
+    columns: [
+      { name: 'day', type: 'string', comment: 'UTC day yyyy-MM-dd of the figures (dt is the day the row was written: the same, unless the day ended in a quiet stream)' },
+      { name: 'domain_name', type: 'string', comment: '' },
+      { name: 'method', type: 'string', comment: '' },
+      { name: 'template', type: 'string', comment: 'path template of the file endpoint' },
+      { name: 'file_types', type: 'array<string>', comment: 'file extensions served' },
+      { name: 'requests', type: 'bigint', comment: 'requests of the day, any answer' },
+      { name: 'downloads', type: 'bigint', comment: 'requests answered 2xx' },
+      { name: 'unauth_downloads', type: 'bigint', comment: 'downloads with neither principal nor API key' },
+      { name: 'bytes_total', type: 'bigint', comment: 'response bytes of the downloads' },
+      { name: 'distinct_principals', type: 'bigint', comment: 'approximate distinct principals (principal id, else API key id) among the downloads' },
+      { name: 'distinct_ips', type: 'bigint', comment: 'approximate distinct source IPs among the downloads' },
+      { name: 'top_principals', type: 'map<string,bigint>', comment: 'top 10 downloading principals -> downloads (masked as stored)' },
+      { name: 'top_ips', type: 'map<string,bigint>', comment: 'top 10 downloading IPs -> downloads' },
+      { name: 'sensitive_types', type: 'array<string>', comment: 'sensitive data kinds seen in the day\'s paths and queries' },
+      { name: 'first_seen', type: 'string', comment: 'first request of the day, ISO-8601 UTC' },
+      { name: 'last_seen', type: 'string', comment: 'last request of the day, ISO-8601 UTC' },
+      { name: 'snapshot_at', type: 'string', comment: 'when written (event time): the day\'s end, or where a replay stopped; the latest per endpoint and day counts' },
+    ],
+  },
+  {
+    name: 'endpoint_changes',
+    prefix: 'endpoint_changes',
+    description: 'Inventory changes: endpoints added or removed, merged, split or renamed, with templates and keys before and after.',
+    columns: [
+      { name: 'changed_at', type: 'string', comment: 'ISO-8601 UTC event time of the change' },
+      { name: 'change', type: 'string', comment: 'added | removed | merge | split | rename' },
+      { name: 'domain_name', type: 'string', comment: '' },
+      { name: 'method', type: 'string', comment: '' },
+      { name: 'template', type: 'string', comment: 'the template after the change (the removed one, for removed)' },
+      { name: 'before_templates', type: 'array<string>', comment: 'templates before (empty for added)' },
+      { name: 'after_template', type: 'string', comment: 'template after (null for removed)' },
+      { name: 'before_keys', type: 'array<string>', comment: 'endpoint keys before, "<domain> <method> <template>"' },
+      { name: 'after_key', type: 'string', comment: 'endpoint key after (null for removed)' },
+      { name: 'reason', type: 'string', comment: 'traffic | inference | override | not_an_endpoint' },
     ],
   },
   {

@@ -8,7 +8,7 @@ import { lakeKey, lakePartition } from './lakeLayout.ts';
  * written per rejected batch at ingest, keyed by arrival time, by every shard at any moment, so a day of it is
  * never known to be complete.
  */
-export const COMPACTED_TABLES: readonly TableName[] = ['endpoints', 'defects', 'risk_events', 'actors'];
+export const COMPACTED_TABLES: readonly TableName[] = ['endpoints', 'defects', 'risk_events', 'actors', 'file_assets', 'endpoint_changes'];
 
 /** Name (after the writer's prefix) of the one object a compacted day keeps per table. */
 export const DAY_OBJECT_NAME = 'day';

@@ -30,3 +30,9 @@ export const stateKeys = {
 };
 
 export const padTs = pad;
+
+/** Prefix of discovery's OpenAPI 3.1 exports, one document per API domain. */
+export const OPENAPI_PREFIX = 'openapi';
+
+/** `openapi/<domain>.json`: the latest export of a domain (characters other than letters, digits, `.` and `-` as `_`). */
+export const openApiKey = (domainName: string) => `${OPENAPI_PREFIX}/${domainName.replace(/[^A-Za-z0-9.-]/g, '_')}.json`;

@@ -19,7 +19,7 @@ export interface Pipeline extends Analysis<PipelineState> {
   resolver(state: PipelineState): EndpointResolver;
 }
 
-const TABLE_OUTPUTS = ['endpoints', 'defects', 'riskEvents', 'actors', 'alerts'] as const;
+const TABLE_OUTPUTS = ['endpoints', 'defects', 'riskEvents', 'actors', 'fileAssets', 'endpointChanges', 'alerts', 'documents'] as const;
 
 function append(into: AnalysisOutput, out: AnalysisOutput): void {
   for (const k of TABLE_OUTPUTS) {
@@ -73,6 +73,13 @@ export function createPipeline(discovery: DiscoveryAnalysis<any>, others: readon
       const after: WindowContext = { windowStart: ctx.windowStart, windowEnd: ctx.windowEnd, endpoints: discovery.resolver(d), paths };
       for (const a of others) append(out, timed(a.name, () => a.closeWindow(events, stateOf(state, a), after)));
       return out;
+    },
+    defectSeenSince(state: PipelineState, id: string, since: number) {
+      for (const a of others) {
+        const row = a.defectSeenSince?.(stateOf(state, a), id, since);
+        if (row) return row;
+      }
+      return undefined;
     },
     finish(state: PipelineState, ctx: WindowContext): AnalysisOutput {
       const out: AnalysisOutput = {};

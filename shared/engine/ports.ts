@@ -1,3 +1,6 @@
+import type { TriageKind } from '../triage/model.ts';
+import type { TriageView } from '../triage/view.ts';
+
 /**
  * The few storage capabilities the engine needs. The core depends on these interfaces only; `adapters/`
  * implements them with the AWS SDK (DynamoDB, S3, SNS) and `local/` with files and memory.
@@ -44,4 +47,18 @@ export interface AlertPublisher {
 /** Counters the engine reports; Powertools Metrics in Lambda, a plain map locally. */
 export interface MetricsSink {
   count(name: string, value?: number, dimension?: string): void;
+}
+
+/**
+ * Triage as the pipeline honours it (shared/engine/storeTriage.ts over the TriageStore: DynamoDB items in AWS,
+ * files of the lake folder locally). Optional: without it every finding alerts as untriaged.
+ */
+export interface TriagePort {
+  /** The triage now: read once per invocation; the implementation may answer from a copy a few seconds old. */
+  view(): Promise<TriageView>;
+  /**
+   * Sets a finding that is `fixed` back to `open` by the pipeline (a history entry by `apiscope`), only if it is
+   * still fixed as last read: false when someone changed it meanwhile. Later views show it open.
+   */
+  reopen(kind: TriageKind, id: string): Promise<boolean>;
 }

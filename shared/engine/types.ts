@@ -1,5 +1,5 @@
 import type { AccessEvent } from '../normalize/types.ts';
-import type { Alert, ActorRow, DefectRow, EndpointRow, RiskEventRow } from '../emit/rows.ts';
+import type { Alert, ActorRow, DefectRow, EndpointChangeRow, EndpointRow, FileAssetRow, RiskEventRow } from '../emit/rows.ts';
 import type { WindowPaths } from './windowPaths.ts';
 
 /**
@@ -54,7 +54,18 @@ export interface AnalysisOutput {
   defects?: DefectRow[];
   riskEvents?: RiskEventRow[];
   actors?: ActorRow[];
+  fileAssets?: FileAssetRow[];
+  endpointChanges?: EndpointChangeRow[];
   alerts?: Alert[];
+  /** Documents that replace their previous version whole (discovery's daily OpenAPI export per domain). */
+  documents?: LakeDocument[];
+}
+
+/** A JSON document the engine writes as it is, outside the tables, when the window that made it commits. */
+export interface LakeDocument {
+  /** Object key in the findings bucket (shared/engine/lakeLayout.ts names them). */
+  key: string;
+  body: Record<string, unknown>;
 }
 
 /**
@@ -67,6 +78,11 @@ export interface Analysis<S> {
   closeWindow(events: readonly AccessEvent[], state: S, ctx: WindowContext): AnalysisOutput;
   /** Called when the stream ends (replay) so that open incidents are written out. Optional. */
   finish?(state: S, ctx: WindowContext): AnalysisOutput;
+  /**
+   * The current row of defect `id` if the analysis has seen it after `since` (event time), else undefined.
+   * Read-only; the engine asks it about defects triaged as fixed, after each window, to find regressions.
+   */
+  defectSeenSince?(state: S, id: string, since: number): DefectRow | undefined;
 }
 
 /** Discovery also answers "which endpoint is this path?" for the other analyses. */

@@ -1,7 +1,7 @@
 import type { AccessEvent } from '../normalize/types.ts';
-import type { Severity, TableName } from '../emit/rows.ts';
+import type { Alert, Severity, TableName } from '../emit/rows.ts';
 import type { Analysis, AnalysisOutput, EndpointResolver, WindowContext } from './types.ts';
-import type { AlertPublisher, BlobStore, KeyValueStore, MetricsSink } from './ports.ts';
+import type { AlertPublisher, BlobStore, KeyValueStore, MetricsSink, TriagePort } from './ports.ts';
 import type { Quarantined } from './collectBatch.ts';
 import { decodeJson, encodeJson, encodeNdjson } from './codec.ts';
 import { dayOf, lakeKey, padTs, stateKeys } from './lakeLayout.ts';
@@ -10,6 +10,7 @@ import { compactDay } from './compactDay.ts';
 import { compareEvents, windowOf } from './windowOf.ts';
 import { planAlerts, type CampaignBook } from '../emit/planAlerts.ts';
 import { AlertOutbox } from './alertOutbox.ts';
+import { TriageGate } from './triageGate.ts';
 
 export interface EngineOptions {
   windowMs: number;
@@ -53,6 +54,8 @@ export interface EnginePorts {
   blobs: BlobStore;
   alerts: AlertPublisher;
   metrics: MetricsSink;
+  /** Triage the alerts honour (silenced findings, regressions of fixed defects); none: nothing is triaged. */
+  triage?: TriagePort;
 }
 
 interface Snapshot {
@@ -118,6 +121,7 @@ export class WindowEngine {
   private bufferCache = new Map<string, readonly AccessEvent[]>();
   private bufferCacheEvents = 0;
   private readonly outbox: AlertOutbox;
+  private readonly triage: TriageGate;
 
   constructor(
     readonly analysis: EngineAnalysis,
@@ -127,6 +131,15 @@ export class WindowEngine {
   ) {
     this.opts = { ...DEFAULT_ENGINE_OPTIONS, ...options };
     this.outbox = new AlertOutbox(ports.kv, ports.alerts, ports.metrics, analysis.name, clock);
+    this.triage = new TriageGate(ports.triage, ports.metrics);
+  }
+
+  /**
+   * Publishes the alerts earlier invocations queued and could not send. The handler calls it before ingest, so
+   * that queued alerts go out even when storing the batch fails (an S3 outage) and Lambda retries it.
+   */
+  async deliverQueuedAlerts(): Promise<void> {
+    await this.outbox.drain();
   }
 
   private get objectPrefix() {
@@ -207,11 +220,12 @@ export class WindowEngine {
 
   /**
    * Closes the windows that are ready. `force` closes every pending window up to `upTo` regardless of
-   * watermarks (end of a replay).
+   * watermarks (end of a replay). `drainFirst: false` when the caller has just drained the outbox itself.
    */
-  async closeReady(opts: { force?: boolean; upTo?: number; max?: number } = {}): Promise<number> {
+  async closeReady(opts: { force?: boolean; upTo?: number; max?: number; drainFirst?: boolean } = {}): Promise<number> {
     // Alerts an earlier invocation could not publish go first; those of the windows closed now right after.
-    await this.outbox.drain();
+    if (opts.drainFirst !== false) await this.outbox.drain();
+    await this.triage.refresh();
     const ready = opts.force ? (opts.upTo ?? Infinity) : (await this.globalWatermark()) - this.opts.latenessMs;
     const max = opts.max ?? this.opts.maxClosePerCall;
     let closed = 0;
@@ -248,7 +262,7 @@ export class WindowEngine {
       const out = this.analysis.closeWindow(await this.windowEvents(ws), snap.analysis, ctx);
       this.addRows(out, snap, false);
       // Their alerts were queued by the close that committed them: only the campaigns' memory is brought along.
-      this.planAlerts(out, snap, ws);
+      this.planAlerts(out.alerts ?? [], snap, ws);
     }
     if (replay.length) this.ports.metrics.count('WindowsReplayed', replay.length);
     return snap;
@@ -386,19 +400,32 @@ export class WindowEngine {
       if (dayOf(snap.pendingHour) !== dayOf(hour)) await compactDay(this.ports.blobs, snap.pendingHour, `${this.objectPrefix}${this.analysis.name}-`);
     }
     snap.pendingHour = hour;
+    // Before the rows are stamped: a regressed defect's rows of this window say it is open again.
+    const regressions = this.triage.regressions(this.analysis, snap.analysis, ws + this.opts.windowMs);
     this.addRows(out, snap, true);
-    const plan = this.planAlerts(out, snap, ws);
+    const alerts = regressions.alerts.length ? [...(out.alerts ?? []), ...regressions.alerts] : out.alerts ?? [];
+    const plan = this.planAlerts(alerts, snap, ws, this.triage.silenced);
     if (plan.folded) this.ports.metrics.count('AlertsFoldedIntoCampaign', plan.folded);
     if (plan.belowThreshold) this.ports.metrics.count('AlertsBelowThreshold', plan.belowThreshold);
-    return { flushed, queued: await this.outbox.enqueue(plan.deliver) };
+    if (plan.silenced) this.ports.metrics.count('AlertsSilenced', plan.silenced);
+    // Whole documents, replaced each time (a retried or replayed window writes the same): not kept in the state.
+    for (const d of out.documents ?? []) await this.ports.blobs.put(d.key, encodeJson(d.body), 'application/json');
+    const queued = await this.outbox.enqueue(plan.deliver);
+    // Only once the regression alerts are queued: a failure in between retries the window, which plans them again.
+    await this.triage.reopen(regressions.ids);
+    return { flushed, queued };
   }
 
-  /** Which of a window's alerts go out (threshold, campaigns), updating the campaigns in the state. */
-  private planAlerts(out: AnalysisOutput, snap: Snapshot, ws: number) {
-    return planAlerts(out.alerts ?? [], (snap.campaigns ??= {}), ws, ws + this.opts.windowMs, this.opts.minAlertSeverity);
+  /**
+   * Which of a window's alerts go out (threshold, campaigns, triage), updating the campaigns in the state. A
+   * replayed window plans without triage: only the campaigns' memory is wanted, and it does not depend on it.
+   */
+  private planAlerts(alerts: readonly Alert[], snap: Snapshot, ws: number, silenced?: (a: Alert) => boolean) {
+    return planAlerts(alerts, (snap.campaigns ??= {}), ws, ws + this.opts.windowMs, this.opts.minAlertSeverity, silenced);
   }
 
   private addRows(out: AnalysisOutput, snap: Snapshot, count: boolean): void {
+    this.triage.stamp(out);
     const add = (t: TableName, rows: unknown[] | undefined) => {
       if (!rows?.length) return;
       (snap.pending[t] ??= []).push(...rows);
@@ -408,6 +435,8 @@ export class WindowEngine {
     add('defects', out.defects);
     add('risk_events', out.riskEvents);
     add('actors', out.actors);
+    add('file_assets', out.fileAssets);
+    add('endpoint_changes', out.endpointChanges);
   }
 
   /**
@@ -437,6 +466,7 @@ export class WindowEngine {
   async finish(): Promise<void> {
     const close = await this.readClose();
     if (close.closedUpTo === null) return;
+    await this.triage.refresh();
     if (close.finishedAt !== close.closedUpTo) await this.finishOnce(close, close.closedUpTo);
     await this.outbox.drain();
   }

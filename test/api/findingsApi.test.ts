@@ -7,7 +7,6 @@ import { runReplay } from '../../cli/replay.ts';
 import { FileTriageStore } from '../../local/fileTriageStore.ts';
 import { openLake } from '../../local/lakeQuery.ts';
 import { handleFindingsRequest, type ApiDeps } from '../../shared/api/findingsApi.ts';
-import { PENDING_TABLES } from '../../shared/api/pendingTables.ts';
 import { BAD_REQUESTS } from './badRequests.ts';
 
 describe('findings API (its SQL run on DuckDB over a replayed lake)', () => {
@@ -19,7 +18,7 @@ describe('findings API (its SQL run on DuckDB over a replayed lake)', () => {
     dir = mkdtempSync(join(tmpdir(), 'api-'));
     writeFileSync(join(dir, 'in.ndjson'), simulateTraffic({ seed: 4, hours: 3, rate: 30 }).lines.join('\n'));
     await runReplay({ input: join(dir, 'in.ndjson'), out: join(dir, 'lake'), shards: 1, quiet: true });
-    const lake = await openLake(join(dir, 'lake'), PENDING_TABLES);
+    const lake = await openLake(join(dir, 'lake'));
     close = lake.close;
     deps = {
       run: async (sql) => { sqls.push(sql); return (await lake.con.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[]; },

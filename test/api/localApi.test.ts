@@ -123,46 +123,81 @@ describe('local API over a replayed lake', () => {
   });
 });
 
-describe('file assets and endpoint changes (tables the pipeline adds later) on a fixture lake', () => {
+describe('file assets, endpoint changes and the OpenAPI export', () => {
   let fx: string;
   const write = (table: string, dt: string, rows: object[]) => {
     mkdirSync(join(fx, table, `dt=${dt}`), { recursive: true });
     writeFileSync(join(fx, table, `dt=${dt}`, 'fixture.json.gz'), gzipSync(rows.map((r) => JSON.stringify(r)).join('\n')));
   };
+  const day = (d: string, o: object) => ({
+    day: d, domain_name: 'api.bank.example', method: 'GET', template: '/v1/statements/{id}.pdf', file_types: ['pdf'], requests: 12, downloads: 10, unauth_downloads: 0, bytes_total: 1000,
+    distinct_principals: 3, distinct_ips: 2, top_principals: { 'u-1': 6, 'u-2': 4 }, top_ips: { '203.0.113.9': 10 }, sensitive_types: [],
+    first_seen: `${d}T08:00:00.000Z`, last_seen: `${d}T09:00:00.000Z`, snapshot_at: `${d}T23:59:59.999Z`, ...o,
+  });
   beforeAll(() => {
     fx = join(dir, 'fixture-lake');
-    const asset = { domain_name: 'api.bank.example', method: 'GET', file_types: ['pdf'], distinct_callers: 3, bytes_total: 1000 };
-    write('file_assets', '2026-11-22', [{ ...asset, template: '/v1/statements/{id}.pdf', downloads: 10, unauth_downloads: 0, first_seen: '2026-11-22T08:00:00.000Z', last_seen: '2026-11-22T09:00:00.000Z', snapshot_at: '2026-11-22T09:00:00.000Z' }]);
+    write('file_assets', '2026-11-22', [day('2026-11-22', {})]);
     write('file_assets', '2026-11-23', [
-      { ...asset, template: '/v1/statements/{id}.pdf', downloads: 25, unauth_downloads: 4, first_seen: '2026-11-22T08:00:00.000Z', last_seen: '2026-11-23T09:00:00.000Z', snapshot_at: '2026-11-23T09:00:00.000Z' },
-      { ...asset, domain_name: 'files.bank.example', template: '/exports/{name}.csv', file_types: ['csv'], downloads: 7, unauth_downloads: 7, first_seen: '2026-11-23T01:00:00.000Z', last_seen: '2026-11-23T02:00:00.000Z', snapshot_at: '2026-11-23T02:00:00.000Z' },
+      // Written where a replay stopped, then again at the day's end: the later one is the day's.
+      day('2026-11-23', { downloads: 5, snapshot_at: '2026-11-23T12:00:00.000Z' }),
+      day('2026-11-23', { downloads: 25, unauth_downloads: 4, top_ips: { '198.51.100.7': 4, '203.0.113.9': 21 } }),
+      day('2026-11-23', { domain_name: 'files.bank.example', template: '/exports/{name}.csv', file_types: ['csv'], downloads: 7, unauth_downloads: 7, top_principals: {} }),
     ]);
     write('endpoint_changes', '2026-11-23', [
-      { detected_at: '2026-11-23T10:00:00.000Z', domain_name: 'api.bank.example', method: 'POST', template: '/v2/transfers', change: 'added', field: '', before: 'null', after: 'null' },
-      { detected_at: '2026-11-23T11:00:00.000Z', domain_name: 'api.bank.example', method: 'GET', template: '/v1/users/{userId}', change: 'changed', field: 'auth', before: '"required"', after: '"none"' },
+      { changed_at: '2026-11-23T10:00:00.000Z', change: 'added', domain_name: 'api.bank.example', method: 'POST', template: '/v2/transfers', before_templates: [], after_template: '/v2/transfers', before_keys: [], after_key: 'api.bank.example POST /v2/transfers', reason: 'traffic' },
+      { changed_at: '2026-11-23T11:00:00.000Z', change: 'merge', domain_name: 'api.bank.example', method: 'GET', template: '/v1/users/{userId}', before_templates: ['/v1/users/alice', '/v1/users/bob'], after_template: '/v1/users/{userId}', before_keys: ['api.bank.example GET /v1/users/alice', 'api.bank.example GET /v1/users/bob'], after_key: 'api.bank.example GET /v1/users/{userId}', reason: 'inference' },
     ]);
+    mkdirSync(join(fx, 'openapi'), { recursive: true });
+    writeFileSync(join(fx, 'openapi', 'api.bank.example.json'), JSON.stringify({ openapi: '3.1.0', info: { title: 'api.bank.example (observed by apiscope)', version: '2026-11-23' }, paths: { '/v1/users/{userId}': {} } }));
   });
 
-  it('lists each file endpoint once (latest snapshot), most unauthenticated downloads first, with typed columns and filters', async () => {
+  it('lists each file endpoint and day once (its latest snapshot), newest day and most unauthenticated downloads first, typed, with filters', async () => {
     const fapi = createLocalApi(fx);
     const all = (await fapi.handleLocalApiRequest('GET', '/file-assets', {}, null)).body as any;
-    expect(all.items.map((a: any) => [a.template, a.downloads, a.unauth_downloads, a.file_types])).toEqual([
-      ['/exports/{name}.csv', 7, 7, ['csv']],
-      ['/v1/statements/{id}.pdf', 25, 4, ['pdf']],
+    expect(all.items.map((a: any) => [a.day, a.template, a.downloads, a.unauth_downloads, a.file_types])).toEqual([
+      ['2026-11-23', '/exports/{name}.csv', 7, 7, ['csv']],
+      ['2026-11-23', '/v1/statements/{id}.pdf', 25, 4, ['pdf']],
+      ['2026-11-22', '/v1/statements/{id}.pdf', 10, 0, ['pdf']],
     ]);
+    expect(all.items[1].top_ips).toEqual({ '198.51.100.7': 4, '203.0.113.9': 21 });
+    expect(all.items[1].distinct_principals).toBe(3);
     const byDomain = (await fapi.handleLocalApiRequest('GET', '/file-assets', { domain: 'api.bank.example', templatePrefix: '/v1/statements' }, null)).body as any;
-    expect(byDomain.items.map((a: any) => a.template)).toEqual(['/v1/statements/{id}.pdf']);
+    expect(byDomain.items.map((a: any) => a.day)).toEqual(['2026-11-23', '2026-11-22']);
     const dayBefore = (await fapi.handleLocalApiRequest('GET', '/file-assets', { from: '2026-11-22', to: '2026-11-22T23:59:59Z' }, null)).body as any;
-    expect(dayBefore.items.map((a: any) => a.downloads)).toEqual([10]);
+    expect(dayBefore.items.map((a: any) => [a.day, a.downloads])).toEqual([['2026-11-22', 10]]);
   });
 
-  it('lists endpoint changes newest first, by kind of change', async () => {
+  it('lists endpoint changes newest first, by kind of change, with the templates and keys before and after', async () => {
     const fapi = createLocalApi(fx);
     const all = (await fapi.handleLocalApiRequest('GET', '/endpoint-changes', { from: '2026-11-23' }, null)).body as any;
-    expect(all.items.map((c: any) => [c.change, c.template])).toEqual([['changed', '/v1/users/{userId}'], ['added', '/v2/transfers']]);
+    expect(all.items.map((c: any) => [c.change, c.template])).toEqual([['merge', '/v1/users/{userId}'], ['added', '/v2/transfers']]);
+    expect(all.items[0]).toMatchObject({ before_templates: ['/v1/users/alice', '/v1/users/bob'], after_key: 'api.bank.example GET /v1/users/{userId}', reason: 'inference' });
     const added = (await fapi.handleLocalApiRequest('GET', '/endpoint-changes', { change: 'added' }, null)).body as any;
     expect(added.items.map((c: any) => c.template)).toEqual(['/v2/transfers']);
-    // A lake without these tables answers empty pages, not errors.
-    expect((await api.handleLocalApiRequest('GET', '/endpoint-changes', {}, null)).body).toEqual({ items: [] });
+    expect((await fapi.handleLocalApiRequest('GET', '/endpoint-changes', { change: 'changed' }, null)).status).toBe(400);
+  });
+
+  it('serves the OpenAPI export of a domain, 404 for a domain it has none of, 400 for what is not a host name', async () => {
+    const fapi = createLocalApi(fx);
+    const doc = await fapi.handleLocalApiRequest('GET', '/openapi/api.bank.example', {}, null);
+    expect(doc).toEqual({ status: 200, body: { openapi: '3.1.0', info: { title: 'api.bank.example (observed by apiscope)', version: '2026-11-23' }, paths: { '/v1/users/{userId}': {} } } });
+    expect((await fapi.handleLocalApiRequest('GET', '/openapi/files.bank.example', {}, null)).status).toBe(404);
+    expect((await fapi.handleLocalApiRequest('GET', '/openapi/a_b', {}, null)).status).toBe(400);
+  });
+
+  it('answers a replayed lake: its file endpoints by day, endpoints added, and each domain\'s export', async () => {
+    const files = (await api.handleLocalApiRequest('GET', '/file-assets', {}, null)).body as any;
+    expect(files.items.length).toBeGreaterThan(0);
+    for (const f of files.items) expect(f.downloads).toBeLessThanOrEqual(f.requests);
+    const added = (await api.handleLocalApiRequest('GET', '/endpoint-changes', { change: 'added', limit: '500' }, null)).body as any;
+    const endpoints = (await api.handleLocalApiRequest('GET', '/endpoints', { limit: '500' }, null)).body as any;
+    // Every endpoint of the final inventory was added at some point (under its template or one it was renamed from).
+    const afters = new Set(((await api.handleLocalApiRequest('GET', '/endpoint-changes', { limit: '500' }, null)).body as any).items.map((c: any) => c.after_key));
+    for (const e of endpoints.items) expect(afters, `${e.method} ${e.template}`).toContain(`${e.domain_name} ${e.method} ${e.template}`);
+    expect(added.items.length).toBeGreaterThan(0);
+    const doc = await api.handleLocalApiRequest('GET', `/openapi/${endpoints.items[0].domain_name}`, {}, null);
+    expect(doc.status).toBe(200);
+    expect((doc.body as any).openapi).toBe('3.1.0');
+    expect(Object.keys((doc.body as any).paths)).toContain(endpoints.items[0].template);
   });
 });

@@ -25,7 +25,8 @@ describe('defect lifecycle and alerts', () => {
   const analysis = createDefectsAnalysis({ checks: ['verbose_error'], resolveAfterMs: 4 * H, minAlertSeverity: 'medium' });
   const { outputs, states } = runInMemory([...events, ...filler], fixedDiscovery(templates), [analysis]);
   const rows = outputs.defects.flatMap((o) => o.defects ?? []);
-  const alerts = outputs.defects.flatMap((o) => o.alerts ?? []);
+  // Findings' alerts; the resolution notice between them is test/emit/defectResolved.test.ts's.
+  const alerts = outputs.defects.flatMap((o) => o.alerts ?? []).filter((a) => a.kind === 'defect');
 
   it('keeps one stable defect id per (type, domain, method, template)', () => {
     expect(new Set(rows.map((r) => r.defect_id))).toEqual(new Set([defectId('verbose_error', 'api.example.com', 'GET', '/orders/{id}')]));
@@ -82,7 +83,8 @@ describe('severity escalation', () => {
     ];
     const { outputs } = runInMemory(evs, fixedDiscovery(templates), [createDefectsAnalysis({ checks: ['verbose_error'], minAlertSeverity: 'high' })]);
     const rows = outputs.defects.flatMap((o) => o.defects ?? []);
-    const alerts = outputs.defects.flatMap((o) => o.alerts ?? []);
+    // Findings' alerts; the resolution notice between them is test/emit/defectResolved.test.ts's.
+  const alerts = outputs.defects.flatMap((o) => o.alerts ?? []).filter((a) => a.kind === 'defect');
     expect(rows.map((r) => [r.status, r.severity])).toEqual([['open', 'medium'], ['open', 'high'], ['open', 'high']]);
     expect(alerts.map((a) => [a.dedupKey.endsWith('#1'), a.severity])).toEqual([[true, 'high']]);
   });

@@ -26,7 +26,7 @@ describe('planAlerts: what a window sends', () => {
   it('does not let a campaign below the threshold swallow its first member at or above it', () => {
     const book: CampaignBook = {};
     const first = plan(book, 0, cs(0, 4, 'medium'));
-    expect(first).toEqual({ deliver: [], folded: 0, belowThreshold: 4 });
+    expect(first).toEqual({ deliver: [], folded: 0, belowThreshold: 4, silenced: 0 });
     const later = plan(book, 1, cs(1, 1, 'high'));
     expect(later.deliver.map((a) => [a.severity, a.escalatedFrom, a.body.actorCount])).toEqual([['high', 'medium', 1]]);
   });

@@ -72,6 +72,8 @@ describe('compactDay', () => {
       ['defects', 0, 'nothing'],
       ['risk_events', 3, 'compacted'],
       ['actors', 0, 'nothing'],
+      ['file_assets', 0, 'nothing'],
+      ['endpoint_changes', 0, 'nothing'],
     ]);
     expect(await blobs.list(`${day1('risk_events')}${ME}`)).toEqual([`${day1('risk_events')}${ME}day.json.gz`]);
     expect(await blobs.list(`${day1('endpoints')}${ME}`)).toEqual([`${day1('endpoints')}${ME}day.json.gz`]);
@@ -82,7 +84,7 @@ describe('compactDay', () => {
     expect(await blobs.list('quarantine/')).toEqual(before.q);
     expect(await blobs.list('risk_events/dt=2026-11-24/')).toEqual(before.day2);
     // Run again: nothing left to do.
-    expect((await compactDay(blobs, DAY1, ME)).map((t) => t.outcome)).toEqual(['nothing', 'nothing', 'nothing', 'nothing']);
+    expect((await compactDay(blobs, DAY1, ME)).map((t) => t.outcome)).toEqual(Array(6).fill('nothing'));
     expect((await rowsUnder(blobs, `${day1('risk_events')}${ME}`)).map((x) => x.actor)).toEqual(expectedRisk);
   });
 

@@ -24,6 +24,7 @@ describe('config', () => {
       shardCount: 1,
       logGroupNames: ['/aws/apigateway/orders'],
       createDemoApi: false,
+      alertEmailResolutions: false,
       minAlertSeverity: 'high',
       retentionDays: 400,
       backupRetentionDays: 35,

@@ -28,7 +28,8 @@ const atNow = (sql: string) =>
   sql.replace(/current_timestamp/g, `TIMESTAMPTZ '${new Date(NOW).toISOString()}'`).replace(/current_date/g, `DATE '${new Date(NOW).toISOString().slice(0, 10)}'`);
 const insert = (table: string, row: Record<string, string | number | boolean>) => {
   const cols = Object.keys(row);
-  const lit = (v: string | number | boolean) => (typeof v === 'string' && !v.startsWith('[') ? `'${v}'` : String(v));
+  // Lists (`['a']`) and maps (`MAP {'a': 1}`) as DuckDB literals, other strings quoted.
+  const lit = (v: string | number | boolean) => (typeof v === 'string' && !v.startsWith('[') && !v.startsWith('MAP {') ? `'${v}'` : String(v));
   return con.run(`INSERT INTO ${table} (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map((c) => lit(row[c]!)).join(', ')})`);
 };
 
@@ -106,11 +107,35 @@ describe('saved Athena queries (on DuckDB)', () => {
     ]);
   });
 
-  it('file downloads by caller: callers whose typical endpoints serve files', async () => {
-    await insert('endpoints', { domain_name: 'api.bank.example', method: 'GET', template: '/v1/files/{fileName}', is_file_asset: true, file_types: "['pdf']", dt: dt(DAY) });
-    await insert('actors', { actor_type: 'principal', actor: 'alice', requests: 500, risk_score: 40, typical_templates: "['/v1/files/{fileName}', '/v1/users']", snapshot_at: iso(DAY), dt: dt(DAY) });
-    await insert('actors', { actor_type: 'principal', actor: 'bob', requests: 900, risk_score: 5, typical_templates: "['/v1/users']", snapshot_at: iso(DAY), dt: dt(DAY) });
+  const fileDay = (template: string, daysAgo: number, o: Record<string, string | number>) =>
+    insert('file_assets', { domain_name: 'api.bank.example', method: 'GET', template, day: dt(daysAgo * DAY), file_types: "['pdf']", sensitive_types: '[]', requests: 0, downloads: 0, unauth_downloads: 0, bytes_total: 0, distinct_principals: 0, distinct_ips: 0, top_principals: 'MAP {}', top_ips: 'MAP {}', snapshot_at: iso(daysAgo * DAY), dt: dt(daysAgo * DAY), ...o });
+
+  it('file downloads, 30 days: per file endpoint, anonymous downloads first, a day written twice counted once', async () => {
+    await fileDay('/v1/statements/{id}.pdf', 1, { requests: 12, downloads: 10, unauth_downloads: 2, bytes_total: 1000, distinct_principals: 3, distinct_ips: 4 });
+    // Where a replay stopped (earlier snapshot of the same day): left out.
+    await fileDay('/v1/statements/{id}.pdf', 2, { requests: 3, downloads: 3, unauth_downloads: 3, bytes_total: 30, snapshot_at: iso(2 * DAY + 3_600_000) });
+    await fileDay('/v1/statements/{id}.pdf', 2, { requests: 6, downloads: 5, unauth_downloads: 4, bytes_total: 500, distinct_principals: 1, distinct_ips: 6, sensitive_types: "['email']" });
+    await fileDay('/v1/exports/{name}.csv', 3, { requests: 9, downloads: 9, unauth_downloads: 0, bytes_total: 900, file_types: "['csv']" });
+    // Older than 30 days: out of range.
+    await fileDay('/v1/exports/{name}.csv', 40, { requests: 99, downloads: 99, unauth_downloads: 99 });
+    const rows = await run('FileDownloads30Days');
+    expect(rows.map((x) => [x.template, Number(x.downloads), Number(x.unauth_downloads), Number(x.bytes_total), Number(x.days_with_requests), Number(x.max_daily_ips), x.sensitive_types])).toEqual([
+      ['/v1/statements/{id}.pdf', 15, 6, 1500, 2, 6, ['email']],
+      ['/v1/exports/{name}.csv', 9, 0, 900, 1, 0, []],
+    ]);
+  });
+
+  it('file downloads by caller, 30 days: the top downloaders of each day summed, principals and IPs, with their endpoints', async () => {
+    await con.run('DELETE FROM file_assets');
+    await fileDay('/v1/statements/{id}.pdf', 1, { top_principals: "MAP {'alice': 7, 'bob': 2}", top_ips: "MAP {'203.0.113.9': 9}" });
+    await fileDay('/v1/statements/{id}.pdf', 2, { top_principals: "MAP {'alice': 1}", top_ips: "MAP {'203.0.113.9': 1, '198.51.100.7': 4}" });
+    await fileDay('/v1/exports/{name}.csv', 2, { top_principals: "MAP {'bob': 5}", top_ips: 'MAP {}' });
     const rows = await run('FileDownloadsByCaller30Days');
-    expect(rows.map((x) => [x.actor, x.file_endpoints, x.file_types])).toEqual([['alice', ['/v1/files/{fileName}'], ['pdf']]]);
+    expect(rows.map((x) => [x.caller_type, x.caller, Number(x.downloads), Number(x.days), [...(x.file_endpoints as string[])].sort()])).toEqual([
+      ['ip', '203.0.113.9', 10, 2, ['/v1/statements/{id}.pdf']],
+      ['principal', 'alice', 8, 2, ['/v1/statements/{id}.pdf']],
+      ['principal', 'bob', 7, 2, ['/v1/exports/{name}.csv', '/v1/statements/{id}.pdf']],
+      ['ip', '198.51.100.7', 4, 1, ['/v1/statements/{id}.pdf']],
+    ]);
   });
 });

@@ -8,7 +8,7 @@ import type { TableName } from '../../shared/emit/rows.ts';
 import type { ApiscopeStack } from '../../infra/apiscopeStack.ts';
 import { ANALYSIS_FUNCTIONS, type AnalysisName } from '../../infra/constructs/analysisFunctions.ts';
 import { COMPACTED_TABLES, DAY_OBJECT_NAME } from '../../shared/engine/compactDay.ts';
-import { lakeKey, stateKeys } from '../../shared/engine/lakeLayout.ts';
+import { lakeKey, OPENAPI_PREFIX, stateKeys } from '../../shared/engine/lakeLayout.ts';
 import { policyOf, templateOf } from './synth.ts';
 
 const CONFIG = {
@@ -42,7 +42,7 @@ describe('least privilege of the analysis function', () => {
 
   it.each(ANALYSIS_FUNCTIONS.map((f) => [f.name, f] as const))('%s writes every findings table and quarantine; reads and deletes only the tables it compacts', (name, spec) => {
     expect([...spec.writes].sort()).toEqual(TABLES.map((t) => t.name).sort());
-    expect([...spec.compacts].sort()).toEqual(['actors', 'defects', 'endpoints', 'risk_events']);
+    expect([...spec.compacts].sort()).toEqual(['actors', 'defects', 'endpoint_changes', 'endpoints', 'file_assets', 'risk_events']);
     for (const t of TABLES) {
       expect(can(name, 's3:PutObject', objectsOf(t.prefix)), `${name} -> ${t.name}`).toBe(true);
       // Hourly findings objects are read back and deleted when their day is compacted; quarantine stays write-only.
@@ -61,13 +61,13 @@ describe('least privilege of the analysis function', () => {
         expect(can(name, action, objectsOf(`state/${other}`)), `${name} ${action} state/${other}`).toBe(false);
       }
     }
-    // The only lake objects it may touch: the table prefixes and its own state prefix.
+    // The only lake objects it may touch: the table prefixes, its own state prefix and the OpenAPI exports.
     const lakeObjects = new Set(
       permissions(name)
         .filter((p) => p.action.startsWith('s3:') && p.resource.includes(id(stack.lake.bucket)) && p.resource !== lakeBucketArn())
         .map((p) => p.resource),
     );
-    expect(lakeObjects).toEqual(new Set([...TABLES.map((t) => objectsOf(t.prefix)), objectsOf(own)]));
+    expect(lakeObjects).toEqual(new Set([...TABLES.map((t) => objectsOf(t.prefix)), objectsOf(own), objectsOf(OPENAPI_PREFIX)]));
     // Listing is limited by condition to the own state prefix and the prefixes of the compacted tables.
     const roleId = id(stack.analysis.byName[name].role);
     const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p: any) => p.Properties.Roles.some((r: any) => r.Ref === roleId));
@@ -99,6 +99,18 @@ describe('least privilege of the analysis function', () => {
     for (const key of [lakeKey('quarantine', day, 'x'), 'state/discovery/snapshot/1.json', 'athena-results/q.csv', 'reports/2026-11-23.html', 'endpoints']) {
       expect(listable(key), key).toBe(false);
     }
+  });
+
+  it('puts the daily OpenAPI exports under openapi/ and may not read, list or delete them', () => {
+    expect(ANALYSIS_FUNCTIONS.find((f) => f.name === 'analyze')!.documents).toEqual([OPENAPI_PREFIX]);
+    const onExports = permissions('analyze').filter((p) => p.resource === objectsOf(OPENAPI_PREFIX)).map((p) => p.action);
+    expect(onExports).toEqual(['s3:PutObject']);
+  });
+
+  it('reads and reopens triage with calls its state-table grant already has (Query, GetItem, PutItem): no further grant', () => {
+    const ddb = new Set(permissions('analyze').filter((p) => p.action.startsWith('dynamodb:')).map((p) => p.action));
+    for (const a of ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem']) expect(ddb.has(a), a).toBe(true);
+    expect(ddb.has('dynamodb:BatchGetItem')).toBe(false);
   });
 
   it('has no wildcard actions and no "*" resources in any role policy', () => {

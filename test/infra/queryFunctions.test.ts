@@ -64,7 +64,7 @@ describe('findings and triage API', () => {
   it('is an HTTP API exposing exactly the documented routes, GET for findings, PATCH for triage, POST for tickets, all with IAM authorization', () => {
     const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route', { Properties: { ApiId: apiRef() } })) as any[];
     expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual(FINDINGS_API_ROUTES.map((r) => `${r.method} ${r.path}`).sort());
-    expect(routes.map((r) => r.Properties.RouteKey)).toEqual(expect.arrayContaining(['PATCH /defects/{defectId}', 'PATCH /incidents/{incidentId}', 'POST /defects/{defectId}/ticket', 'GET /file-assets', 'GET /endpoint-changes']));
+    expect(routes.map((r) => r.Properties.RouteKey)).toEqual(expect.arrayContaining(['PATCH /defects/{defectId}', 'PATCH /incidents/{incidentId}', 'POST /defects/{defectId}/ticket', 'GET /file-assets', 'GET /endpoint-changes', 'GET /openapi/{domain}']));
     for (const r of routes) expect(r.Properties.AuthorizationType, r.Properties.RouteKey).toBe('AWS_IAM');
     // No catch-all route: anything else is answered 404 by API Gateway without invoking the function.
     expect(routes.some((r) => /\$default|\{proxy\+\}|^ANY /.test(r.Properties.RouteKey))).toBe(false);
@@ -121,6 +121,19 @@ describe('findings and triage API', () => {
     expect(statements.length).toBeGreaterThan(0);
     for (const st of statements) expect(st.Condition).toEqual({ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['TRIAGE#defect', 'TRIAGE#incident'] } });
     template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ [ENV.table]: { Ref: id(stack.state.table) } }) }, Description: 'apiscope api: findings and triage API' });
+  });
+
+  it('reads the OpenAPI exports (openapi/ of the lake bucket) and no other object it could not read through Athena', () => {
+    const perms = policyOf(template, id(stack.findingsApi!.function.role));
+    const bucketArn = { 'Fn::GetAtt': [id(stack.lake.bucket), 'Arn'] };
+    const exports = JSON.stringify({ 'Fn::Join': ['', [bucketArn, '/openapi/*']] });
+    expect(perms.filter((p) => p.resource === exports).map((p) => p.action)).toEqual(['s3:GetObject']);
+    // Listing only that prefix: a domain without an export is S3's 404 (the API's 404), not a 403.
+    const roleId = id(stack.findingsApi!.function.role);
+    const lists = Object.values(template.findResources('AWS::IAM::Policy')).filter((p: any) => p.Properties.Roles.some((r: any) => r.Ref === roleId))
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement).filter((st: any) => [st.Action].flat().includes('s3:ListBucket'));
+    expect(lists.flatMap((st: any) => [st.Condition.StringLike['s3:prefix']].flat())).toContain('openapi/*');
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ [ENV.bucket]: { Ref: id(stack.lake.bucket) } }) }, Description: 'apiscope api: findings and triage API' });
   });
 
   it('has a reader policy that only invokes GET routes and a triager policy that also invokes the PATCH and POST ones', () => {

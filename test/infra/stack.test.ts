@@ -218,6 +218,24 @@ describe('findings lake', () => {
     }
   });
 
+  it('has Glue tables file_assets and endpoint_changes (one row per file endpoint and day; per inventory change) with projection on dt', () => {
+    const input = (name: string) => (Object.values(template.findResources('AWS::Glue::Table', { Properties: { TableInput: { Name: name } } }))[0] as any).Properties.TableInput;
+    const files = input('file_assets');
+    expect(files.StorageDescriptor.Columns.map((c: any) => `${c.Name}:${c.Type}`)).toEqual(expect.arrayContaining([
+      'day:string', 'downloads:bigint', 'unauth_downloads:bigint', 'bytes_total:bigint', 'distinct_principals:bigint', 'distinct_ips:bigint',
+      'top_principals:map<string,bigint>', 'top_ips:map<string,bigint>', 'file_types:array<string>', 'sensitive_types:array<string>',
+    ]));
+    const changes = input('endpoint_changes');
+    expect(changes.StorageDescriptor.Columns.map((c: any) => c.Name)).toEqual(['changed_at', 'change', 'domain_name', 'method', 'template', 'before_templates', 'after_template', 'before_keys', 'after_key', 'reason']);
+    for (const t of [files, changes]) {
+      expect(t.PartitionKeys).toEqual([{ Name: 'dt', Type: 'string', Comment: 'event date, yyyy-MM-dd (UTC)' }]);
+      expect(t.Parameters['projection.enabled']).toBe('true');
+      expect(JSON.stringify(t.Parameters['storage.location.template'])).toContain(`/${t.Name}/dt=\${dt}/`);
+    }
+    // Defects and risk events carry the triage status as the pipeline knew it when it wrote them.
+    for (const name of ['defects', 'risk_events']) expect(input(name).StorageDescriptor.Columns.map((c: any) => c.Name)).toContain('triage_status');
+  });
+
   it('has one Glue table per entry of TABLES, with the same columns and partition projection on dt only (day objects)', () => {
     template.resourceCountIs('AWS::Glue::Table', TABLES.length);
     for (const schema of TABLES) {
@@ -265,13 +283,14 @@ describe('findings lake', () => {
         expect.stringMatching(/top risky actors today/),
         expect.stringMatching(/traffic per endpoint per hour/),
         expect.stringMatching(/file downloads by caller/),
+        expect.stringMatching(/file downloads, 30 days/),
       ]),
     );
     const tableNames = new Set(TABLES.map((t) => t.name));
     for (const q of FINDINGS_QUERIES) {
       template.hasResourceProperties('AWS::Athena::NamedQuery', { Name: q.name, QueryString: q.sql, WorkGroup: { Ref: logicalId(stack.lake.workGroup) } });
       const referenced = [...q.sql.matchAll(/\b(?:FROM|JOIN)\s+([a-z_]+)\b/gi)].map((m) => m[1]!);
-      for (const t of referenced.filter((t) => tableNames.has(t) || !/^(latest|snapshots|file_endpoints|callers|unnest)$/i.test(t))) {
+      for (const t of referenced.filter((t) => tableNames.has(t) || !/^(latest|snapshots|file_endpoints|callers|days|unnest)$/i.test(t))) {
         expect(tableNames.has(t), `${q.id} reads unknown table ${t}`).toBe(true);
       }
       for (const t of q.tables) expect(q.sql).toMatch(new RegExp(`\\b${t}\\b`));

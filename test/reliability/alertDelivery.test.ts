@@ -1,22 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Context, KinesisStreamEvent } from 'aws-lambda';
 import { startEmulators, type Emulators } from '../../local/emulators.ts';
-import { provision } from '../../local/provision.ts';
-import { createClients } from '../../adapters/awsClients.ts';
 import { DynamoKeyValueStore } from '../../adapters/dynamoKeyValueStore.ts';
-import { S3BlobStore } from '../../adapters/s3BlobStore.ts';
 import { createAnalysisHandler } from '../../functions/shared/createAnalysisHandler.ts';
 import { encodeSubscriptionPayload } from '../../shared/ingest/encodeSubscriptionPayload.ts';
 import { kinesisRecord } from '../../local/kinesisRecord.ts';
-import { CountingMetrics } from '../../local/countingMetrics.ts';
 import { createPipeline } from '../../shared/engine/pipeline.ts';
 import { WindowEngine } from '../../shared/engine/windowEngine.ts';
 import type { Alert, Severity } from '../../shared/emit/rows.ts';
 import { accessLine } from '../support/records.ts';
 import { toyDiscovery } from '../support/toyAnalyses.ts';
 import { riskAlert, scriptedAlerts } from '../support/scriptedAlerts.ts';
-import { Faults, type FaultRule } from '../support/faults.ts';
-import { mockAlertTopic } from '../support/alertTopic.ts';
+import type { FaultRule } from '../support/faults.ts';
+import { emulatorStores } from '../support/emulatorStores.ts';
 
 const T0 = Date.UTC(2026, 10, 23, 10, 0, 0);
 const W = 300_000;
@@ -47,20 +43,7 @@ describe('alert delivery: at least once, deduplicated (handler and engine on dyn
   afterAll(async () => emu?.stop());
 
   /** A fresh table and bucket, the real adapters on clients with `rules` injected, and the mocked topic. */
-  async function stores(rules: FaultRule[] = []) {
-    const names = { table: `alerts-${++runs}`, bucket: `alerts-${runs}`, stream: `alerts-${runs}`, shards: 1 };
-    const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-    await provision(createClients({ endpoints: emu.endpoints, credentials }), names);
-    const faults = new Faults(rules);
-    const c = createClients({ endpoints: emu.endpoints, credentials, maxAttempts: ATTEMPTS });
-    faults.attach(c.dynamodb);
-    faults.attach(c.s3);
-    const topic = mockAlertTopic(faults);
-    const metrics = new CountingMetrics();
-    const kv = new DynamoKeyValueStore(c.dynamodb, names.table);
-    const ports = { kv, blobs: new S3BlobStore(c.s3, names.bucket), alerts: topic.publisher, metrics };
-    return { ports, kv: new DynamoKeyValueStore(createClients({ endpoints: emu.endpoints, credentials }).dynamodb, names.table), topic, metrics, faults };
-  }
+  const stores = (rules: FaultRule[] = []) => emulatorStores(emu, `alerts-${++runs}`, { rules, attempts: ATTEMPTS });
 
   /** A new container of the analyze function running `analysis` behind the toy discovery. */
   function container(ports: Awaited<ReturnType<typeof stores>>['ports'], analysis: ReturnType<typeof scriptedAlerts>, minAlertSeverity: Severity = 'high') {

@@ -11,6 +11,9 @@ import { Faults, type FaultRule } from './faults.ts';
 import { kinesisBatches, LambdaRun, type LambdaOptions } from './lambdaRun.ts';
 import { lakeRows } from './lake.ts';
 import { mockAlertTopic } from './alertTopic.ts';
+import { DynamoTriageStore } from '../../adapters/dynamoTriageStore.ts';
+import { storeTriage } from '../../shared/engine/storeTriage.ts';
+import type { TriageStore } from '../../shared/triage/store.ts';
 
 export interface PipelineRunOptions {
   /** Names this run's table and bucket, so that runs on the same emulators never share state. */
@@ -23,6 +26,11 @@ export interface PipelineRunOptions {
   minAlertSeverity?: Severity;
   /** Attempts of the SDK clients (each fault rule counts them). */
   clientAttempts?: number;
+  /**
+   * Runs with triage (DynamoDB items in the run's table, as deployed), set up by this before the first batch.
+   * Without it the pipeline runs untriaged.
+   */
+  triage?: (store: TriageStore) => Promise<void>;
 }
 
 /**
@@ -48,7 +56,9 @@ export async function runPipelineOnEmulators(emu: Emulators, lines: readonly str
   faults.attach(c.dynamodb);
   const topic = mockAlertTopic(faults);
   const metrics = new CountingMetrics();
-  const ports = { kv: new DynamoKeyValueStore(c.dynamodb, names.table), blobs: new S3BlobStore(c.s3, names.bucket), alerts: topic.publisher, metrics };
+  const triage = new DynamoTriageStore(clean.dynamodb, names.table);
+  await o.triage?.(triage);
+  const ports = { kv: new DynamoKeyValueStore(c.dynamodb, names.table), blobs: new S3BlobStore(c.s3, names.bucket), alerts: topic.publisher, metrics, ...(o.triage ? { triage: storeTriage(triage) } : {}) };
   const engine = { minShards: names.shards, quarantine: true, minAlertSeverity: o.minAlertSeverity ?? 'high' };
   // A new container builds its pipeline anew, as a Lambda cold start does.
   const container = () => createAnalysisHandler('analyze', async () => ({ analysis: buildAnalyses({ minAlertSeverity: engine.minAlertSeverity }).pipeline }), async () => ({ ports, hashKey: 'fault-test-hash-key-0123', engine }));
@@ -60,13 +70,17 @@ export async function runPipelineOnEmulators(emu: Emulators, lines: readonly str
     topic.restore();
   }
   const kv = new DynamoKeyValueStore(clean.dynamodb, names.table);
+  const blobs = new S3BlobStore(clean.s3, names.bucket);
   return {
-    lake: await lakeRows(new S3BlobStore(clean.s3, names.bucket)),
+    lake: await lakeRows(blobs),
+    /** The findings bucket, read without faults. */
+    blobs,
     delivered: topic.delivered,
     keys: topic.keys(),
     /** Alerts still queued in the outbox. */
     queued: await kv.query('OUTBOX#pipeline'),
     kv,
+    triage,
     metrics: metrics.counts,
     faults,
     lambda,
