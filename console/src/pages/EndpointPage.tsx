@@ -38,7 +38,7 @@ export function EndpointPage({ domain, method, template }: { domain: string; met
         if (!ep) return <><PageHead title="Endpoint not found" back={{ href: '#/inventory', label: 'Inventory' }} /><Empty title="This endpoint is not in the inventory">It may have been renamed by discovery, or the lake was replaced.</Empty></>;
         const total = ep.request_count;
         const params = Object.entries(ep.param_types ?? {});
-        const file = files[0];
+        const file = fileSummary(files);
         return (
           <>
             <PageHead
@@ -103,14 +103,14 @@ export function EndpointPage({ domain, method, template }: { domain: string; met
                   </ul>
                 ) : <Empty title="No defects found on this endpoint" />}
               </Card>
-              <Card title="Changes" sub="Added, removed or changed parameters, auth and spec status">
+              <Card title="Changes" sub="Discovery's merges, splits and renames of this endpoint, and when it was added or removed">
                 {changes.length ? (
                   <ol class="timeline">
                     {changes.map((c, i) => (
                       <li key={i}>
-                        <time>{when(c.detected_at)}</time>
-                        <span><b>{words(String(c.change ?? ''))}</b>{c.field ? <> · {words(String(c.field))}</> : null}</span>
-                        {(c.before || c.after) ? <span class="mono small"><T v={c.before ?? '–'} /> → <T v={c.after ?? '–'} /></span> : null}
+                        <time>{when(c.changed_at)}</time>
+                        <span><b>{words(String(c.change ?? ''))}</b>{c.reason ? <> · {words(String(c.reason))}</> : null}</span>
+                        {beforeOf(c) || c.after_template ? <span class="mono small"><T v={beforeOf(c) || '–'} /> → <T v={String(c.after_template ?? '–')} /></span> : null}
                       </li>
                     ))}
                   </ol>
@@ -124,65 +124,62 @@ export function EndpointPage({ domain, method, template }: { domain: string; met
   );
 }
 
-/** Per-day download counts if the lake has them: an array of numbers or of `{day, downloads}`. */
-function trendOf(file: Row | undefined): { labels: string[]; data: number[] } | undefined {
-  const raw = file?.daily_downloads ?? file?.trend_30d ?? file?.trend;
-  if (!Array.isArray(raw) || !raw.length) return undefined;
-  if (raw.every((x) => typeof x === 'number')) {
-    const end = Date.parse(String(file?.last_seen ?? '').slice(0, 10)) || Date.now();
-    return { labels: raw.map((_, i) => new Date(end - (raw.length - 1 - i) * 86_400_000).toISOString().slice(5, 10)), data: raw as number[] };
-  }
-  const rows = raw.filter((x): x is Row => !!x && typeof x === 'object');
-  return { labels: rows.map((x) => shown(x.day ?? x.date ?? '').slice(5, 10)), data: rows.map((x) => Number(x.downloads ?? x.count ?? 0)) };
+/** The templates an endpoint was before a change (`before_templates`, an array in the lake). */
+function beforeOf(c: Row): string {
+  return Array.isArray(c.before_templates) ? c.before_templates.map(String).join(', ') : '';
 }
 
-/** Who downloads: `[{actor|principal|ip, downloads}]` or `["id:count"]` lists, if the lake has them. */
-function flowOf(file: Row | undefined, ...keys: string[]): Array<{ who: string; n: number }> {
-  for (const k of keys) {
-    const raw = file?.[k];
-    if (!Array.isArray(raw)) continue;
-    return raw.map((x) => (x && typeof x === 'object'
-      ? { who: String((x as Row).actor ?? (x as Row).principal ?? (x as Row).ip ?? (x as Row).key ?? ''), n: Number((x as Row).downloads ?? (x as Row).count ?? 0) }
-      : { who: String(x).replace(/[:=]\d+$/, ''), n: Number(/[:=](\d+)$/.exec(String(x))?.[1] ?? 0) }));
-  }
-  return [];
+/** What the file_assets rows of one endpoint (one per UTC day) add up to over the last 30 of them. */
+interface FileSummary { downloads: number; unauth: number; bytes: number; principalsPerDay: number; ipsPerDay: number; days: Array<{ day: string; downloads: number }>; principals: Array<{ who: string; n: number }>; ips: Array<{ who: string; n: number }>; types: string[] }
+
+function fileSummary(rows: Row[]): FileSummary | undefined {
+  if (!rows.length) return undefined;
+  const byDay = [...rows].sort((a, b) => String(a.day).localeCompare(String(b.day))).slice(-30);
+  const sum = (k: string) => byDay.reduce((n, r) => n + Number(r[k] ?? 0), 0);
+  // Each day names its top downloaders with counts: summed over the days, the top of the month.
+  const merge = (k: string) => {
+    const m = new Map<string, number>();
+    for (const r of byDay) { const v = r[k]; if (v && typeof v === 'object') for (const [who, n] of Object.entries(v as Record<string, unknown>)) m.set(who, (m.get(who) ?? 0) + Number(n)); }
+    return [...m].map(([who, n]) => ({ who, n })).sort((a, b) => b.n - a.n || a.who.localeCompare(b.who)).slice(0, 10);
+  };
+  // Days without downloads have no row: the trend shows them as zero.
+  const last = Date.parse(String(byDay[byDay.length - 1].day));
+  const have = new Map(byDay.map((r) => [String(r.day), Number(r.downloads ?? 0)]));
+  const days = Array.from({ length: 30 }, (_, i) => new Date(last - (29 - i) * 86_400_000).toISOString().slice(0, 10)).map((day) => ({ day, downloads: have.get(day) ?? 0 }));
+  const types = [...new Set(byDay.flatMap((r) => (Array.isArray(r.file_types) ? r.file_types.map(String) : [])))];
+  const most = (k: string) => byDay.reduce((n, r) => Math.max(n, Number(r[k] ?? 0)), 0);
+  return { downloads: sum('downloads'), unauth: sum('unauth_downloads'), bytes: sum('bytes_total'), principalsPerDay: most('distinct_principals'), ipsPerDay: most('distinct_ips'), days, principals: merge('top_principals'), ips: merge('top_ips'), types };
 }
 
-function FileAsset({ file }: { file: Row | undefined }) {
-  const trend = trendOf(file);
-  const principals = flowOf(file, 'top_principals', 'principals');
-  const ips = flowOf(file, 'top_ips', 'ips');
-  if (!file && !trend && !principals.length && !ips.length) {
+function FileAsset({ file }: { file: FileSummary | undefined }) {
+  if (!file) {
     return (
       <Card title="File downloads" sub="Files this endpoint serves and who takes them" id="file-asset">
-        <Empty title="No file-asset record for this endpoint yet">Its inventory snapshot says it serves files; download counts, the 30-day trend and the flow across principals and IPs appear once the file_assets table has a row for it.</Empty>
+        <Empty title="No file-asset record for this endpoint yet">Its inventory snapshot says it serves files; download counts, the 30-day trend and the flow across principals and IPs appear once a UTC day with downloads has ended (the file_assets table has a row per endpoint and day).</Empty>
       </Card>
     );
   }
   return (
-    <Card title="File downloads" sub="Files this endpoint serves and who takes them" id="file-asset">
-      {file ? (
-        <div class="kpis kpis-inline">
-          <Kpi label="Downloads" value={num(file.downloads)} />
-          <Kpi label="Anonymous downloads" value={num(file.unauth_downloads)} tone={Number(file.unauth_downloads) > 0 ? 'bad' : 'ok'} />
-          <Kpi label="Distinct downloaders" value={num(file.distinct_callers)} />
-          <Kpi label="Bytes served" value={bytes(file.bytes_total)} />
-        </div>
-      ) : <Empty title="No file-asset record yet">The file_assets table has no row for this endpoint; it is marked as serving files by its inventory snapshot.</Empty>}
+    <Card title="File downloads" sub="Files this endpoint serves and who takes them, over its last 30 days with downloads" id="file-asset">
+      <div class="kpis kpis-inline">
+        <Kpi label="Downloads" value={num(file.downloads)} />
+        <Kpi label="Anonymous downloads" value={num(file.unauth)} tone={file.unauth > 0 ? 'bad' : 'ok'} />
+        <Kpi label="Downloaders in a day" value={num(file.principalsPerDay)} sub={`principals, at most; ${num(file.ipsPerDay)} IPs`} />
+        <Kpi label="Bytes served" value={bytes(file.bytes)} />
+      </div>
       <div class="grid-2 inner">
         <div>
           <h3>30-day trend</h3>
-          {trend ? <ChartView type="line" integer label="Downloads per day, last 30 days" x="Day (UTC)" y="Downloads" labels={trend.labels} series={[{ label: 'Downloads', data: trend.data, color: '#7c3aed' }]} height={180} />
-            : <Empty title="No daily download counts in the lake yet" />}
+          <ChartView type="line" integer label="Downloads per day, last 30 days" x="Day (UTC)" y="Downloads" labels={file.days.map((d) => d.day.slice(5))} series={[{ label: 'Downloads', data: file.days.map((d) => d.downloads), color: '#7c3aed' }]} height={180} />
         </div>
         <div>
           <h3>Flow across principals and IPs</h3>
-          {principals.length || ips.length ? (
+          {file.principals.length || file.ips.length ? (
             <div class="flow">
-              <FlowList title="Principals" rows={principals} />
-              <FlowList title="Source IPs" rows={ips} />
+              <FlowList title="Principals" rows={file.principals} />
+              <FlowList title="Source IPs" rows={file.ips} />
             </div>
-          ) : <Empty title="No per-caller download flow in the lake yet" />}
+          ) : <Empty title="No downloads by named callers" />}
         </div>
       </div>
     </Card>
