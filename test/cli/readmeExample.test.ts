@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -26,5 +26,15 @@ describe("the README's replay example, from a checkout", () => {
     expect(j.status, j.stderr).toBe(0);
     const rows = j.stdout.trim().split('\n').map((l) => JSON.parse(l) as { defect_type: string });
     expect(rows.map((x) => x.defect_type)).toContain('unauthenticated_file_download');
+    // The README's example SQL runs as written (the README says it runs unchanged in Athena and here).
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const statements = [...readme.matchAll(/```sql\n([\s\S]*?)```/g)].flatMap((m) => m[1].split(';')).map((x) => x.replace(/^\s*--.*$/gm, '').trim()).filter(Boolean);
+    expect(statements.length).toBeGreaterThanOrEqual(3);
+    for (const sql of statements) {
+      const a = run('query', '--data', lake, '--format', 'json', sql);
+      expect(a.status, `${sql}\n${a.stderr}`).toBe(0);
+    }
+    const open = run('query', '--data', lake, '--format', 'json', statements[0]);
+    expect(open.stdout.trim().split('\n').map((l) => JSON.parse(l).defect_type)).toContain('unauthenticated_file_download');
   });
 });
