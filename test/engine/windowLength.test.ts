@@ -1,9 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { simulateTraffic } from '../../local/simulator.ts';
-import { normalizeRecord } from '../../shared/normalize/normalizeRecord.ts';
-import { buildAnalyses } from '../../functions/shared/buildAnalyses.ts';
 import { runInMemory } from '../../shared/engine/runInMemory.ts';
 import type { AnalysisOutput, DiscoveryAnalysis } from '../../shared/engine/types.ts';
 import { createScoringAnalysis } from '../../shared/score/index.ts';
@@ -23,14 +20,6 @@ function verdicts(outputs: AnalysisOutput[]): { flagged: string[]; defects: stri
   };
 }
 
-function simulatorRun(windowMs: number) {
-  const { lines, attacks } = simulateTraffic({ seed: 7, hours: 3 });
-  const events = lines.map((l) => normalizeRecord(l)).flatMap((r) => (r.ok ? [r.event] : []));
-  const a = buildAnalyses({});
-  const { outputs } = runInMemory(events, a.discovery, [a.defects, a.scoring], windowMs);
-  return { scoring: verdicts(outputs.scoring), defects: verdicts(outputs.defects).defects, attacks };
-}
-
 const GOLDEN = new URL('../score/golden/', import.meta.url).pathname;
 
 function goldenRun(dir: string, windowMs: number): string[] {
@@ -41,20 +30,14 @@ function goldenRun(dir: string, windowMs: number): string[] {
 }
 
 describe('the window length is a parameter of every stage', () => {
-  it('the simulator through discovery, defect checks and scoring: the same actors, scenarios and defects at 1 and 5 minutes', () => {
-    const five = simulatorRun(300_000), one = simulatorRun(60_000);
-    // Every simulated attack has flagged actors (the comparison says something).
-    for (const at of five.attacks) expect(at.actors.filter((actor) => five.scoring.flagged.some((f) => f.startsWith(`${actor} `))).length, at.scenario).toBeGreaterThan(0);
-    expect(one.scoring.flagged).toEqual(five.scoring.flagged);
-    expect(one.defects).toEqual(five.defects);
-    expect(five.defects.length).toBeGreaterThan(3);
-  }, 240_000);
-
   for (const det of readdirSync(GOLDEN, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)) {
     for (const name of readdirSync(join(GOLDEN, det))) {
       it(`golden ${det}/${name}: the same flags at 1 and 5 minutes`, () => {
         const dir = join(GOLDEN, det, name);
-        expect(goldenRun(dir, 60_000)).toEqual(goldenRun(dir, 300_000));
+        const five = goldenRun(dir, 300_000);
+        // Attack cases flag someone at 5 minutes, so their equality at 1 minute says something.
+        if (name.startsWith('attack')) expect(five.length).toBeGreaterThan(0);
+        expect(goldenRun(dir, 60_000)).toEqual(five);
       });
     }
   }
