@@ -1,3 +1,5 @@
+import { alphaFor, REFERENCE_WINDOW_MS, windowsPerDay } from '../engine/windowScale.ts';
+
 /**
  * Learning rules shared by every baseline. They resist poisoning in three ways: flagged actors never train
  * (the caller skips them), each update moves the baseline by at most `maxStep` of its value (a slow ramp
@@ -68,21 +70,31 @@ export function shrunkRate(k: number, n: number, prior: number, strength: number
   return (k + prior * strength) / (n + strength);
 }
 
-/** Windows per day at the engine's 5-minute windows. */
-export const WINDOWS_PER_DAY = 288;
+/** Windows per day at the engine's default 5-minute windows (see windowScale.ts for other lengths). */
+export const WINDOWS_PER_DAY = windowsPerDay(REFERENCE_WINDOW_MS);
 /** An actor's learned rate may rise by at most this much per day, however fast its traffic grows. */
 export const RATE_MAX_DAILY_GROWTH = 0.005;
+/** EWMA weight per 5-minute window (alphaFor keeps it per unit of time at other lengths). */
 const RATE_ALPHA = 0.05;
-const RATE_STEP_UP = stepForDailyGrowth(RATE_MAX_DAILY_GROWTH, WINDOWS_PER_DAY);
 
 /**
  * Learns an actor's requests per active window: a plain running mean over its first day of active windows (so
  * daily cycles are in it), then an EWMA whose moves are capped at `RATE_MAX_DAILY_GROWTH` per day either way.
- * A caller ramping a few % a day drifts away from its own baseline and is caught as a slow ramp.
+ * A caller ramping a few % a day drifts away from its own baseline and is caught as a slow ramp. `windowMs`
+ * is the window length: a day is 288 windows of 5 minutes or 1440 of 1 minute, and the weight and cap per
+ * window follow, so the rate learned per unit of time is the same.
  * @example
  * let r = 10; for (let i = 0; i < 288; i++) r = learnActorRate(r, 288 + i, 20); // r ~ 10.05
  */
-export function learnActorRate(rate: number, rateN: number, n: number): number {
-  if (rateN < WINDOWS_PER_DAY) return (rate * rateN + n) / (rateN + 1);
-  return boundedEwma(rate, n, RATE_ALPHA, RATE_STEP_UP, 1);
+export function learnActorRate(rate: number, rateN: number, n: number, windowMs = REFERENCE_WINDOW_MS): number {
+  if (windowMs !== rateRule.windowMs) rateRule = rateRuleFor(windowMs);
+  if (rateN < rateRule.perDay) return (rate * rateN + n) / (rateN + 1);
+  return boundedEwma(rate, n, rateRule.alpha, rateRule.stepUp, 1);
 }
+
+/** learnActorRate's per-window constants for one window length (it runs for every actor of every window). */
+function rateRuleFor(windowMs: number) {
+  const perDay = windowsPerDay(windowMs);
+  return { windowMs, perDay, alpha: alphaFor(RATE_ALPHA, windowMs), stepUp: stepForDailyGrowth(RATE_MAX_DAILY_GROWTH, perDay) };
+}
+let rateRule = rateRuleFor(REFERENCE_WINDOW_MS);

@@ -6,9 +6,11 @@ import type { ActorRow, Alert, RiskEventRow, Severity } from '../emit/rows.ts';
 import { SEVERITY_ORDER } from '../emit/rows.ts';
 import type { Detector, DetectorInput } from './detector.ts';
 import { DETECTORS } from './detectors/index.ts';
+import { scaleThresholds } from './scaleThresholds.ts';
 import { combineFindings, propagateToOrigins, severityOf, type ActorVerdict } from './combine.ts';
 import { createIpReputation, type IpReputation } from './ipReputation.ts';
-import { boundedEwma, learnActorRate, log2Bucket, WINDOWS_PER_DAY } from './baselines.ts';
+import { boundedEwma, learnActorRate, log2Bucket } from './baselines.ts';
+import { alphaFor, stepFor, windowsFor, windowsPerDay, windowsPerHour } from '../engine/windowScale.ts';
 import {
   ACC_HALF_LIFE_MS, decayAcc, initialScoringState, newProfile, ringAdd, roundAcc, topAdd, topAddAll, RING_IDS, RING_IPS, RING_SMALL, RING_UAS, TOP_TEMPLATES, RECENT_FAIL_HALF_LIFE_MS, RING_FAIL_IPS,
   type EndpointBaseline, type Profile, type ScoringState,
@@ -30,7 +32,7 @@ export { parseIpLists } from './parseIpLists.ts';
 export { fingerprintRows, uaFingerprint } from './uaFingerprints.ts';
 export { IpListsError } from './errors.ts';
 
-/** Endpoint baselines learn at alpha 0.05, a step never more than 25 % of the current value. */
+/** Endpoint baselines learn at alpha 0.05, a step never more than 25 % of the current value (per 5 minutes: windowScale.ts). */
 const ALPHA = 0.05;
 const MAX_PREV = 6;
 const FLAG_HOLD_MS = 6 * 3600_000;
@@ -40,7 +42,8 @@ const MAX_NAMES = 50_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
- * Caller risk scoring: detectors (data + one pure function each) over 5-minute windows, combined into a
+ * Caller risk scoring: detectors (data + one pure function each) over each window (1 to 60 minutes; thresholds
+ * are written for 5 and scaled to the window's length, see windowScale.ts), combined into a
  * 0-100 score per actor with evidence, one alert per actor incident, learned baselines that flagged actors
  * never train.
  * @example
@@ -53,15 +56,15 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
   const cooldown = opts.incidentCooldownMs ?? 60 * 60_000;
   const maxProfiles = opts.maxProfiles ?? 50_000;
   const profileTtl = opts.profileTtlMs ?? 3 * 24 * 3600_000;
-  const snapshotEvery = opts.profileSnapshotEvery ?? 12;
   const reputation: IpReputation = createIpReputation(opts.ipLists, opts.replaceDefaultIpLists);
   const allowPrincipals = new Set(opts.allowPrincipals ?? []);
   const allowKeys = new Set(opts.allowApiKeys ?? []);
-  const detectors: Array<{ d: Detector<any>; t: Record<string, number> }> = [];
+  const detectors: Array<{ d: Detector<any>; t: Record<string, number>; scaled: Record<string, number>; scaledFor: number }> = [];
   for (const d of DETECTORS) {
     const over = opts.detectors?.[d.definition.id] ?? {};
     if (over.enabled === 0) continue;
-    detectors.push({ d, t: { ...d.definition.thresholds, ...over } });
+    const t = { ...d.definition.thresholds, ...over };
+    detectors.push({ d, t, scaled: t, scaledFor: -1 });
   }
   const defs = new Map(detectors.map(({ d }) => [d.definition.id, d.definition]));
   // What buildWindow keeps between windows (profile ring indexes, endpoint names, client classes): not state,
@@ -97,8 +100,11 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
     const view = buildWindow(events, ctx.endpoints, state.profiles, ctx.windowStart, ctx.windowEnd, caches, ctx.paths);
     const findings: Finding[] = [];
     const input: DetectorInput = { window: view, state, resolver: ctx.endpoints, reputation, findings };
-    for (const { d, t } of detectors) {
-      for (const f of d.detect(input, t)) findings.push(f);
+    const windowMs = ctx.windowEnd - ctx.windowStart;
+    for (const x of detectors) {
+      // Thresholds for this window's length, worked out once per length (the engine's windows all have one).
+      if (x.scaledFor !== windowMs) { x.scaled = scaleThresholds(x.d.definition, x.t, windowMs); x.scaledFor = windowMs; }
+      for (const f of x.d.detect(input, x.scaled)) findings.push(f);
     }
     opts.onFindings?.(findings, ctx.windowStart);
     state.stats.findings += findings.length;
@@ -123,7 +129,10 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
     learn(view, state, verdicts);
     state.windows++;
     state.lastWindowEnd = now;
-    if (state.windows % 12 === 0 || profileCount(state) > maxProfiles) evict(state, now);
+    // Hourly (12 windows of 5 minutes, 60 of 1 minute): eviction, and the snapshot unless the option says otherwise.
+    const hourly = windowsPerHour(now - ctx.windowStart);
+    const snapshotEvery = opts.profileSnapshotEvery ?? hourly;
+    if (state.windows % hourly === 0 || profileCount(state) > maxProfiles) evict(state, now);
     if (snapshotEvery > 0 && state.windows % snapshotEvery === 0) out.actors.push(...snapshot(state, view, now, 50));
     return out;
   }
@@ -250,6 +259,7 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
 
   function learn(view: WindowView, state: ScoringState, verdicts: ActorVerdict[]): void {
     const now = view.end;
+    const windowMs = view.end - view.start;
     const flagged = new Set<string>(verdicts.map((v) => v.actor));
     const isFlagged = (k: string) => flagged.has(k) || (state.profiles[k]?.flagged ?? 0) > view.start;
     // Endpoint baselines from unflagged actors only.
@@ -261,7 +271,7 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
         if (clean) {
           // Per-actor rate (bounded) and the population histogram of per-IP windows.
           const p = state.profiles[a.key];
-          if (p) { p.rate = learnActorRate(p.rate, p.rateN, a.n); p.rateN++; }
+          if (p) { p.rate = learnActorRate(p.rate, p.rateN, a.n, windowMs); p.rateN++; }
           state.population.ipHist[log2Bucket(a.n, state.population.ipHist.length)] += 1;
         }
         if (!clean) continue;
@@ -272,7 +282,7 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
         }
       } else if (clean) {
         const p = state.profiles[a.key];
-        if (p) { p.rate = learnActorRate(p.rate, p.rateN, a.n); p.rateN++; }
+        if (p) { p.rate = learnActorRate(p.rate, p.rateN, a.n, windowMs); p.rateN++; }
         for (const u of a.tpls.values()) {
           let s = epN.get(u.key);
           if (!s) { s = { n: 0, fail: 0, e4: 0, e404: 0, bytes: 0, idReq: 0, idNew: 0, prev: new Map() }; epN.set(u.key, s); }
@@ -282,17 +292,21 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
         }
       }
     }
-    const decay = Math.pow(0.5, 1 / (WINDOWS_PER_DAY * 2)); // 2-day half-life for totals
+    const perDay = windowsPerDay(windowMs);
+    const decay = Math.pow(0.5, 1 / (perDay * 2)); // 2-day half-life for totals
+    // The per-window weights and caps, for this window's length (the same per unit of time).
+    const alpha = alphaFor(ALPHA, windowMs), up = stepFor(0.25, windowMs), quietDown = stepFor(0.05, windowMs), failUp = stepFor(0.01, windowMs);
+    const maxQuiet = windowsFor(24, windowMs);
     for (const [k, s] of epN) {
       let b: EndpointBaseline | undefined = state.endpoints[k];
       if (!b) { b = { w: 0, n: s.n, fail: s.fail, tot: 0, e4: 0, e404: 0, bytes: 0, idReq: 0, idNew: 0, prev: {}, ls: now }; state.endpoints[k] = b; }
-      const gapWindows = Math.max(0, Math.round((now - b.ls) / (view.end - view.start)) - 1);
-      // Quiet windows count as zero traffic (bounded decrease), so per-window rates stay per-window.
-      for (let i = 0; i < Math.min(gapWindows, 24); i++) { b.n = boundedEwma(b.n, 0, ALPHA, 0.05); b.fail = boundedEwma(b.fail, 0, ALPHA, 0.05); }
-      b.n = boundedEwma(b.n, s.n, ALPHA, 0.25);
-      // Failures may rise by at most 1 % of the baseline (or 0.01) per window: a slow-onset stuffing run that is not
+      const gapWindows = Math.max(0, Math.round((now - b.ls) / windowMs) - 1);
+      // Quiet windows count as zero traffic (bounded decrease, for two hours at most), so per-window rates stay per-window.
+      for (let i = 0; i < Math.min(gapWindows, maxQuiet); i++) { b.n = boundedEwma(b.n, 0, alpha, quietDown); b.fail = boundedEwma(b.fail, 0, alpha, quietDown); }
+      b.n = boundedEwma(b.n, s.n, alpha, up);
+      // Failures may rise by at most 1 % of the baseline (or 0.01) per 5 minutes: a slow-onset stuffing run that is not
       // flagged yet cannot teach the endpoint that failing logins are normal.
-      b.fail = boundedEwma(b.fail, s.fail, ALPHA, 0.01, 1, 0.25);
+      b.fail = boundedEwma(b.fail, s.fail, alpha, failUp, 1, up);
       b.w++;
       b.tot = b.tot * decay + s.n; b.e4 = b.e4 * decay + s.e4; b.e404 = b.e404 * decay + s.e404; b.bytes = b.bytes * decay + s.bytes;
       b.idReq = b.idReq * decay + s.idReq; b.idNew = b.idNew * decay + s.idNew;
@@ -318,7 +332,7 @@ export function createScoringAnalysis(opts: ScoringOptions = {}): Analysis<Scori
       for (const ip of ew.failIps.keys()) ringAdd(rf.ips, ip, RING_FAIL_IPS);
       if (rf.n < 0.5 && fails === 0) delete b.rf;
     }
-    const hd = Math.pow(0.5, 1 / WINDOWS_PER_DAY);
+    const hd = Math.pow(0.5, 1 / perDay);
     const hist = state.population.ipHist;
     for (let i = 0; i < hist.length; i++) hist[i] *= hd;
     // Domain UA mix and 4xx share, from unflagged actors' requests (approximated by the window minus flagged IPs).

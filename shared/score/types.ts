@@ -28,6 +28,14 @@ export interface DetectorDefinition<T extends Record<string, number> = Record<st
   labels: { behaviour: string; mitre?: string; confidence: 'low' | 'medium' | 'high' };
   /** Score (0-100) a finding of full confidence contributes. */
   weight: number;
+  /**
+   * Thresholds are written for 5-minute windows. `perWindow` names the counts per window (failures, requests,
+   * distinct ids: a rate, scaled to the window's length and rounded up), `windowSpans` the counts of windows
+   * (a duration: 12 windows = an hour at any length); the others (shares, ratios, ms, decayed counts over hours)
+   * do not depend on the window. See scaleThresholds.
+   */
+  perWindow?: ReadonlyArray<keyof T & string>;
+  windowSpans?: ReadonlyArray<keyof T & string>;
   thresholds: T;
 }
 
@@ -75,7 +83,7 @@ export interface ScoringOptions {
   maxProfiles?: number;
   /** Actor profiles idle longer than this are evicted (default 3 days). */
   profileTtlMs?: number;
-  /** Emit an ActorRow snapshot of the busiest actors every N windows (default 12 = hourly). */
+  /** Emit an ActorRow snapshot of the busiest actors every N windows (default: hourly, 12 windows of 5 minutes). */
   profileSnapshotEvery?: number;
   /** Observer for raw findings before scoring (tests, debugging). */
   onFindings?: (findings: Finding[], windowStart: number) => void;

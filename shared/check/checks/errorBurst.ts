@@ -1,5 +1,6 @@
 import type { Check, Finding } from '../types.ts';
 import { capRecord, pruneDue, is5xx, round } from '../util.ts';
+import { alphaFor } from '../../engine/windowScale.ts';
 
 interface ErrorBaseline { share: number; windows: number; lastTs: number }
 interface DomainIncident { startTs: number; lastTs: number; endpoints: string[]; endpointCount: number; requests: number; errors: number; peakShare: number }
@@ -18,7 +19,7 @@ const thresholds = {
   minShare: 0.25,
   /** ...and how far above the endpoint's own baseline share it must be. */
   minShareAboveBaseline: 0.2,
-  /** Weight of a new normal window in the baseline (EWMA). */
+  /** Weight of a new normal 5-minute window in the baseline (EWMA; the same weight per unit of time at other lengths). */
   baselineAlpha: 0.1,
   /** When this many endpoints of one domain burst in the same window, one domain-wide finding is raised instead. */
   domainFanout: 3,
@@ -46,6 +47,7 @@ export const errorBurst: Check<ErrorBurstState, typeof thresholds> = {
   initialState: () => ({ endpoints: {}, domainIncidents: {} }),
   evaluate(win, state, t) {
     const bursts: Finding[] = [];
+    const alpha = alphaFor(t.baselineAlpha, win.windowEnd - win.windowStart);
     for (const [key, evs] of win.byEndpoint) {
       let e5 = 0, lastErr = 0;
       const codes: Record<string, number> = {};
@@ -57,7 +59,7 @@ export const errorBurst: Check<ErrorBurstState, typeof thresholds> = {
       const share = e5 / n;
       const burst = e5 >= t.min5xx && share >= t.minShare && share >= b.share + t.minShareAboveBaseline;
       if (!burst) {
-        b.share = b.windows === 0 ? share : b.share + t.baselineAlpha * (share - b.share);
+        b.share = b.windows === 0 ? share : b.share + alpha * (share - b.share);
         b.windows++;
         continue;
       }

@@ -1,9 +1,11 @@
 import type { Check, Finding } from '../types.ts';
 import { capRecord, pruneDue, is5xx, percentile } from '../util.ts';
+import { alphaFor, windowsFor } from '../../engine/windowScale.ts';
 
 interface LatencyBaseline { p50: number; windows: number; regressed: boolean; regressedWindows: number; lastTs: number }
 export interface LatencyRegressionState { endpoints: Record<string, LatencyBaseline> }
 
+/** Window counts are 5-minute spans (6: half an hour); a window of another length keeps the spans (windowScale.ts). */
 const thresholds = {
   /** Requests with a latency the endpoint needs in a window to be judged. */
   minRequests: 10,
@@ -39,6 +41,8 @@ export const latencyRegression: Check<LatencyRegressionState, typeof thresholds>
   initialState: () => ({ endpoints: {} }),
   evaluate(win, state, t) {
     const found: Finding[] = [];
+    const windowMs = win.windowEnd - win.windowStart;
+    const minBaselineWindows = windowsFor(t.minBaselineWindows, windowMs), relearnAfter = windowsFor(t.relearnAfterWindows, windowMs), alpha = alphaFor(t.baselineAlpha, windowMs);
     for (const [key, evs] of win.byEndpoint) {
       const lat: number[] = [];
       for (const r of evs) {
@@ -48,16 +52,16 @@ export const latencyRegression: Check<LatencyRegressionState, typeof thresholds>
       b.lastTs = evs[evs.length - 1].ts;
       if (lat.length < t.minRequests) continue;
       const p50 = percentile(lat, 50);
-      const regressed = b.windows >= t.minBaselineWindows && p50 >= b.p50 * t.factor && p50 - b.p50 >= t.minDeltaMs;
+      const regressed = b.windows >= minBaselineWindows && p50 >= b.p50 * t.factor && p50 - b.p50 >= t.minDeltaMs;
       b.regressed = regressed;
       b.regressedWindows = regressed ? b.regressedWindows + 1 : 0;
-      if (regressed && b.regressedWindows > t.relearnAfterWindows) {
+      if (regressed && b.regressedWindows > relearnAfter) {
         // Slow for this long is the new normal: learn it (the defect then resolves after the quiet period).
         b.p50 = p50; b.regressedWindows = 0; b.regressed = false;
         continue;
       }
       if (!regressed) {
-        b.p50 = b.windows === 0 ? p50 : b.p50 + t.baselineAlpha * (p50 - b.p50);
+        b.p50 = b.windows === 0 ? p50 : b.p50 + alpha * (p50 - b.p50);
         b.windows++;
         continue;
       }

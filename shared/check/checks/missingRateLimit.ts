@@ -1,5 +1,6 @@
 import type { Check, Finding } from '../types.ts';
 import { capRecord, pruneDue, is2xx, is5xx, percentile, round } from '../util.ts';
+import { alphaFor, perWindow, windowsFor } from '../../engine/windowScale.ts';
 
 interface RateStats { ever429: boolean; typical: number; windows: number; lastTs: number }
 export interface MissingRateLimitState {
@@ -11,6 +12,7 @@ export interface MissingRateLimitState {
 /** One caller's requests to an endpoint in the window; its key is `principal:<id>` or `ip:<id>`. */
 interface CallerCount { principal: boolean; id: string; n: number; ok: number; c4: number; anon: boolean }
 
+/** Counts are per 5 minutes of traffic and windows are 5-minute spans; a window of another length scales them (windowScale.ts). */
 const thresholds = {
   /** Requests (not counting 5xx) an anonymous caller must send to the endpoint in one window (5 min: 300 = 1 req/s). */
   minCallerRequests: 300,
@@ -48,6 +50,9 @@ export const missingRateLimit: Check<MissingRateLimitState, typeof thresholds> =
   evaluate(win, state, t) {
     const out: Finding[] = [];
     const domainCounts = new Map<string, number[]>();
+    const windowMs = win.windowEnd - win.windowStart;
+    const minEndpointWindows = windowsFor(t.minEndpointWindows, windowMs), alpha = alphaFor(t.baselineAlpha, windowMs);
+    const minProbing = perWindow(t.minProbingRequests, windowMs), minAnon = perWindow(t.minCallerRequests, windowMs), minAuth = perWindow(t.minAuthenticatedRequests, windowMs);
     for (const [key, evs] of win.byEndpoint) {
       const s = (state.endpoints[key] ??= { ever429: false, typical: 0, windows: 0, lastTs: 0 });
       // Callers in first-seen order; principals and IPs are looked up by the raw value (no key string per request).
@@ -82,11 +87,11 @@ export const missingRateLimit: Check<MissingRateLimitState, typeof thresholds> =
       for (const p of per) if (p.n > tp.n || (p.n === tp.n && (p.principal === tp.principal ? p.id < tp.id : !p.principal))) tp = p;
       const top = (tp.principal ? 'principal:' : 'ip:') + tp.id;
       // An endpoint without history is judged against its API's norm (an endpoint only the abuser calls has none).
-      const typical = s.windows >= t.minEndpointWindows ? s.typical : d && d.windows > 0 ? d.typical : s.windows === 0 ? median : s.typical;
+      const typical = s.windows >= minEndpointWindows ? s.typical : d && d.windows > 0 ? d.typical : s.windows === 0 ? median : s.typical;
       const probing = tp.c4 / tp.n >= t.probingShare;
-      const floor = probing ? t.minProbingRequests : tp.anon ? t.minCallerRequests : t.minAuthenticatedRequests;
+      const floor = probing ? minProbing : tp.anon ? minAnon : minAuth;
       const fire = !s.ever429 && tp.n >= floor && tp.n >= t.normFactor * Math.max(1, typical);
-      s.typical = s.windows === 0 ? median : s.typical + t.baselineAlpha * (median - s.typical);
+      s.typical = s.windows === 0 ? median : s.typical + alpha * (median - s.typical);
       s.windows++;
       if (!fire) continue;
       out.push({
@@ -101,7 +106,7 @@ export const missingRateLimit: Check<MissingRateLimitState, typeof thresholds> =
     for (const [domain, counts] of domainCounts) {
       const m = percentile(counts, 50);
       const d = (state.domains[domain] ??= { typical: m, windows: 0, lastTs: 0 });
-      d.typical = d.windows === 0 ? m : d.typical + t.baselineAlpha * (m - d.typical);
+      d.typical = d.windows === 0 ? m : d.typical + alpha * (m - d.typical);
       d.windows++; d.lastTs = win.windowEnd;
     }
     if (pruneDue(win)) capRecord(state.endpoints, t.maxEndpoints, (s) => s.lastTs);

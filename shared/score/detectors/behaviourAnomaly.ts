@@ -51,6 +51,7 @@ export const behaviourAnomaly: Detector<{ minRequests: number; minZ: number; min
     owasp: 'n/a (context)',
     labels: { behaviour: 'anomaly', confidence: 'low' },
     weight: 25,
+    perWindow: ['minRequests'],
     thresholds: { minRequests: 5, minZ: 4, minFeatures: 2, minPopulation: 20, zAtFullConfidence: 10, maxAttributions: 4 },
   },
   detect({ window }, t) {

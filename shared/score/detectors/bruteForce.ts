@@ -19,6 +19,8 @@ export const bruteForce: Detector<T> = {
     owasp: 'API2:2023 Broken Authentication',
     labels: { behaviour: 'http:bruteforce', mitre: 'T1110.001', confidence: 'high' },
     weight: 90,
+    perWindow: ['minWindowFailures'],
+    windowSpans: ['minBaselineWindows'],
     thresholds: { minFailures: 30, minWindowFailures: 8, minFailShare: 0.5, credentialAnonShare: 0.8, minBaselineWindows: 12, confidence: 1 },
   },
   detect({ window, state, resolver }, t) {

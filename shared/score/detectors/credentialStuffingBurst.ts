@@ -17,6 +17,8 @@ export const credentialStuffingBurst: Detector<T> = {
     owasp: 'API2:2023 Broken Authentication',
     labels: { behaviour: 'http:bruteforce', mitre: 'T1110.004', confidence: 'high' },
     weight: 90,
+    perWindow: ['minFailures'],
+    windowSpans: ['minBaselineWindows'],
     thresholds: {
       minFailures: 25, surgeRatio: 8, minDistinctIps: 8, minFailShare: 0.5, credentialAnonShare: 0.8, minBaselineWindows: 12,
       establishedMinAgeMs: 3600_000, establishedMaxFailures: 2, baseConfidence: 0.75, confidencePerAttempt: 0.1,

@@ -23,6 +23,8 @@ export const credentialStuffingSlow: Detector<T> = {
     owasp: 'API2:2023 Broken Authentication',
     labels: { behaviour: 'http:bruteforce', mitre: 'T1110.004', confidence: 'high' },
     weight: 90,
+    perWindow: ['minWindowFailures'],
+    windowSpans: ['minBaselineWindows', 'windowsPerHour'],
     thresholds: {
       minWindowFailures: 3, minWindowFailShare: 0.3, minHourFailures: 50, surgeRatio: 8, minHourIps: 16, maxCountedPerIp: 5, windowsPerHour: 12, maxWindowShareOfHour: 0.5,
       maxFailuresBeforeSuccess: 3, maxUserAddressFailures: 8, minEarlierFailures: 2, minEarlierFailShare: 0.9, credentialAnonShare: 0.8, minBaselineWindows: 12, establishedMinAgeMs: 3600_000, establishedMaxFailures: 2,

@@ -25,6 +25,7 @@ export const enumeration: Detector<T> = {
     owasp: 'API1:2023 Broken Object Level Authorization',
     labels: { behaviour: 'http:enumeration', mitre: 'T1087', confidence: 'high' },
     weight: 90,
+    perWindow: ['minDistinctIds'],
     thresholds: { minDistinctIds: 30, minErrorShare: 0.3, minNewIdShare: 0.7, minErrorRatioVsEndpoint: 3, minBaselineRequests: 200, baseConfidence: 0.85, walkConfidence: 0.15, highRefusedShare: 0.6, highRefusedBoost: 0.1 },
   },
   detect({ window, state }, t) {

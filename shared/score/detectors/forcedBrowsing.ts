@@ -15,6 +15,7 @@ export const forcedBrowsing: Detector<{ minUnmatched: number; minDistinctPaths: 
     owasp: 'API9:2023 Improper Inventory Management',
     labels: { behaviour: 'http:scan', mitre: 'T1595.003', confidence: 'high' },
     weight: 90,
+    perWindow: ['minUnmatched', 'minDistinctPaths', 'slowMinDistinctPaths'],
     thresholds: { minUnmatched: 15, minDistinctPaths: 10, minUnmatchedShare: 0.5, minAccumulated: 40, slowMinDistinctPaths: 2, baseConfidence: 0.85, probeConfidence: 0.15 },
   },
   detect({ window, state }, t) {

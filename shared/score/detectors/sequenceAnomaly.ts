@@ -27,6 +27,7 @@ export const sequenceAnomaly: Detector<T> = {
     owasp: 'API6:2023 Unrestricted Access to Sensitive Business Flows',
     labels: { behaviour: 'http:business-logic', mitre: 'T1565', confidence: 'medium' },
     weight: 90,
+    perWindow: ['minWindowCalls'],
     thresholds: {
       minCalls: 8, minWindowCalls: 2, minNewIdShare: 0.8, maxBaselineNewIdShare: 0.6, minSurpriseBits: 20, priorStrength: 20, priorRate: 0.5, minLearnedCalls: 20,
       minUsualPredecessorShare: 0.3, maxUsualPredecessorShare: 0.5, baseConfidence: 0.85, bitsPerConfidence: 100, refusedShareBoost: 0.25, refusedBoost: 0.1,

@@ -18,6 +18,7 @@ export const unauthBulkDownload: Detector<T> = {
     owasp: 'API1:2023 Broken Object Level Authorization / API3:2023 Broken Object Property Level Authorization',
     labels: { behaviour: 'http:exfiltration', mitre: 'T1530', confidence: 'medium' },
     weight: 90,
+    perWindow: ['minUnauthPerEndpoint', 'accompliceMinDownloads', 'accompliceMinObjects'],
     thresholds: {
       minRequests: 20, minBytes: 20_000_000, minUnauthShare: 0.9, minDistinctIds: 5, minBytesRatioVsEndpoint: 5, largeAnswerBytes: 1_000_000,
       minUnauthPerEndpoint: 2, minBaselineRequests: 50, authEndpointShare: 0.5, baseConfidence: 0.85, authEndpointBoost: 0.15, heavyMultiple: 4, heavyBoost: 0.1,

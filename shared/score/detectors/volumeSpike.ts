@@ -4,8 +4,8 @@ import { histQuantile } from '../baselines.ts';
 import { accWithWindow, ACC_HALF_LIFE_MS } from '../state.ts';
 import type { Finding } from '../types.ts';
 
-/** Steady-state decayed count for one request per window: acc.n / this = recent requests per window. */
-const ACC_WINDOWS = ACC_HALF_LIFE_MS / 300_000 / Math.LN2;
+/** Steady-state decayed count for one request per window of `windowMs`: acc.n / this = recent requests per window. */
+const accWindows = (windowMs: number) => ACC_HALF_LIFE_MS / windowMs / Math.LN2;
 
 export const volumeSpike: Detector<{
   minRequests: number; populationMultiple: number; selfMultiple: number; minThrottledShare: number; extremeMultiple: number; max5xxShare: number; minSelfWindows: number;
@@ -19,14 +19,17 @@ export const volumeSpike: Detector<{
     owasp: 'API4:2023 Unrestricted Resource Consumption',
     labels: { behaviour: 'http:dos', mitre: 'T1498', confidence: 'high' },
     weight: 90,
+    perWindow: ['minRequests', 'rampMinRequests'],
+    windowSpans: ['minSelfWindows', 'rampMinWindows'],
     thresholds: { minRequests: 300, populationMultiple: 10, selfMultiple: 8, minThrottledShare: 0.1, extremeMultiple: 50, max5xxShare: 0.2, minSelfWindows: 6, rampMultiple: 3, rampMinWindows: 2016, rampMinRequests: 30, minJobDistinctShare: 0.7, populationQuantile: 0.99, rampConfidence: 0.9 },
   },
   detect({ window, state }, t) {
     const out: Finding[] = [];
     const p99 = Math.max(1, histQuantile(state.population.ipHist, t.populationQuantile));
+    const rampT = { ...t, windowMs: window.end - window.start };
     for (const a of window.actors.values()) {
       if (a.type === 'api_key') continue;
-      const ramp = slowRamp(a, state.profiles[a.key], window.end, t);
+      const ramp = slowRamp(a, state.profiles[a.key], window.end, rampT);
       if (ramp) { out.push(ramp); continue; }
       if (a.n < t.minRequests || a.n < t.populationMultiple * p99) continue;
       if (a.e5 / a.n > t.max5xxShare) continue;
@@ -59,10 +62,10 @@ function slowRamp(
   a: Parameters<typeof accWithWindow>[1] & { key: string; domain: string; samples: readonly string[] },
   p: Parameters<typeof accWithWindow>[0],
   end: number,
-  t: { rampMultiple: number; rampMinWindows: number; rampMinRequests: number; rampConfidence: number },
+  t: { rampMultiple: number; rampMinWindows: number; rampMinRequests: number; rampConfidence: number; windowMs: number },
 ): Finding | null {
   if (!p || p.rateN < t.rampMinWindows || a.n < t.rampMinRequests || a.n < t.rampMultiple * p.rate) return null;
-  const recent = accWithWindow(p, a, 0, end).n / ACC_WINDOWS;
+  const recent = accWithWindow(p, a, 0, end).n / accWindows(t.windowMs);
   if (recent < t.rampMultiple * p.rate) return null;
   return {
     detector: 'volume_spike', scenario: 'traffic_spike', actor: a.key, domain: a.domain, confidence: t.rampConfidence,
